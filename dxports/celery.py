@@ -1,0 +1,9 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dxports.settings")
+
+app = Celery("dxports")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

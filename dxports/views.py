@@ -1,0 +1,5 @@
+from django.views.generic import TemplateView
+
+
+class LandingView(TemplateView):
+    template_name = "landing.html"

@@ -1,0 +1,22 @@
+"""Settings for the test suite: production settings with test-only secrets and fast password hashing.
+
+DATABASE_URL, CELERY_BROKER_URL and REDIS_URL come from the environment as in production (.ci/run points them
+at this machine's PostgreSQL and Redis); without them the embedded defaults are used.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "t" * 40)
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "test-only-field-encryption-key-" + "k" * 10)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from dxports.settings import *  # noqa: F403
+from dxports.settings import BASE_DIR, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Static files are served from the finders in tests; nothing is collected.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

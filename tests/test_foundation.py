@@ -1,0 +1,117 @@
+"""The foundation: landing page, admin, health check, settings that refuse to run unsafely."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from dxports import health
+
+pytestmark = pytest.mark.django_db
+
+
+def test_landing_page_says_what_the_program_offers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Alibaba.com" in response.text
+    assert "Bangladesh" in response.text
+
+
+def test_admin_login_page_answers(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+
+
+def test_admin_requires_staff(client, django_user_model):
+    user = django_user_model.objects.create_user(email="seller@example.com", password="pw-123456789")
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+
+
+def test_api_schema_and_docs_are_served_without_a_cdn(client):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "cdn." not in docs.text
+
+
+def _all_ok(monkeypatch):
+    for name in health.CHECKS:
+        monkeypatch.setitem(health.CHECKS, name, lambda: None)
+
+
+def test_healthz_is_200_when_everything_answers(client, monkeypatch):
+    _all_ok(monkeypatch)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "broker", "gateway"}
+
+
+def test_healthz_is_503_and_names_what_is_down_when_the_gateway_is_unreachable(client, settings, unused_port):
+    settings.ALIBABA_GATEWAY_URL = f"http://127.0.0.1:{unused_port}"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["checks"]["gateway"]["status"] == "down"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_healthz_checks_the_real_database():
+    health.check_database()
+
+
+def _settings_in_subprocess(env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIELD_ENCRYPTION"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"],
+        env={**base, "DJANGO_SETTINGS_MODULE": "dxports.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings_in_subprocess({"DJANGO_ALLOWED_HOSTS": "dxports.example"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = _settings_in_subprocess({"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "dxports.example"})
+    assert result.returncode != 0
+    assert "not a real secret" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _settings_in_subprocess(
+        {"DJANGO_SECRET_KEY": "s" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz", "FIELD_ENCRYPTION_KEY": "f" * 40}
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        "DJANGO_SECRET_KEY": "p" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
+        "FIELD_ENCRYPTION_KEY": "e" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "dxports.example",
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIELD_ENCRYPTION"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**base, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
