@@ -20,3 +20,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Static files are served from the finders in tests; nothing is collected.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# On SQLite the test database is a file, so that a real Celery worker started by a test sees the same rows; one
+# file per run, so that two runs at once do not delete each other's.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -1,0 +1,720 @@
+"""The signed client of the Alibaba.com gateway (DESIGN.md §5).
+
+``AlibabaClient.call`` speaks the protocol: it signs, posts, and turns the envelope into a dict or a typed error
+(``alibaba.errors``). The typed methods are thin wrappers that build the parameters of one call and read its answer
+in one ``_parse_*`` function each. The client knows no domain and never retries: the retry policy belongs to the
+sync engine (DESIGN.md §6), which the error classes tell what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+
+from alibaba.errors import (
+    ConfigurationError,
+    DailyQuotaExceeded,
+    GatewayError,
+    GatewayTimeout,
+    PermanentError,
+    RateLimited,
+    Rejected,
+    TokenExpired,
+    TransientError,
+    error_from_envelope,
+)
+from alibaba.ratelimit import RateLimiter, RateLimitTimeout
+
+__all__ = [
+    "AlibabaClient",
+    "Attribute",
+    "AttributeValue",
+    "BadResponse",
+    "Category",
+    "ConfigurationError",
+    "DailyQuotaExceeded",
+    "GatewayError",
+    "GatewayProduct",
+    "GatewayTimeout",
+    "Inquiry",
+    "InquiryPage",
+    "PermanentError",
+    "ProductPage",
+    "RateLimited",
+    "Rejected",
+    "SupplierAccount",
+    "TokenExpired",
+    "Tokens",
+    "TransientError",
+    "sign",
+    "signature_base",
+]
+
+logger = logging.getLogger("dxports.alibaba")
+T = TypeVar("T")
+
+SYSTEM_PARAMS = frozenset({"app_key", "timestamp", "sign_method", "access_token", "sign"})
+# Parameter values that are credentials: never logged, scrubbed from messages we log or raise.
+_SECRET_PARAMS = ("access_token", "refresh_token", "code")
+
+
+class BadResponse(TransientError):
+    """The gateway's answer was not a readable envelope (HTTP status other than 200, not JSON, or a success without
+    the fields the call promises). The request may have been applied."""
+
+    outcome_unknown = True
+
+
+def signature_base(api_path: str, params: Mapping[str, str]) -> str:
+    """``api_path`` followed by key+value of every parameter sorted by key, ``sign`` excluded (files are never in
+    ``params``)."""
+    return api_path + "".join(f"{key}{params[key]}" for key in sorted(params) if key != "sign")
+
+
+def sign(app_secret: str, api_path: str, params: Mapping[str, str]) -> str:
+    """``HEX_UPPER(HMAC_SHA256(app_secret, signature_base(api_path, params)))``."""
+    base = signature_base(api_path, params).encode()
+    return hmac.new(app_secret.encode(), base, hashlib.sha256).hexdigest().upper()
+
+
+def encode_params(params: Mapping[str, Any]) -> dict[str, str]:
+    """Form values as the gateway reads them: ``None`` dropped, booleans ``true``/``false``, structures as compact
+    JSON, datetimes as ``format_time``."""
+    encoded = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            encoded[key] = "true" if value else "false"
+        elif isinstance(value, str):
+            encoded[key] = value
+        elif isinstance(value, datetime):
+            encoded[key] = format_time(value)
+        elif isinstance(value, int | float | Decimal):
+            encoded[key] = str(value)
+        else:
+            encoded[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    return encoded
+
+
+def format_time(value: datetime) -> str:
+    """An aware datetime as the gateway's time parameters expect it (``gmt_modified_from``): UTC ISO 8601."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware one")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)  # prices carry 2 decimals: float's shortest repr gives them back exactly
+    if isinstance(value, datetime):
+        return format_time(value)
+    raise TypeError(f"cannot send {type(value).__name__} to the gateway")
+
+
+# Results ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierAccount:
+    supplier_id: int
+    code: str = field(repr=False)  # an authorization code: a credential until exchanged
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+    supplier_id: int | None
+
+
+@dataclass(frozen=True)
+class Category:
+    category_id: int
+    name: str
+    parent_id: int | None
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class AttributeValue:
+    value_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Attribute:
+    attribute_id: int
+    name: str
+    required: bool
+    input_type: str
+    values: tuple[AttributeValue, ...]  # empty: free text (``value_name``)
+
+
+@dataclass(frozen=True)
+class GatewayProduct:
+    """What the gateway holds: ``status`` new (in review) / approved / tbd (rejected, see ``reject_reason``),
+    ``display`` Y/N. ``raw`` is the whole answer (``product_get`` includes the product's fields)."""
+
+    product_id: int
+    custom_code: str | None
+    status: str
+    display: str
+    subject: str
+    category_id: int | None
+    reject_reason: str | None
+    modified_at: datetime | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    total: int
+    page: int
+    page_size: int
+    products: tuple[GatewayProduct, ...]
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    """A buyer's inquiry; ``custom_code`` is the asked-about product's (our listing id). ``raw`` holds the rest,
+    including the thread's ``messages``."""
+
+    inquiry_id: int
+    product_id: int | None
+    custom_code: str | None
+    buyer_name: str
+    buyer_company: str
+    buyer_country: str
+    subject: str
+    content: str
+    quantity: int | None
+    quantity_unit: str
+    created_at: datetime | None
+    modified_at: datetime | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class InquiryPage:
+    inquiries: tuple[Inquiry, ...]
+    next_cursor: str | None
+    has_more: bool
+
+
+# The client ------------------------------------------------------------------------------------------------------
+
+
+class AlibabaClient:
+    """One pooled HTTP connection set to the gateway. Thread-safe; close it (or use ``with``) when done.
+
+    Every call: waits for the rate limiter when one is given (``rate_limit_wait`` seconds at most, else raises
+    ``RateLimited`` with type ``CLIENT`` without sending), sends exactly one request, logs api_path, outcome,
+    duration and request_id (never parameters), and returns the envelope or raises a ``GatewayError``.
+    An ``ApiCallLimit`` ban is passed on to the limiter so that every worker waits it out.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        app_key: str,
+        app_secret: str,
+        *,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        rate_limiter: RateLimiter | None = None,
+        rate_limit_wait: float = 30.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.app_key = str(app_key)
+        self._app_secret = app_secret
+        self._clock = clock
+        self.rate_limiter = rate_limiter
+        self.rate_limit_wait = rate_limit_wait
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
+            follow_redirects=False,
+        )
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> AlibabaClient:
+        """A client configured from Django settings: ``ALIBABA_GATEWAY_URL``, ``ALIBABA_APP_KEY``,
+        ``ALIBABA_APP_SECRET``, ``ALIBABA_TIMEOUT_CONNECT`` (3 s), ``ALIBABA_TIMEOUT_READ`` (10 s), and the process's
+        shared rate limiter (``alibaba.ratelimit.rate_limiter_from_settings``)."""
+        from django.conf import settings
+
+        from alibaba.ratelimit import rate_limiter_from_settings
+
+        options: dict[str, Any] = {
+            "connect_timeout": float(getattr(settings, "ALIBABA_TIMEOUT_CONNECT", 3.0)),
+            "read_timeout": float(getattr(settings, "ALIBABA_TIMEOUT_READ", 10.0)),
+            "rate_limiter": rate_limiter_from_settings(),
+        }
+        options.update(overrides)
+        return cls(settings.ALIBABA_GATEWAY_URL, settings.ALIBABA_APP_KEY, settings.ALIBABA_APP_SECRET, **options)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AlibabaClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<AlibabaClient {self.base_url} app_key={self.app_key}>"
+
+    # The protocol ----------------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        api_path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        access_token: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Send one signed request and return the success envelope (``code`` "0", ``request_id`` and the payload).
+
+        ``params`` values may be structures (sent as JSON). ``files`` (name → (filename, content, content type))
+        makes the request multipart; files are not signed. Raises a ``GatewayError`` subclass; never retries.
+        """
+        if not api_path.startswith("/"):
+            raise ValueError(f"api_path must start with '/': {api_path!r}")
+        form = encode_params(params or {})
+        clashing = SYSTEM_PARAMS & form.keys()
+        if clashing:
+            raise ValueError(f"system parameters cannot be passed as params: {sorted(clashing)}")
+        secrets = [str(v) for k, v in form.items() if k in _SECRET_PARAMS] + [self._app_secret]
+        if access_token:
+            secrets.append(access_token)
+
+        self._wait_for_rate_limit(api_path)
+        form.update(app_key=self.app_key, timestamp=str(int(self._clock() * 1000)), sign_method="sha256")
+        if access_token:
+            form["access_token"] = access_token
+        form["sign"] = sign(self._app_secret, api_path, form)
+
+        started = time.monotonic()
+        try:
+            envelope = self._post(api_path, form, files)
+            if str(envelope.get("code")) != "0":
+                raise error_from_envelope(envelope, api_path=api_path, now=self._clock())
+        except GatewayError as error:
+            error.message = _redact(error.message, secrets)
+            error.args = (error.code, error.message)
+            if isinstance(error, Rejected):
+                error.user_message = _redact(error.user_message, secrets)
+            self._log(api_path, error.code, started, error.request_id, error)
+            # A ban covers the app key, so every worker must wait it out. A daily quota is not paused here: its end
+            # is only estimated, and a wrong guess would stop all calls for hours.
+            is_ban = isinstance(error, RateLimited) and not isinstance(error, DailyQuotaExceeded)
+            if is_ban and self.rate_limiter is not None:
+                self.rate_limiter.pause(error.ban_seconds)
+            raise
+        self._log(api_path, "ok", started, envelope.get("request_id"))
+        return envelope
+
+    def _post(self, api_path: str, form: dict[str, str], files: Mapping[str, Any] | None) -> dict[str, Any]:
+        url = f"/rest{api_path}"
+        try:
+            response = self._http.post(url, data=form, files=dict(files) if files else None)
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise GatewayTimeout(
+                "ConnectTimeout", _describe(exc), api_path=api_path, type="TRANSPORT", outcome_unknown=False
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise GatewayTimeout("Timeout", _describe(exc), api_path=api_path, type="TRANSPORT") from exc
+        except httpx.ConnectError as exc:
+            raise TransientError(
+                "ConnectionError", _describe(exc), api_path=api_path, type="TRANSPORT", outcome_unknown=False
+            ) from exc
+        except httpx.TransportError as exc:
+            # Reset or broken after the request went out: the gateway may have applied it.
+            raise TransientError(
+                "ConnectionError", _describe(exc), api_path=api_path, type="TRANSPORT", outcome_unknown=True
+            ) from exc
+        if response.status_code == 429:
+            raise RateLimited(
+                "HTTP429",
+                "HTTP 429 Too Many Requests",
+                ban_seconds=_retry_after_header(response) or 1.0,
+                api_path=api_path,
+                type="TRANSPORT",
+            )
+        if response.status_code != 200:
+            raise BadResponse(f"HTTP{response.status_code}", f"HTTP {response.status_code}", api_path=api_path)
+        try:
+            envelope = response.json()
+        except ValueError as exc:
+            raise BadResponse("BadResponse", "answer is not JSON", api_path=api_path, type="TRANSPORT") from exc
+        if not isinstance(envelope, dict):
+            raise BadResponse("BadResponse", "answer is not a JSON object", api_path=api_path, type="TRANSPORT")
+        return envelope
+
+    def _wait_for_rate_limit(self, api_path: str) -> None:
+        if self.rate_limiter is None:
+            return
+        try:
+            self.rate_limiter.acquire(timeout=self.rate_limit_wait)
+        except RateLimitTimeout as exc:
+            error = RateLimited(
+                "LocalRateLimit",
+                f"the shared rate limit allows the next call in {exc.retry_after:.1f} s",
+                ban_seconds=exc.retry_after,
+                api_path=api_path,
+                type="CLIENT",
+                outcome_unknown=False,
+            )
+            logger.info(
+                "alibaba %s not sent: rate limited for %.1f s",
+                api_path,
+                exc.retry_after,
+                extra={"api_path": api_path, "outcome": error.code},
+            )
+            raise error from exc
+
+    def _log(
+        self, api_path: str, outcome: str, started: float, request_id: Any, error: GatewayError | None = None
+    ) -> None:
+        duration_ms = round((time.monotonic() - started) * 1000)
+        extra = {"api_path": api_path, "outcome": outcome, "duration_ms": duration_ms, "request_id": request_id}
+        if error is None:
+            logger.info("alibaba %s ok in %d ms request_id=%s", api_path, duration_ms, request_id, extra=extra)
+        else:
+            logger.warning(
+                "alibaba %s %s in %d ms request_id=%s: %s",
+                api_path,
+                outcome,
+                duration_ms,
+                request_id,
+                error.message,
+                extra=extra,
+            )
+
+    # Typed calls -----------------------------------------------------------------------------------------------
+
+    def supplier_create(
+        self, *, seller_ref: str, company_name: str, contact_email: str, country: str = "BD", **extra: Any
+    ) -> SupplierAccount:
+        """Create the supplier account of an approved seller (program call). ``extra`` goes to the gateway as is."""
+        params = {
+            "seller_ref": seller_ref,
+            "company_name": company_name,
+            "contact_email": contact_email,
+            "country": country,
+            **extra,
+        }
+        return self._typed(SUPPLIER_CREATE, params, _parse_supplier)
+
+    def token_create(self, code: str) -> Tokens:
+        """Exchange an authorization code for tokens."""
+        return self._typed(TOKEN_CREATE, {"code": code}, lambda payload: _parse_tokens(payload, self._clock()))
+
+    def token_refresh(self, refresh_token: str) -> Tokens:
+        """A new access token for a refresh token (the refresh token may stay the same). A ``Rejected`` (field
+        ``refresh_token``) or ``TokenExpired`` here means the seller must authorize again."""
+        params = {"refresh_token": refresh_token}
+        return self._typed(TOKEN_REFRESH, params, lambda payload: _parse_tokens(payload, self._clock()))
+
+    def category_get(self, cat_id: int = 0) -> list[Category]:
+        """The children of category ``cat_id`` (0: the roots)."""
+        return self._typed(CATEGORY_GET, {"cat_id": cat_id}, lambda payload: _parse_categories(payload, cat_id))
+
+    def category_attributes(self, cat_id: int) -> list[Attribute]:
+        """The attributes of leaf category ``cat_id``, with ``required`` and their allowed values."""
+        return self._typed(CATEGORY_ATTRIBUTES, {"cat_id": cat_id}, _parse_attributes)
+
+    def photobank_upload(self, access_token: str, *, filename: str, content: bytes) -> str:
+        """Upload an image (JPEG/PNG ≤ 3 MB) and return its photobank URL, the only URLs products may use."""
+        content_type = "image/png" if content.startswith(b"\x89PNG\r\n\x1a\n") else "image/jpeg"
+        return self._typed(
+            PHOTOBANK_UPLOAD,
+            {"file_name": filename},
+            _parse_photobank_url,
+            access_token=access_token,
+            files={"image": (filename, content, content_type)},
+        )
+
+    def product_add(self, access_token: str, product: Mapping[str, Any]) -> int:
+        """Add a product (it enters review) and return its id. The gateway has no idempotency keys: after an error
+        with ``outcome_unknown``, look the product up by its ``custom_code`` before adding it again."""
+        return self._typed(PRODUCT_ADD, {"product": product}, _parse_product_id, access_token=access_token)
+
+    def product_update(self, access_token: str, product_id: int, product: Mapping[str, Any]) -> None:
+        """Replace the product's fields (it enters review again). Safe to repeat."""
+        self.call(PRODUCT_UPDATE, {"product_id": product_id, "product": product}, access_token=access_token)
+
+    def product_get(self, access_token: str, product_id: int) -> GatewayProduct:
+        return self._typed(PRODUCT_GET, {"product_id": product_id}, _parse_product_answer, access_token=access_token)
+
+    def product_list(
+        self,
+        access_token: str,
+        *,
+        page: int = 1,
+        page_size: int = 50,
+        custom_code: str | None = None,
+        modified_from: datetime | None = None,
+    ) -> ProductPage:
+        """One page (``page_size`` ≤ 50) of the seller's products, optionally only those with ``custom_code`` or
+        modified since ``modified_from``."""
+        params = {
+            "current_page": page,
+            "page_size": page_size,
+            "custom_code": custom_code,
+            "gmt_modified_from": modified_from,
+        }
+        return self._typed(PRODUCT_LIST, params, _parse_product_page, access_token=access_token)
+
+    def product_set_display(self, access_token: str, product_ids: Iterable[int], *, on: bool) -> None:
+        """List (``on``) or delist up to 50 products, all or nothing; there is no delete. Safe to repeat."""
+        params = {"product_id_list": [int(pid) for pid in product_ids], "new_display": "on" if on else "off"}
+        self.call(PRODUCT_DISPLAY, params, access_token=access_token)
+
+    def inquiry_list(
+        self, access_token: str, *, cursor: str | None = None, page_size: int | None = None
+    ) -> InquiryPage:
+        """Inquiries new or changed after ``cursor`` (None: from the start), oldest first, for reconciliation of the
+        push path. Keep ``next_cursor``: it stays valid, an empty page means nothing new yet."""
+        params = {"cursor": cursor, "page_size": page_size}
+        return self._typed(INQUIRY_LIST, params, _parse_inquiry_page, access_token=access_token)
+
+    def inquiry_reply(
+        self, access_token: str, inquiry_id: int, *, content: str, quotation: Mapping[str, Any] | None = None
+    ) -> int:
+        """The seller's reply to an inquiry, with an optional quotation (sent as JSON); returns the message id.
+        Not idempotent: a repeated reply is a second message."""
+        params = {"inquiry_id": inquiry_id, "content": content, "quotation": quotation}
+        return self._typed(INQUIRY_REPLY, params, _parse_message_id, access_token=access_token)
+
+    def _typed(self, api_path: str, params: Mapping[str, Any], parse: Callable[[dict], T], **kwargs: Any) -> T:
+        payload = self.call(api_path, params, **kwargs)
+        try:
+            return parse(payload)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # The call succeeded but its answer is not what the protocol promises: for a write, it may have happened.
+            raise BadResponse(
+                "BadResponse",
+                f"cannot read the answer: {_describe(exc)}",
+                api_path=api_path,
+                request_id=payload.get("request_id"),
+                type="TRANSPORT",
+            ) from exc
+
+
+SUPPLIER_CREATE = "/dexports/supplier/create"
+TOKEN_CREATE = "/auth/token/create"
+TOKEN_REFRESH = "/auth/token/refresh"
+CATEGORY_GET = "/alibaba/icbu/category/get"
+CATEGORY_ATTRIBUTES = "/alibaba/icbu/category/attribute/get"
+PHOTOBANK_UPLOAD = "/alibaba/icbu/photobank/upload"
+PRODUCT_ADD = "/alibaba/icbu/product/add"
+PRODUCT_UPDATE = "/alibaba/icbu/product/update"
+PRODUCT_GET = "/alibaba/icbu/product/get"
+PRODUCT_LIST = "/alibaba/icbu/product/list"
+PRODUCT_DISPLAY = "/icbu/product/update/display"
+INQUIRY_LIST = "/dexports/inquiry/list"
+INQUIRY_REPLY = "/dexports/inquiry/reply"
+
+
+# Reading answers: one function per answer, so that the gateway's field names live in one place each. A missing or
+# malformed field raises KeyError/TypeError/ValueError, which the client turns into BadResponse.
+
+
+def _parse_supplier(payload: Mapping[str, Any]) -> SupplierAccount:
+    # The envelope's "code" is its status ("0"), so the authorization code cannot sit beside it under that name:
+    # it comes nested ({"supplier": {"supplier_id", "code"}}) or as auth_code.
+    supplier = payload.get("supplier")
+    if isinstance(supplier, Mapping):
+        return SupplierAccount(supplier_id=_id(supplier["supplier_id"]), code=_text(supplier["code"]))
+    return SupplierAccount(supplier_id=_id(payload["supplier_id"]), code=_text(payload["auth_code"]))
+
+
+def _parse_tokens(payload: Mapping[str, Any], now: float) -> Tokens:
+    supplier_id = payload.get("supplier_id")
+    return Tokens(
+        access_token=_text(payload["access_token"]),
+        refresh_token=_text(payload["refresh_token"]),
+        access_expires_at=_expiry(payload, "access_expires_at", "expires_in", now),
+        refresh_expires_at=_expiry(payload, "refresh_expires_at", "refresh_expires_in", now),
+        supplier_id=_id(supplier_id) if supplier_id is not None else None,
+    )
+
+
+def _expiry(payload: Mapping[str, Any], absolute_key: str, relative_key: str, now: float) -> datetime:
+    """An absolute time (epoch s/ms or ISO 8601) or seconds from now."""
+    if payload.get(absolute_key) is not None:
+        return _parse_time(payload[absolute_key])
+    return datetime.fromtimestamp(now + float(payload[relative_key]), tz=UTC)
+
+
+def _parse_categories(payload: Mapping[str, Any], cat_id: int) -> list[Category]:
+    return [
+        Category(
+            category_id=int(item["category_id"]),
+            name=str(item.get("name", "")),
+            parent_id=_int_or_none(item.get("parent_id", cat_id or None)),
+            is_leaf=_truthy(item.get("leaf_category", False)),
+        )
+        for item in _items(payload, "categories")
+    ]
+
+
+def _parse_attributes(payload: Mapping[str, Any]) -> list[Attribute]:
+    return [
+        Attribute(
+            attribute_id=int(item["attribute_id"]),
+            name=str(item.get("name", "")),
+            required=_truthy(item.get("required", False)),
+            input_type=str(item.get("input_type", "")),
+            values=tuple(
+                AttributeValue(value_id=int(value["value_id"]), name=str(value.get("name", "")))
+                for value in item.get("values") or ()
+            ),
+        )
+        for item in _items(payload, "attributes")
+    ]
+
+
+def _parse_photobank_url(payload: Mapping[str, Any]) -> str:
+    return _text(payload["photobank_url"])
+
+
+def _parse_product_id(payload: Mapping[str, Any]) -> int:
+    return _id(payload["product_id"])
+
+
+def _parse_message_id(payload: Mapping[str, Any]) -> int:
+    return _id(payload["message_id"])
+
+
+def _parse_product_answer(payload: Mapping[str, Any]) -> GatewayProduct:
+    product = payload.get("product")
+    return _parse_product(product if isinstance(product, Mapping) else payload)
+
+
+def _parse_product(item: Mapping[str, Any]) -> GatewayProduct:
+    modified = item.get("gmt_modified")
+    return GatewayProduct(
+        product_id=_id(item["product_id"]),
+        custom_code=item.get("custom_code") or None,
+        status=str(item.get("status", "")),
+        display=str(item.get("display", "")),
+        subject=str(item.get("subject", "")),
+        category_id=_int_or_none(item.get("category_id")),
+        reject_reason=item.get("reason") or None,
+        modified_at=_parse_time(modified) if modified else None,
+        raw=item,
+    )
+
+
+def _parse_product_page(payload: Mapping[str, Any]) -> ProductPage:
+    return ProductPage(
+        total=int(payload["total_item"]),
+        page=int(payload.get("current_page", 1)),
+        page_size=int(payload.get("page_size", 0)),
+        products=tuple(_parse_product(item) for item in _items(payload, "products")),
+    )
+
+
+def _parse_inquiry(item: Mapping[str, Any]) -> Inquiry:
+    return Inquiry(
+        inquiry_id=_id(item["inquiry_id"]),
+        product_id=_int_or_none(item.get("product_id")),
+        custom_code=item.get("custom_code") or None,
+        buyer_name=str(item.get("buyer_name", "")),
+        buyer_company=str(item.get("buyer_company", "")),
+        buyer_country=str(item.get("buyer_country", "")),
+        subject=str(item.get("subject", "")),
+        content=str(item.get("content", "")),
+        quantity=_int_or_none(item.get("quantity")),
+        quantity_unit=str(item.get("quantity_unit", "")),
+        created_at=_parse_time(item["gmt_create"]) if item.get("gmt_create") else None,
+        modified_at=_parse_time(item["gmt_modified"]) if item.get("gmt_modified") else None,
+        raw=item,
+    )
+
+
+def _parse_inquiry_page(payload: Mapping[str, Any]) -> InquiryPage:
+    next_cursor = payload.get("next_cursor")
+    return InquiryPage(
+        inquiries=tuple(_parse_inquiry(item) for item in _items(payload, "inquiries")),
+        next_cursor=str(next_cursor) if next_cursor not in (None, "") else None,
+        has_more=_truthy(payload.get("has_more", False)),
+    )
+
+
+def _items(payload: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = payload.get(key) or []
+    if not isinstance(value, list):
+        raise TypeError(f"{key} is not a list")
+    return value
+
+
+def _id(value: Any) -> int:
+    """A gateway id: an integer (a digit string is accepted)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"expected an id, got {value!r}")
+    return int(value)
+
+
+def _text(value: Any) -> str:
+    """A required scalar: empty or missing is malformed."""
+    if value in (None, "") or isinstance(value, Mapping | list):
+        raise ValueError(f"expected a value, got {value!r}")
+    return str(value)
+
+
+def _parse_time(value: Any) -> datetime:
+    """Epoch seconds or milliseconds, or ISO 8601 (a naive one is taken as UTC)."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        number = float(value)
+        return datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=UTC)
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "y", "yes")
+    return bool(value)
+
+
+def _retry_after_header(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,160 @@
+"""The WSGI side: reading a request, checking the system parameters, answering in the envelope."""
+
+import hmac
+import json
+import logging
+import time
+import urllib.parse
+import uuid
+from email.message import Message
+from email.parser import BytesHeaderParser
+from typing import Any
+
+from . import harness
+from .calls import APP, ROUTES, SELLER
+from .calls.auth import authenticate
+from .calls.common import Call
+from .errors import ApiError, Hang, invalid, missing
+from .signing import sign
+
+logger = logging.getLogger(__name__)
+
+HANG_KEY = "dxports.mock.raise_on_hang"
+TIMESTAMP_WINDOW_S = 600
+MAX_BODY_BYTES = 8 * 1024 * 1024
+SYSTEM_PARAMS = ("app_key", "timestamp", "sign_method", "sign")
+JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
+
+
+def application(gateway, environ: dict, start_response) -> list[bytes]:
+    path = environ.get("PATH_INFO", "")
+    if path.startswith("/rest/"):
+        status, answer = "200 OK", rest(gateway, path.removeprefix("/rest"), environ)
+    elif path.startswith("/_mock/"):
+        status, answer = harness.handle(gateway, environ.get("REQUEST_METHOD", "GET"), path, environ)
+    else:
+        status, answer = "404 Not Found", {"error": f"no such path {path}: calls are POST /rest/<api_path>"}
+    body = json.dumps(answer, separators=(",", ":")).encode()
+    start_response(status, [*JSON_HEADERS, ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def rest(gateway, api_path: str, environ: dict) -> dict[str, Any]:
+    """One protocol call. A drawn timeout strikes after the call succeeded (its write is done): over HTTP the answer
+    comes ``hang_seconds`` late; in process (``HANG_KEY`` in the environ) ``Hang`` is raised instead."""
+    config = gateway.config
+    request_id = uuid.uuid4().hex
+    hang = False
+    if config["latency_ms"]:
+        gateway.wait(config["latency_ms"] / 1000)
+    try:
+        params, files = _read_params(environ)
+        answer, hang = _dispatch(gateway, api_path, params, files)
+        answer = {"code": "0", "request_id": request_id, **answer}
+        outcome = "timeout" if hang else "ok"
+    except ApiError as error:
+        answer, outcome = error.envelope(request_id), error.code
+    except Exception:
+        logger.exception("mock gateway: %s failed", api_path)
+        error = ApiError("SYSTEM", "InternalError", "InternalError: the gateway failed unexpectedly, please retry")
+        answer, outcome = error.envelope(request_id), error.code
+    gateway.count_call(api_path, outcome)
+    if hang:
+        if environ.get(HANG_KEY):
+            raise Hang(api_path)
+        gateway.wait(config["hang_seconds"])
+    return answer
+
+
+def _dispatch(gateway, api_path: str, params: dict[str, str], files: dict[str, bytes]) -> tuple[dict, bool]:
+    route = ROUTES.get(api_path)
+    if route is None:
+        raise ApiError("ISV", "InvalidApiPath", f"InvalidApiPath: {api_path} is not an API of this gateway")
+    handler, auth = route
+    for key in SYSTEM_PARAMS:
+        if not params.get(key):
+            raise missing(key)
+    if params["app_key"] != gateway.app_key:
+        raise invalid("app_key", f"{params['app_key']} is not a registered app")
+    config, now = gateway.config, gateway.now()
+    gateway.faults.admit(params["app_key"], now, config)
+    if params["sign_method"] != "sha256":
+        raise invalid("sign_method", f"must be sha256 (it is {params['sign_method']!r})")
+    expected = sign(gateway.app_secret, api_path, params)
+    if not hmac.compare_digest(params["sign"].upper().encode(), expected.encode()):
+        raise ApiError("ISV", "IncompleteSignature", "IncompleteSignature: the request signature does not match")
+    _check_timestamp(params["timestamp"])
+    isp_error, hang = gateway.faults.draw(config)
+    if isp_error is not None:
+        raise isp_error
+    token = params.get("access_token", "")
+    if auth == SELLER and not token:
+        raise missing("access_token", "is required for this call")
+    with gateway.store.transaction() as conn:
+        supplier_id = authenticate(conn, token, now) if auth != APP and token else None
+        return handler(Call(gateway, conn, params, files, supplier_id, now)), hang
+
+
+def _check_timestamp(value: str) -> None:
+    """Against the wall clock, not the gateway's business clock: tests move that one to expire tokens and bans
+    while the client keeps signing with real time."""
+    if not value.isdigit():
+        raise ApiError("ISV", "InvalidTimestamp", f"InvalidTimestamp: {value!r} is not epoch milliseconds")
+    skew = abs(int(value) / 1000 - time.time())
+    if skew > TIMESTAMP_WINDOW_S:
+        raise ApiError(
+            "ISV", "InvalidTimestamp", f"InvalidTimestamp: off by {skew:.0f} s, more than {TIMESTAMP_WINDOW_S} s"
+        )
+
+
+def _read_body(environ: dict) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        raise invalid("body", f"is larger than {MAX_BODY_BYTES} bytes")
+    return environ["wsgi.input"].read(length) if length > 0 else b""
+
+
+def _read_params(environ: dict) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Query string and body parameters (form-encoded or multipart), and the file parts of a multipart body."""
+    params = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    body = _read_body(environ)
+    content_type = Message()
+    content_type["Content-Type"] = environ.get("CONTENT_TYPE") or "application/x-www-form-urlencoded"
+    files: dict[str, bytes] = {}
+    if content_type.get_content_type() == "multipart/form-data":
+        boundary = content_type.get_param("boundary")
+        if not boundary:
+            raise invalid("Content-Type", "multipart/form-data needs a boundary")
+        fields, files = _multipart(body, str(boundary).encode("latin-1"))
+        params.update(fields)
+    elif body:
+        try:
+            params.update(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True))
+        except (UnicodeDecodeError, ValueError):
+            raise invalid("body", "is not a form-encoded UTF-8 body") from None
+    return params, files
+
+
+def _multipart(body: bytes, boundary: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for chunk in body.split(b"--" + boundary)[1:-1]:
+        head, separator, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not separator:
+            raise invalid("body", "has a multipart part without headers")
+        headers = BytesHeaderParser().parsebytes(head)
+        name = headers.get_param("name", header="content-disposition")
+        if not name:
+            raise invalid("body", "has a multipart part without a name")
+        content = content.removesuffix(b"\r\n")
+        if headers.get_param("filename", header="content-disposition") is not None:
+            files[str(name)] = content
+        else:
+            try:
+                fields[str(name)] = content.decode()
+            except UnicodeDecodeError:
+                raise invalid(str(name), "is not UTF-8 text") from None
+    return fields, files

@@ -1,0 +1,46 @@
+"""What a call handler gets, and the readers of its plain parameters."""
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import invalid, missing
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call inside its transaction. ``supplier_id`` is the access token's supplier (``None`` on app calls)."""
+
+    gateway: Any
+    conn: sqlite3.Connection
+    params: dict[str, str]
+    files: dict[str, bytes]
+    supplier_id: int | None
+    now: float
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.gateway.config
+
+    def text(self, key: str, *, max_length: int = 512, required: bool = True, default: str | None = None) -> str | None:
+        value = self.params.get(key, "").strip()
+        if not value:
+            if required:
+                raise missing(key)
+            return default
+        if len(value) > max_length:
+            raise invalid(key, f"must be at most {max_length} characters (it has {len(value)})")
+        return value
+
+    def integer(self, key: str, *, minimum: int = 0, maximum: int = 10**15, default: int | None = None) -> int:
+        value = self.params.get(key, "").strip()
+        if not value:
+            if default is None:
+                raise missing(key)
+            return default
+        if not value.isdigit():
+            raise invalid(key, f"must be a whole number (it is {value!r})")
+        number = int(value)
+        if not minimum <= number <= maximum:
+            raise invalid(key, f"must be between {minimum} and {maximum} (it is {number})")
+        return number

@@ -1,0 +1,83 @@
+"""The test harness under ``/_mock/``: plain JSON, unsigned, meant for loopback only."""
+
+import json
+from typing import Any
+
+from .buyers import NothingToAsk
+from .config import ConfigError
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_SIMULATED = 1000
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _positive(body: dict[str, Any], key: str, default: int | None, maximum: int | None = None) -> int | None:
+    value = body.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or maximum and value > maximum:
+        raise _BadRequest(f"{key} must be an integer from 1{f' to {maximum}' if maximum else ''}")
+    return value
+
+
+def _flag(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise _BadRequest(f"{key} must be true or false")
+    return value
+
+
+def _simulate_inquiries(gateway, body: dict[str, Any]) -> dict[str, Any]:
+    count, product_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "product_id", None)
+    return {"inquiries": gateway.simulate_inquiries(count=count, product_id=product_id)}
+
+
+def _simulate_messages(gateway, body: dict[str, Any]) -> dict[str, Any]:
+    count, inquiry_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "inquiry_id", None)
+    return {"messages": gateway.simulate_messages(count=count, inquiry_id=inquiry_id)}
+
+
+ENDPOINTS = {
+    ("GET", "/_mock/health"): lambda gateway, body: {"ok": True},
+    ("GET", "/_mock/config"): lambda gateway, body: gateway.config,
+    ("POST", "/_mock/config"): lambda gateway, body: gateway.configure(**body),
+    ("GET", "/_mock/state"): lambda gateway, body: gateway.state(),
+    ("POST", "/_mock/tick"): lambda gateway, body: gateway.tick(all_reviews_due=_flag(body, "all_reviews_due")),
+    ("POST", "/_mock/reset"): lambda gateway, body: {"ok": True, "config": gateway.reset()},
+    ("POST", "/_mock/tokens/expire"): lambda gateway, body: {"expired": gateway.expire_access_tokens()},
+    ("POST", "/_mock/simulate/inquiries"): _simulate_inquiries,
+    ("POST", "/_mock/simulate/messages"): _simulate_messages,
+}
+
+
+def handle(gateway, method: str, path: str, environ: dict) -> tuple[str, Any]:
+    endpoint = ENDPOINTS.get((method, path))
+    if endpoint is None:
+        if any(known_path == path for _, known_path in ENDPOINTS):
+            return "405 Method Not Allowed", {"error": f"{method} is not allowed on {path}"}
+        return "404 Not Found", {"error": f"no such harness endpoint {path}"}
+    try:
+        return "200 OK", endpoint(gateway, _json_body(environ))
+    except (_BadRequest, ConfigError) as error:
+        return "400 Bad Request", {"error": str(error)}
+    except NothingToAsk as error:
+        return "409 Conflict", {"error": str(error)}
+
+
+def _json_body(environ: dict) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY_BYTES:
+        raise _BadRequest(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise _BadRequest("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _BadRequest("the body must be a JSON object")
+    return body

@@ -1,0 +1,320 @@
+"""The rules of the gateway's structured parameters: a product (add, update) and a quotation (inquiry reply).
+
+Fields are checked in the order of the protocol's field list and the first broken rule is answered, naming the
+field by its path (``subject``, ``sourcing_trade.fob_min_price``, ``attributes[2].value_id``). Answers hold the
+normalized value: prices as strings with two decimals, quantities as integers, attribute values with both their id
+and name.
+"""
+
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .catalog_seed import Attribute, Catalog, Category
+from .errors import invalid, missing
+
+UNITS = (
+    "piece", "pair", "set", "dozen", "kilogram", "metric_ton", "meter", "square_meter", "bag", "carton", "box", "roll",
+)  # fmt: skip
+SUPPLY_PERIODS = ("day", "week", "month", "quarter", "year")
+PAYMENT_METHODS = ("T/T", "L/C", "D/P", "D/A", "Western Union", "MoneyGram", "PayPal")
+MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
+MAX_QUANTITY = 99_999_999
+
+PRODUCT_FIELDS = (
+    "subject", "category_id", "keywords", "attributes", "main_image", "sourcing_trade", "bulk_discount_prices",
+    "description", "custom_code",
+)  # fmt: skip
+TRADE_FIELDS = (
+    "fob_currency", "fob_min_price", "fob_max_price", "fob_unit_type", "min_order_quantity", "supply_quantity",
+    "supply_period_type", "delivery_port", "payment_methods", "deliver_periods", "packaging_desc",
+)  # fmt: skip
+QUOTATION_FIELDS = ("price", "currency", "quantity", "unit", "valid_days")
+
+
+def parse_product(raw: str | None, *, catalog: Catalog, owns_photo: Callable[[str], bool]) -> dict[str, Any]:
+    """The normalized product of the ``product`` parameter, or the ``ApiError`` of its first broken rule."""
+    product = _json_object(raw, "product")
+    _known_keys(product, PRODUCT_FIELDS, "")
+    subject = _subject(_required(product, "subject", "subject"))
+    category = _category(_required(product, "category_id", "category_id"), catalog)
+    return {
+        "subject": subject,
+        "category_id": category.category_id,
+        "keywords": _keywords(product.get("keywords")),
+        "attributes": _attributes(_required(product, "attributes", "attributes"), category),
+        "main_image": {"images": _images(_required(product, "main_image", "main_image"), owns_photo)},
+        "sourcing_trade": _sourcing_trade(_required(product, "sourcing_trade", "sourcing_trade")),
+        "bulk_discount_prices": _bulk_discount_prices(product.get("bulk_discount_prices")),
+        "description": _string(_required(product, "description", "description"), "description", 50_000),
+        "custom_code": _optional_string(product.get("custom_code"), "custom_code", 64),
+    }
+
+
+def parse_quotation(raw: str | None) -> dict[str, Any] | None:
+    if raw is None or raw == "":
+        return None
+    quotation = _json_object(raw, "quotation")
+    _known_keys(quotation, QUOTATION_FIELDS, "quotation.")
+    currency = _required(quotation, "currency", "quotation.currency")
+    if currency != "USD":
+        raise invalid("quotation.currency", "must be USD")
+    return {
+        "price": _price(_required(quotation, "price", "quotation.price"), "quotation.price"),
+        "currency": currency,
+        "quantity": _integer(_required(quotation, "quantity", "quotation.quantity"), "quotation.quantity", 1),
+        "unit": _choice(_required(quotation, "unit", "quotation.unit"), "quotation.unit", UNITS),
+        "valid_days": _integer(quotation.get("valid_days", 30), "quotation.valid_days", 1, 90),
+    }
+
+
+def _json_object(raw: str | None, field: str) -> dict[str, Any]:
+    if raw is None or raw == "":
+        raise missing(field)
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise invalid(field, "is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise invalid(field, "must be a JSON object")
+    return value
+
+
+def _known_keys(value: dict[str, Any], known: tuple[str, ...], prefix: str) -> None:
+    for key in value:
+        if key not in known:
+            raise invalid(f"{prefix}{key}", f"is not a known field (known: {', '.join(known)})")
+
+
+def _required(value: dict[str, Any], key: str, path: str) -> Any:
+    if value.get(key) is None:
+        raise missing(path)
+    return value[key]
+
+
+def _string(value: Any, path: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise invalid(path, "must be a string")
+    if not value.strip():
+        raise invalid(path, "must not be empty")
+    if len(value) > max_length:
+        raise invalid(path, f"must be at most {max_length} characters (it has {len(value)})")
+    return value
+
+
+def _optional_string(value: Any, path: str, max_length: int) -> str | None:
+    return None if value is None else _string(value, path, max_length)
+
+
+def _integer(value: Any, path: str, minimum: int, maximum: int = MAX_QUANTITY) -> int:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(path, "must be an integer")
+    if not minimum <= value <= maximum:
+        raise invalid(path, f"must be between {minimum} and {maximum} (it is {value})")
+    return value
+
+
+def _price(value: Any, path: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise invalid(path, "must be a decimal number")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise invalid(path, "must be a decimal number") from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+        raise invalid(path, "must be a decimal number with at most 2 decimal places")
+    if not MIN_PRICE <= amount <= MAX_PRICE:
+        raise invalid(path, f"must be between {MIN_PRICE} and {MAX_PRICE} (it is {value})")
+    return f"{amount:.2f}"
+
+
+def _list(value: Any, path: str, minimum: int, maximum: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise invalid(path, "must be a JSON array")
+    if not minimum <= len(value) <= maximum:
+        raise invalid(path, f"must have {minimum} to {maximum} items (it has {len(value)})")
+    return value
+
+
+def _choice(value: Any, path: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise invalid(path, f"must be one of {', '.join(choices)} (it is {value!r})")
+    return value
+
+
+def _subject(value: Any) -> str:
+    subject = _string(value, "subject", 128)
+    for position, char in enumerate(subject):
+        if not " " <= char <= "~":
+            raise invalid("subject", f"must be ASCII only (printable, one line): {char!r} at {position} is not")
+    return subject
+
+
+def _category(value: Any, catalog: Catalog) -> Category:
+    category_id = _integer(value, "category_id", 1, 10**12)
+    category = catalog.categories.get(category_id)
+    if category is None:
+        raise invalid("category_id", f"{category_id} is not a category")
+    if not category.leaf:
+        raise invalid("category_id", f"{category_id} ({category.name}) is not a leaf category")
+    return category
+
+
+def _keywords(value: Any) -> list[str]:
+    if value is None:
+        return []
+    keywords = _list(value, "keywords", 0, 3)
+    for index, keyword in enumerate(keywords):
+        path = f"keywords[{index}]"
+        _string(keyword, path, 128)
+        if "," in keyword or ";" in keyword:
+            raise invalid(path, "must not contain ',' or ';' (send up to 3 separate keywords)")
+    return keywords
+
+
+def _attributes(value: Any, category: Category) -> list[dict[str, Any]]:
+    known = {attribute.attribute_id: attribute for attribute in category.attributes}
+    seen: dict[int, list[str]] = {}
+    result = []
+    for index, item in enumerate(_list(value, "attributes", 0, 100)):
+        path = f"attributes[{index}]"
+        if not isinstance(item, dict):
+            raise invalid(path, "must be an object {attribute_id, value_id | value_name}")
+        _known_keys(item, ("attribute_id", "value_id", "value_name"), f"{path}.")
+        attribute_id = _integer(_required(item, "attribute_id", f"{path}.attribute_id"), f"{path}.attribute_id", 1)
+        attribute = known.get(attribute_id)
+        if attribute is None:
+            why = f"{attribute_id} is not an attribute of category {category.category_id}"
+            raise invalid(f"{path}.attribute_id", why)
+        value_id, value_name = _attribute_value(item, attribute, path)
+        earlier = seen.setdefault(attribute_id, [])
+        if earlier and attribute.input_type != "multi_select":
+            raise invalid(f"{path}.attribute_id", f"{attribute_id} ({attribute.name}) takes one value, given twice")
+        if value_name in earlier:
+            raise invalid(path, f"repeats the value {value_name!r} of {attribute.name}")
+        earlier.append(value_name)
+        result.append({"attribute_id": attribute_id, "attribute_name": attribute.name, "value_id": value_id,
+                       "value_name": value_name})  # fmt: skip
+    for attribute in category.attributes:
+        if attribute.required and attribute.attribute_id not in seen:
+            raise missing(
+                "attributes",
+                f"must include the required attribute {attribute.name} (attribute_id {attribute.attribute_id})"
+                f" of category {category.category_id}",
+            )
+    return result
+
+
+def _attribute_value(item: dict[str, Any], attribute: Attribute, path: str) -> tuple[int | None, str]:
+    value_id, value_name = item.get("value_id"), item.get("value_name")
+    if attribute.input_type == "input":
+        if value_id is not None:
+            raise invalid(f"{path}.value_id", f"is not accepted: {attribute.name} is free text, send value_name")
+        if value_name is None:
+            raise missing(f"{path}.value_name", f"is required: {attribute.name} is free text")
+        return None, _string(value_name, f"{path}.value_name", 128)
+    allowed = ", ".join(f"{name} ({vid})" for vid, name in attribute.values)
+    if value_id is not None:
+        value_id = _integer(value_id, f"{path}.value_id", 1, 10**12)
+        if value_id not in attribute.by_id:
+            raise invalid(f"{path}.value_id", f"{value_id} is not a value of {attribute.name}; allowed: {allowed}")
+        name = attribute.by_id[value_id]
+        if value_name is not None and str(value_name).casefold() != name.casefold():
+            raise invalid(f"{path}.value_name", f"{value_name!r} does not match value_id {value_id} ({name})")
+        return value_id, name
+    if value_name is None:
+        raise missing(f"{path}.value_id", "or value_name is required")
+    match = attribute.by_name.get(str(value_name).casefold())
+    if match is None:
+        raise invalid(f"{path}.value_name", f"{value_name!r} is not a value of {attribute.name}; allowed: {allowed}")
+    return match
+
+
+def _images(value: Any, owns_photo: Callable[[str], bool]) -> list[str]:
+    if not isinstance(value, dict):
+        raise invalid("main_image", 'must be an object {"images": [photobank URLs]}')
+    _known_keys(value, ("images",), "main_image.")
+    images = _list(_required(value, "images", "main_image.images"), "main_image.images", 1, 6)
+    for index, url in enumerate(images):
+        path = f"main_image.images[{index}]"
+        if not isinstance(url, str) or not owns_photo(url):
+            raise invalid(path, "is not a photobank URL of this supplier (upload with /alibaba/icbu/photobank/upload)")
+        if url in images[:index]:
+            raise invalid(path, f"repeats main_image.images[{images.index(url)}]")
+    return images
+
+
+def _sourcing_trade(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid("sourcing_trade", "must be an object")
+    _known_keys(value, TRADE_FIELDS, "sourcing_trade.")
+
+    def field(key: str) -> Any:
+        return _required(value, key, f"sourcing_trade.{key}")
+
+    if field("fob_currency") != "USD":
+        raise invalid("sourcing_trade.fob_currency", "must be USD")
+    low = _price(field("fob_min_price"), "sourcing_trade.fob_min_price")
+    high = _price(field("fob_max_price"), "sourcing_trade.fob_max_price")
+    if Decimal(high) < Decimal(low):
+        raise invalid("sourcing_trade.fob_max_price", f"must not be below fob_min_price ({high} < {low})")
+    packaging = value.get("packaging_desc")
+    return {
+        "fob_currency": "USD",
+        "fob_min_price": low,
+        "fob_max_price": high,
+        "fob_unit_type": _choice(field("fob_unit_type"), "sourcing_trade.fob_unit_type", UNITS),
+        "min_order_quantity": _integer(field("min_order_quantity"), "sourcing_trade.min_order_quantity", 1),
+        "supply_quantity": _integer(field("supply_quantity"), "sourcing_trade.supply_quantity", 1),
+        "supply_period_type": _choice(field("supply_period_type"), "sourcing_trade.supply_period_type", SUPPLY_PERIODS),
+        "delivery_port": _string(field("delivery_port"), "sourcing_trade.delivery_port", 128),
+        "payment_methods": _payment_methods(field("payment_methods")),
+        "deliver_periods": _deliver_periods(field("deliver_periods")),
+        "packaging_desc": "" if packaging is None else _string(packaging, "sourcing_trade.packaging_desc", 2000),
+    }
+
+
+def _payment_methods(value: Any) -> list[str]:
+    methods = _list(value, "sourcing_trade.payment_methods", 1, len(PAYMENT_METHODS))
+    for index, method in enumerate(methods):
+        path = f"sourcing_trade.payment_methods[{index}]"
+        _choice(method, path, PAYMENT_METHODS)
+        if method in methods[:index]:
+            raise invalid(path, f"repeats {method}")
+    return methods
+
+
+def _deliver_periods(value: Any) -> list[dict[str, int]]:
+    result: list[dict[str, int]] = []
+    for index, period in enumerate(_list(value, "sourcing_trade.deliver_periods", 1, 4)):
+        path = f"sourcing_trade.deliver_periods[{index}]"
+        if not isinstance(period, dict):
+            raise invalid(path, "must be an object {quantity, days}")
+        _known_keys(period, ("quantity", "days"), f"{path}.")
+        quantity = _integer(_required(period, "quantity", f"{path}.quantity"), f"{path}.quantity", 1)
+        days = _integer(_required(period, "days", f"{path}.days"), f"{path}.days", 1, 365)
+        if result and quantity <= result[-1]["quantity"]:
+            raise invalid(f"{path}.quantity", "must be greater than the quantity before it")
+        result.append({"quantity": quantity, "days": days})
+    return result
+
+
+def _bulk_discount_prices(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    result: list[dict[str, Any]] = []
+    for index, tier in enumerate(_list(value, "bulk_discount_prices", 0, 4)):
+        path = f"bulk_discount_prices[{index}]"
+        if not isinstance(tier, dict):
+            raise invalid(path, "must be an object {start_quantity, price}")
+        _known_keys(tier, ("start_quantity", "price"), f"{path}.")
+        start_path = f"{path}.start_quantity"
+        start = _integer(_required(tier, "start_quantity", start_path), start_path, 1, 99_999)
+        if result and start <= result[-1]["start_quantity"]:
+            raise invalid(f"{path}.start_quantity", "must be greater than the start_quantity before it (ascending)")
+        price = _price(_required(tier, "price", f"{path}.price"), f"{path}.price")
+        result.append({"start_quantity": start, "price": price})
+    return result
