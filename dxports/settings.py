@@ -194,9 +194,31 @@ ALIBABA_APP_KEY = env.str("ALIBABA_APP_KEY", default="500001")
 ALIBABA_APP_SECRET = env.str("ALIBABA_APP_SECRET", default="dxports-dev-secret")
 ALIBABA_TIMEOUT_CONNECT = env.float("ALIBABA_TIMEOUT_CONNECT", default=3.0)
 ALIBABA_TIMEOUT_READ = env.float("ALIBABA_TIMEOUT_READ", default=10.0)
+# The shared limiter keeps every worker together under the gateway's rate (0 turns it off).
 ALIBABA_RATE_LIMIT_PER_S = env.float("ALIBABA_RATE_LIMIT_PER_S", default=10.0)
+ALIBABA_RATE_LIMIT_BURST = env.int("ALIBABA_RATE_LIMIT_BURST", default=2)
 # Where the mock gateway sends its pushes (DESIGN.md §5).
 ALIBABA_PUSH_URL = env.str("ALIBABA_PUSH_URL", default="http://127.0.0.1:8000/hooks/alibaba/")
+
+# The outbox and sync engine (DESIGN.md §6). A worker holds a job for ALIBABA_OUTBOX_LEASE_S (longer than any
+# handler: the client's timeouts and rate-limit wait are well under it); after that another worker may take it over.
+ALIBABA_OUTBOX_LEASE_S = env.int("ALIBABA_OUTBOX_LEASE_S", default=120)
+# Transient failures in a row before a job is marked failed for staff (rate limits are not counted).
+ALIBABA_OUTBOX_MAX_ATTEMPTS = env.int("ALIBABA_OUTBOX_MAX_ATTEMPTS", default=15)
+ALIBABA_OUTBOX_BACKOFF_BASE_S = env.float("ALIBABA_OUTBOX_BACKOFF_BASE_S", default=2.0)
+ALIBABA_OUTBOX_BACKOFF_CAP_S = env.float("ALIBABA_OUTBOX_BACKOFF_CAP_S", default=300.0)
+# Retries due within this wait get a Celery countdown; later ones (a daily quota) are left to the relay.
+ALIBABA_OUTBOX_COUNTDOWN_MAX_S = env.float("ALIBABA_OUTBOX_COUNTDOWN_MAX_S", default=300.0)
+# The relay re-sends a due job (or push) whose last message should have arrived this long ago.
+ALIBABA_OUTBOX_REDISPATCH_S = env.int("ALIBABA_OUTBOX_REDISPATCH_S", default=30)
+ALIBABA_OUTBOX_RELAY_INTERVAL_S = env.float("ALIBABA_OUTBOX_RELAY_INTERVAL_S", default=5.0)
+ALIBABA_PUSH_MAX_ATTEMPTS = env.int("ALIBABA_PUSH_MAX_ATTEMPTS", default=10)
+CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
+    "task": "alibaba.tasks.outbox_relay",
+    "schedule": ALIBABA_OUTBOX_RELAY_INTERVAL_S,
+    # A relay message nobody picked up in time is useless: the next one does the same work.
+    "options": {"expires": ALIBABA_OUTBOX_RELAY_INTERVAL_S},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

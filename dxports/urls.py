@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from alibaba.hooks import alibaba_push
 from dxports.health import healthz
 from dxports.views import LandingView
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", LandingView.as_view(), name="landing"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,22 +1,25 @@
-"""Demo data for `make run`: idempotent, so it runs on every start."""
+"""Demo data for `make run`: idempotent, so it runs on every start.
 
-from django.contrib.auth import get_user_model
+Each app that has demo data provides ``<app>/demo.py`` with ``seed(out)``; they run in INSTALLED_APPS order,
+which is the dependency order (DESIGN.md §2), so the project needs no import of any app here.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-DEMO_PASSWORD = "dxports-demo-2026"
-STAFF_EMAIL = "admin@dxports.test"
+from dxports.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
-        User = get_user_model()
-        admin, created = User.objects.get_or_create(
-            email=STAFF_EMAIL, defaults={"is_staff": True, "is_superuser": True, "first_name": "Program admin"}
-        )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save(update_fields=["password"])
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        self.stdout.write(f"  program admin  {STAFF_EMAIL}  http://127.0.0.1:8000/admin/")
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, "demo"):
+                with transaction.atomic():
+                    import_module(f"{app_config.name}.demo").seed(self.stdout)
