@@ -14,6 +14,7 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 run: export DJANGO_DEBUG ?= 1
+run: export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

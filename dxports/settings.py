@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "axes",
     "dxports",
     "alibaba",
     "sellers",
@@ -74,7 +77,39 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Accounts (django-allauth): e-mail and password, no username; the address must be confirmed before logging in.
+# Lockout (django-axes): AxesStandaloneBackend first, so that a locked-out login is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dxports] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed logins are counted (and locked out) by django-axes alone, so that one rule decides.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "sellers:home"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "sellers.accounts.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "dxports.urls"
 WSGI_APPLICATION = "dxports.wsgi.application"
@@ -136,6 +171,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# KYC documents: outside MEDIA_ROOT and any URL; served only by sellers' permission-checked view.
+SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
+SELLERS_SITE_URL = env.str("DXPORTS_SITE_URL", default="http://127.0.0.1:8000")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -187,6 +226,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
+# Sellers: expiry reminders and "action needed" once a day; gateway tokens refreshed when under two days are left.
+CELERY_BEAT_SCHEDULE["sellers-expiry-sweep"] = {"task": "sellers.tasks.sellers_expiry_sweep", "schedule": 60 * 60 * 24}
+CELERY_BEAT_SCHEDULE["sellers-refresh-supplier-tokens"] = {
+    "task": "sellers.tasks.sellers_refresh_supplier_tokens",
+    "schedule": 60 * 60,
+}
 
 # The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default.
 ALIBABA_GATEWAY_URL = env.str("ALIBABA_GATEWAY_URL", default="http://127.0.0.1:8001")

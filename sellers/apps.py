@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SellersConfig(AppConfig):
     name = "sellers"
+    verbose_name = _("Sellers")
+
+    def ready(self):
+        from sellers import provisioning
+
+        provisioning.register()

@@ -1,0 +1,91 @@
+"""Reads of the sellers domain for a caller. Every read for a seller's user goes through the user's membership, so
+another seller's rows are never returned (the views turn "none" into 404)."""
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from sellers.models import (
+    Document,
+    Invitation,
+    ReviewReason,
+    Seller,
+    SellerEvent,
+    SellerMember,
+    SellerStatus,
+    SupplierAccount,
+)
+from sellers.requirements import checklist
+
+
+def membership_for_user(*, user):
+    """The user's membership with its seller (one query), or None."""
+    if not user.is_authenticated:
+        return None
+    return SellerMember.objects.select_related("seller").filter(user=user).first()
+
+
+def seller_file(*, seller, today=None):
+    """The seller with its categories, current documents, open reasons and checklist: three queries."""
+    prefetch_related_objects([seller], "categories")
+    documents = list(Document.objects.filter(seller=seller, is_current=True))
+    reasons = list(ReviewReason.objects.filter(seller=seller, resolved_at__isnull=True))
+    return seller, checklist(seller, documents=documents, reasons=reasons, today=today)
+
+
+def document_for_user(*, user, public_id):
+    """A document the user may see: one of their own seller's, or any for staff allowed to view documents."""
+    if not user.is_authenticated:
+        return None
+    documents = Document.objects.select_related("seller")
+    if user.is_staff and user.has_perm("sellers.view_document"):
+        return documents.filter(public_id=public_id).first()
+    return documents.filter(public_id=public_id, seller__members__user=user).first()
+
+
+def member_for_seller(*, seller, public_id):
+    return SellerMember.objects.select_related("user").filter(seller=seller, public_id=public_id).first()
+
+
+def invitation_for_seller(*, seller, public_id):
+    return Invitation.objects.filter(seller=seller, public_id=public_id).first()
+
+
+def team_for_seller(*, seller):
+    members = list(SellerMember.objects.filter(seller=seller).select_related("user"))
+    invitations = list(
+        Invitation.objects.filter(seller=seller, accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+            "invited_by"
+        )
+    )
+    return members, invitations
+
+
+def history_for_seller(*, seller):
+    """The seller's audit trail, newest first, with actors and the reviewer's reasons (two queries)."""
+    return (
+        SellerEvent.objects.filter(seller=seller)
+        .select_related("actor")
+        .prefetch_related(Prefetch("review_reasons", queryset=ReviewReason.objects.order_by("id")))
+    )
+
+
+def documents_history_for_seller(*, seller):
+    return Document.objects.filter(seller=seller).select_related("uploaded_by")
+
+
+def open_invitations_for_email(*, email):
+    return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def sellers_for_expiry_check():
+    return Seller.objects.filter(status__in=[SellerStatus.APPROVED, SellerStatus.ACTIVE]).exclude(
+        trade_licence_expires_on__isnull=True, erc_expires_on__isnull=True
+    )
+
+
+def supplier_accounts_due_for_refresh(*, now, within=timedelta(days=2)):
+    """Accounts whose access token expires within ``within`` and whose refresh token still works."""
+    return SupplierAccount.objects.filter(
+        access_expires_at__lt=now + within, refresh_expires_at__gt=now, token_error=""
+    ).select_related("seller")

@@ -1,0 +1,174 @@
+"""Validators of the seller's identifiers. Each takes what a person typed, returns the value as stored, and raises
+``ValidationError`` with a code and a message that says what is wrong and what a right value looks like."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sellers import geo
+
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def _digits_only(value):
+    return _SEPARATORS.sub("", str(value or "").strip())
+
+
+def normalize_bd_mobile(value):
+    """A Bangladesh mobile number (01[3-9] and 8 digits, with or without +88) as ``+8801XXXXXXXXX``."""
+    raw = _digits_only(value)
+    if raw.startswith("+"):
+        raw = raw[1:]
+    if raw.startswith("880"):
+        raw = raw[2:]
+    if not raw.isdigit():
+        raise ValidationError(
+            _("Enter the mobile number with digits only, for example 01712345678."), code="phone_not_digits"
+        )
+    if len(raw) != 11:
+        raise ValidationError(
+            _("A Bangladesh mobile number has 11 digits (01 and 9 more), for example 01712345678; this one has %(n)d."),
+            code="phone_length",
+            params={"n": len(raw)},
+        )
+    if not re.fullmatch(r"01[3-9]\d{8}", raw):
+        raise ValidationError(
+            _("A Bangladesh mobile number starts with 013 to 019, for example 01712345678."), code="phone_prefix"
+        )
+    return "+88" + raw
+
+
+def _exact_digits(value, length, *, name, code):
+    raw = _digits_only(value)
+    if not raw.isdigit():
+        raise ValidationError(_("The %(name)s has digits only."), code=f"{code}_not_digits", params={"name": name})
+    if len(raw) != length:
+        raise ValidationError(
+            _("The %(name)s has %(length)d digits; this one has %(n)d."),
+            code=f"{code}_length",
+            params={"name": name, "length": length, "n": len(raw)},
+        )
+    return raw
+
+
+def normalize_etin(value):
+    """e-TIN: 12 digits."""
+    return _exact_digits(value, 12, name=_("e-TIN"), code="etin")
+
+
+def normalize_bin(value):
+    """BIN (VAT business identification number): 13 digits."""
+    return _exact_digits(value, 13, name=_("BIN"), code="bin")
+
+
+def normalize_routing_number(value):
+    """A Bangladesh Bank routing number: 9 digits."""
+    return _exact_digits(value, 9, name=_("routing number"), code="routing")
+
+
+def normalize_nid(value, *, today=None):
+    """A national ID number of 10 (smart card), 13 or 17 digits; a 17-digit one starts with the birth year."""
+    raw = _digits_only(value)
+    if not raw.isdigit():
+        raise ValidationError(_("The NID number has digits only."), code="nid_not_digits")
+    if len(raw) not in (10, 13, 17):
+        raise ValidationError(
+            _("An NID number has 10, 13 or 17 digits; this one has %(n)d."), code="nid_length", params={"n": len(raw)}
+        )
+    if len(raw) == 17:
+        year = int(raw[:4])
+        this_year = (today or timezone.localdate()).year
+        if not 1900 <= year <= this_year - 18:
+            raise ValidationError(
+                _(
+                    "A 17-digit NID number starts with the holder's birth year; %(year)s is not the birth year of an "
+                    "adult. Check the number on the card."
+                ),
+                code="nid_birth_year",
+                params={"year": raw[:4]},
+            )
+    return raw
+
+
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.\- ]{2,39}")
+
+
+def normalize_trade_licence_number(value):
+    raw = str(value or "").strip()
+    if not _REFERENCE.fullmatch(raw):
+        raise ValidationError(
+            _(
+                "Enter the trade licence number as printed: 3 to 40 letters, digits, '/', '-' or '.', "
+                "for example TRAD/DNCC/012345/2024."
+            ),
+            code="trade_licence_number",
+        )
+    return raw.upper()
+
+
+def normalize_erc_number(value):
+    raw = str(value or "").strip()
+    if not _REFERENCE.fullmatch(raw) or not any(c.isdigit() for c in raw):
+        raise ValidationError(
+            _("Enter the ERC number as printed on the certificate, for example RA-0123456."), code="erc_number"
+        )
+    return raw.upper()
+
+
+def normalize_licence_authority(value):
+    raw = " ".join(str(value or "").split())
+    if len(raw) < 3 or not any(c.isalpha() for c in raw):
+        raise ValidationError(
+            _("Name the authority that issued the licence, for example Dhaka North City Corporation."),
+            code="trade_licence_authority",
+        )
+    return raw
+
+
+def validate_district(*, division, district):
+    """The district must be one of the division's."""
+    if geo.division_of(district) != division:
+        raise ValidationError(
+            _("%(district)s is not a district of %(division)s division."),
+            code="district_not_in_division",
+            params={"district": geo.district_name(district), "division": geo.DIVISIONS.get(division, (division,))[0]},
+        )
+
+
+def validate_year_established(value, *, today=None):
+    this_year = (today or timezone.localdate()).year
+    if not 1900 <= int(value) <= this_year:
+        raise ValidationError(
+            _("Enter the year the business was established, between 1900 and %(year)d."),
+            code="year_established",
+            params={"year": this_year},
+        )
+
+
+_NAME_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
+_NAME_WORDS_IGNORED = frozenset({"m", "s", "ms", "messrs", "mr", "mrs", "md", "mohammad", "the"})
+_NAME_SUFFIXES = {"limited": "ltd", "ltd": "ltd", "company": "co", "co": "co", "private": "pvt", "pvt": "pvt"}
+
+
+def name_key(value):
+    """A name reduced for comparison: case, accents, punctuation, honorifics ("M/S", "Md."), "&"/"and" and the
+    spelling of "Limited"/"Ltd." do not matter."""
+    text = unicodedata.normalize("NFKD", str(value or "")).casefold().replace("&", " and ")
+    text = _NAME_NOISE.sub(" ", text)
+    words = [_NAME_SUFFIXES.get(word, word) for word in text.split() if word not in _NAME_WORDS_IGNORED]
+    return " ".join(words)
+
+
+def validate_account_name(account_name, *, names):
+    """The bank account must be in the name of the business (legal or trade name) or of the owner."""
+    key = name_key(account_name)
+    if not key or key not in {name_key(name) for name in names if name}:
+        shown = ", ".join(f"“{name}”" for name in names if name)
+        raise ValidationError(
+            _("The account name must match the business or owner name (%(names)s) as written on the account."),
+            code="account_name_mismatch",
+            params={"names": shown or _("not given yet")},
+        )

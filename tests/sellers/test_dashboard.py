@@ -1,0 +1,221 @@
+"""Every dashboard page: the seller's own data only, login for anonymous users, a constant number of queries."""
+
+import pytest
+
+from sellers.models import ReasonCode, SellerStatus
+from sellers.services import seller_request_changes, seller_update_profile
+from tests.sellers import files
+from tests.sellers.factories import DocumentFactory, MemberFactory, StaffFactory, complete_seller
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/dashboard/",
+    "/dashboard/profile/business/",
+    "/dashboard/profile/address/",
+    "/dashboard/profile/identifiers/",
+    "/dashboard/profile/owner-bank/",
+    "/dashboard/documents/",
+    "/dashboard/submit/",
+    "/dashboard/history/",
+    "/dashboard/team/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_an_anonymous_user_is_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_user_without_a_business_is_sent_to_start_one(client, stranger, url):
+    client.force_login(stranger)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/start/"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_shows_the_users_own_business_only(client, seller, owner, other_seller_user, url):
+    client.force_login(other_seller_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Buriganga Leather Works" in response.content.decode()
+    assert seller.legal_name not in response.content.decode()
+
+
+def test_another_sellers_team_member_and_invitation_are_404(client, seller, owner, other_seller_user):
+    from sellers.services import seller_invite
+
+    colleague = MemberFactory(seller=seller)
+    invitation = seller_invite(seller=seller, actor=owner, email="new@example.com")
+    client.force_login(other_seller_user)
+
+    assert client.post(f"/dashboard/team/{colleague.public_id}/remove/").status_code == 404
+    assert client.post(f"/dashboard/team/invitations/{invitation.public_id}/revoke/").status_code == 404
+    assert seller.members.count() == 2
+
+
+def test_start_creates_the_business_with_the_user_as_owner(client, stranger):
+    client.force_login(stranger)
+    response = client.post("/dashboard/start/", {"legal_name": "Meghna Frozen Foods Ltd."})
+
+    assert response.status_code == 302
+    membership = stranger.seller_membership
+    assert membership.is_owner and membership.seller.legal_name == "Meghna Frozen Foods Ltd."
+    assert membership.seller.events.get().kind == "created"
+
+
+def test_a_profile_step_saves_and_goes_on(owner_client, seller):
+    response = owner_client.post(
+        "/dashboard/profile/address/",
+        {
+            "address": "House 7, Road 3, Boyra",
+            "postcode": "9000",
+            "division": "khulna",
+            "district": "khulna",
+            "contact_phone": "01711234567",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/dashboard/profile/identifiers/"
+    seller.refresh_from_db()
+    assert seller.contact_phone == "+8801711234567"
+
+
+def test_a_profile_step_shows_every_error_next_to_its_field_and_saves_nothing(owner_client, seller):
+    response = owner_client.post(
+        "/dashboard/profile/identifiers/",
+        {"etin": "1234", "bin": "12", "trade_licence_number": "#", "erc_number": "RA-0123456"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "e-TIN has 12 digits; this one has 4" in page
+    assert "BIN has 13 digits; this one has 2" in page
+    assert "Enter the ERC&#x27;s expiry date" in page
+    seller.refresh_from_db()
+    assert seller.etin == ""
+
+
+def test_account_name_must_match_on_the_owner_and_bank_step(owner_client, seller):
+    response = owner_client.post(
+        "/dashboard/profile/owner-bank/",
+        {
+            "owner_name": "Abdul Karim",
+            "owner_nid": "19871234567890123",
+            "bank_name": "Sonali Bank PLC",
+            "bank_branch": "Khulna",
+            "bank_routing_number": "200470431",
+            "bank_account_number": "0123456789",
+            "bank_account_name": "Karim Traders",
+        },
+    )
+    assert response.status_code == 400
+    assert "must match the business or owner name" in response.content.decode()
+
+
+def test_stored_nid_and_account_number_are_never_sent_back(owner_client, seller, owner):
+    seller_update_profile(
+        seller=seller, actor=owner, data={"owner_nid": "19871234567890123", "bank_account_number": "0123456789012"}
+    )
+    page = owner_client.get("/dashboard/profile/owner-bank/").content.decode()
+    assert "19871234567890123" not in page and "0123456789012" not in page
+    assert "0123" in page  # the masked tail helps recognise it
+
+    # An empty input keeps the stored value.
+    owner_client.post("/dashboard/profile/owner-bank/", {"owner_name": "Abdul Karim", "bank_account_name": ""})
+    seller.refresh_from_db()
+    assert seller.owner_nid == "19871234567890123"
+
+
+def test_the_reviewers_reasons_are_shown_next_to_each_field_and_document(client):
+    seller = complete_seller(status=SellerStatus.SUBMITTED)
+    seller_request_changes(
+        seller=seller,
+        actor=StaffFactory(),
+        reasons=[
+            {"target": "bin", "code": ReasonCode.MISMATCH, "message": "The BIN differs from your Mushak-2.3."},
+            {"target": "document:nid_back", "code": ReasonCode.UNREADABLE, "message": "The NID back is too dark."},
+        ],
+    )
+    client.force_login(seller.members.get().user)
+
+    identifiers = client.get("/dashboard/profile/identifiers/").content.decode()
+    documents = client.get("/dashboard/documents/").content.decode()
+    home = client.get("/dashboard/").content.decode()
+
+    assert "The BIN differs from your Mushak-2.3." in identifiers
+    assert identifiers.index("id_bin") < identifiers.index("The BIN differs")  # after its field
+    assert "The NID back is too dark." in documents
+    assert "The BIN differs from your Mushak-2.3." in home and "Refused" in home
+
+
+def test_submit_page_lists_what_is_missing_and_submits_a_complete_file(client, owner_client, seller):
+    response = owner_client.post("/dashboard/submit/")
+    assert response.status_code == 400
+    assert "cannot be submitted yet" in response.content.decode()
+
+    complete = complete_seller()
+    client.force_login(complete.members.get().user)
+    response = client.post("/dashboard/submit/")
+    assert response.status_code == 302
+    complete.refresh_from_db()
+    assert complete.status == SellerStatus.SUBMITTED
+
+
+def test_history_shows_the_sellers_own_trail(owner_client, seller, owner):
+    seller_update_profile(seller=seller, actor=owner, data={"etin": "123456789012"})
+    page = owner_client.get("/dashboard/history/").content.decode()
+    assert "Profile changed" in page and "123456789012" in page
+
+
+# Query counts ------------------------------------------------------------------------------------------------------
+
+
+def _with_rows(seller, owner, n):
+    for index in range(n):
+        MemberFactory(seller=seller)
+        DocumentFactory(
+            seller=seller,
+            kind=["trade_licence", "nid_front", "nid_back", "erc", "bank_proof"][index % 5],
+            is_current=index < 5,
+        )
+        seller_update_profile(seller=seller, actor=owner, data={"employees": index + 1})
+
+
+# session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the step
+# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations.
+QUERIES = {
+    "/dashboard/": 6,
+    "/dashboard/profile/business/": 7,
+    "/dashboard/documents/": 6,
+    "/dashboard/submit/": 6,
+    "/dashboard/history/": 5,
+    "/dashboard/team/": 5,
+}
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+@pytest.mark.parametrize("n", [1, 12])
+def test_page_queries_do_not_grow_with_rows(owner_client, seller, owner, url, n, django_assert_num_queries):
+    _with_rows(seller, owner, n)
+    with django_assert_num_queries(QUERIES[url]):
+        response = owner_client.get(url)
+    assert response.status_code == 200
+
+
+def test_upload_through_the_page_then_open_it(owner_client):
+    owner_client.post("/dashboard/documents/", {"kind": "trade_licence", "file": files.good_pdf("tl.pdf")})
+    page = owner_client.get("/dashboard/documents/").content.decode()
+    assert "tl.pdf" in page
+
+
+@pytest.mark.parametrize("status", list(SellerStatus))
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_in_every_state(client, status, url):
+    seller = complete_seller(status=status)
+    client.force_login(seller.members.get().user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert seller.get_status_display() in response.content.decode()
