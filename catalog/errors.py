@@ -1,0 +1,51 @@
+"""The catalog domain's refusals; each is an ``ApplicationError`` with a message a person can act on."""
+
+from django.utils.translation import gettext as _
+
+from dxports.errors import ApplicationError
+
+
+class IllegalTransition(ApplicationError):
+    def __init__(self, *, product, to):
+        from catalog.models import ProductStatus
+
+        super().__init__(
+            _("A product cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": ProductStatus(product.status).label, "to": ProductStatus(to).label},
+            extra={"from": product.status, "to": str(to)},
+        )
+
+
+class NotEditable(ApplicationError):
+    def __init__(self, *, product):
+        from catalog.models import ProductStatus
+
+        super().__init__(
+            _("This product is “%(status)s”: it cannot be changed now.")
+            % {"status": ProductStatus(product.status).label},
+            extra={"status": product.status},
+        )
+
+
+class SellerNotActive(ApplicationError):
+    def __init__(self, *, seller):
+        super().__init__(
+            _("Only an active business can publish products; %(name)s is not active yet.") % {"name": seller},
+            extra={"seller_status": seller.status},
+        )
+
+
+class ListingIncomplete(ApplicationError):
+    """``problems``: every blocking problem of the product (all at once, not the first)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(
+            _("The product cannot be listed yet: %(items)s") % {"items": " ".join(str(p.message) for p in problems)},
+            extra={"problems": [problem.as_dict() for problem in self.problems]},
+        )
+
+
+class ProductInvalid(ApplicationError):
+    """A value the catalog cannot store at all (a second product with the same SKU, a category that is not a
+    leaf, an attribute of another category)."""

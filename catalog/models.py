@@ -1,0 +1,358 @@
+"""Categories (copied from the gateway), products with their price tiers, attribute values and images, the listing
+state machine and its audit trail.
+
+Writes go through ``catalog.services``; the one place a product's status changes is
+``services.product_transition``, which enforces ``TRANSITIONS`` below. Whether a product may be listed is decided by
+``catalog.rules.listing_problems``, not by the database: a draft may be incomplete.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
+MAX_TIER_QUANTITY = 99_999
+
+
+class Category(models.Model):
+    """A category of the gateway's tree, kept in step by ``catalog.categories.categories_sync``. Products may only
+    use leaves."""
+
+    category_id = models.BigIntegerField(_("gateway category id"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    level = models.PositiveSmallIntegerField(_("level"))  # 1 = a top-level sector
+    is_leaf = models.BooleanField(_("leaf"), default=False)
+    synced_at = models.DateTimeField(_("last synced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["category_id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.CheckConstraint(condition=Q(level__gte=1), name="category_level_positive")]
+
+    def __str__(self):
+        return f"{self.name} ({self.category_id})"
+
+
+class InputType(models.TextChoices):
+    SINGLE_SELECT = "single_select", _("One of the values")
+    MULTI_SELECT = "multi_select", _("Several of the values")
+    INPUT = "input", _("Free text")
+
+
+class CategoryAttribute(models.Model):
+    """An attribute the gateway asks for in a leaf category. ``values`` is ``[{"value_id": int, "name": str}]``,
+    empty for free text."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
+    attribute_id = models.BigIntegerField(_("gateway attribute id"))
+    name = models.CharField(_("name"), max_length=200)
+    is_required = models.BooleanField(_("required"), default=False)
+    input_type = models.CharField(_("input type"), max_length=20, choices=InputType.choices)
+    values = models.JSONField(_("allowed values"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    synced_at = models.DateTimeField(_("last synced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["category", "position", "attribute_id"]
+        verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "attribute_id"], name="category_attribute_unique"),
+            models.CheckConstraint(condition=Q(input_type__in=InputType.values), name="category_attribute_type"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def value_names(self):
+        """value_id → name."""
+        return {value["value_id"]: value["name"] for value in self.values}
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    READY = "ready", _("Ready to publish")
+    PUBLISHING = "publishing", _("Publishing")
+    UNDER_REVIEW = "under_review", _("Under review on Alibaba.com")
+    LIVE = "live", _("Live")
+    REJECTED = "rejected", _("Rejected by Alibaba.com")
+    SYNC_FAILED = "sync_failed", _("Sync failed")
+    UPDATING = "updating", _("Updating")
+    DELISTING = "delisting", _("Delisting")
+    DELISTED = "delisted", _("Delisted")
+    BLOCKED = "blocked", _("Blocked by staff")
+
+
+P = ProductStatus
+
+# The listing state machine: from → the states it may move to. Enforced by services.product_transition only.
+# The issue's path is draft → ready → publishing → under review → live | rejected | sync failed, live → updating →
+# live, live → delisting → delisted. Around it: an update goes through review again, so it can end like a first
+# publication; a sync that failed can be retried (publishing, updating, delisting) or fixed by an edit (draft); a
+# rejected, delisted or ready product that is edited goes back to draft; staff can block a product in any state
+# and unblocking returns it to draft.
+TRANSITIONS = {
+    P.DRAFT: {P.READY, P.BLOCKED},
+    P.READY: {P.DRAFT, P.PUBLISHING, P.BLOCKED},
+    P.PUBLISHING: {P.UNDER_REVIEW, P.SYNC_FAILED, P.BLOCKED},
+    P.UNDER_REVIEW: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.BLOCKED},
+    P.LIVE: {P.UPDATING, P.DELISTING, P.BLOCKED},
+    P.UPDATING: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.BLOCKED},
+    P.DELISTING: {P.DELISTED, P.SYNC_FAILED, P.BLOCKED},
+    P.DELISTED: {P.DRAFT, P.BLOCKED},
+    P.REJECTED: {P.DRAFT, P.BLOCKED},
+    P.SYNC_FAILED: {P.DRAFT, P.PUBLISHING, P.UPDATING, P.DELISTING, P.BLOCKED},
+    P.BLOCKED: {P.DRAFT},
+}
+
+# States in which the seller may edit a product; an edit moves any of them but draft back to draft. Live products
+# are edited through the update path (live → updating), which needs the outbox.
+EDITABLE_STATES = frozenset({P.DRAFT, P.READY, P.REJECTED, P.SYNC_FAILED, P.DELISTED})
+# States that need an active seller to be entered.
+PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
+
+
+class Unit(models.TextChoices):
+    """The gateway's ``fob_unit_type`` values."""
+
+    PIECE = "piece", _("Piece")
+    PAIR = "pair", _("Pair")
+    SET = "set", _("Set")
+    DOZEN = "dozen", _("Dozen")
+    KILOGRAM = "kilogram", _("Kilogram")
+    METRIC_TON = "metric_ton", _("Metric ton")
+    METER = "meter", _("Meter")
+    SQUARE_METER = "square_meter", _("Square meter")
+    BAG = "bag", _("Bag")
+    CARTON = "carton", _("Carton")
+    BOX = "box", _("Box")
+    ROLL = "roll", _("Roll")
+
+
+class SupplyPeriod(models.TextChoices):
+    DAY = "day", _("per day")
+    WEEK = "week", _("per week")
+    MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
+    YEAR = "year", _("per year")
+
+
+class Port(models.TextChoices):
+    """Ports of shipment; the label is what the gateway's ``delivery_port`` receives."""
+
+    CHATTOGRAM = "chattogram", _("Chattogram")
+    MONGLA = "mongla", _("Mongla")
+    DHAKA_AIRPORT = "dhaka_airport", _("Dhaka airport")
+    BENAPOLE = "benapole", _("Benapole")
+
+
+# The gateway's payment methods, as it spells them.
+PAYMENT_METHODS = ("T/T", "L/C", "D/P", "D/A", "Western Union", "MoneyGram", "PayPal")
+
+
+class SamplePolicy(models.TextChoices):
+    NONE = "none", _("No samples")
+    FREE = "free", _("Free samples")
+    PAID = "paid", _("Paid samples")
+
+
+class Product(models.Model):
+    """A seller's export product. ``version`` counts the seller's edits; ``synced_version`` is the version the
+    gateway holds (``gateway_product_id``), so a product is in step when they are equal.
+
+    ``keywords`` is a list of strings; ``payment_terms`` a list of ``PAYMENT_METHODS``; ``lead_times`` the
+    gateway's deliver periods, ``[{"quantity": int, "days": int}]`` by ascending quantity; ``certifications`` a list
+    of strings."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("SKU"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+
+    title = models.CharField(_("title (English)"), max_length=128)
+    title_bn = models.CharField(_("title (Bengali)"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="products", verbose_name=_("category")
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
+
+    # Trade terms
+    min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, blank=True)
+    supply_quantity = models.PositiveIntegerField(_("supply ability"), null=True, blank=True)
+    supply_period = models.CharField(_("supply period"), max_length=10, choices=SupplyPeriod.choices, blank=True)
+    lead_times = models.JSONField(_("lead time by quantity"), default=list, blank=True)
+    port = models.CharField(_("port of shipment"), max_length=20, choices=Port.choices, blank=True)
+    payment_terms = models.JSONField(_("payment terms"), default=list, blank=True)
+    packaging = models.TextField(_("packaging"), blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    sample_policy = models.CharField(_("samples"), max_length=10, choices=SamplePolicy.choices, blank=True)
+
+    # Listing
+    version = models.PositiveIntegerField(default=1)
+    gateway_product_id = models.BigIntegerField(_("Alibaba.com product id"), null=True, blank=True, unique=True)
+    synced_version = models.PositiveIntegerField(null=True, blank=True)
+    # Shown to the seller: why staff blocked the product, or why Alibaba.com rejected it.
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        permissions = [("moderate_product", _("Can block and unblock products"))]
+        indexes = [models.Index(fields=["seller", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "sku"], name="product_sku_unique_per_seller"),
+            models.CheckConstraint(condition=Q(status__in=ProductStatus.values), name="product_status_valid"),
+            models.CheckConstraint(condition=~Q(sku=""), name="product_sku_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(status=ProductStatus.BLOCKED) | ~Q(status_reason=""), name="product_blocked_has_reason"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="product_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title or self.sku}"
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATES
+
+    @property
+    def is_synced(self):
+        return self.gateway_product_id is not None and self.synced_version == self.version
+
+
+class PriceTier(models.Model):
+    """An FOB price in USD from ``start_quantity`` units up. Order and falling prices are checked by
+    ``catalog.rules``; the ranges the gateway accepts are constraints."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_tiers")
+    start_quantity = models.PositiveIntegerField(_("from quantity"))
+    price = models.DecimalField(_("price (USD)"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["product", "start_quantity"]
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "start_quantity"], name="price_tier_unique_start"),
+            models.CheckConstraint(
+                condition=Q(price__gte=MIN_PRICE, price__lte=MAX_PRICE), name="price_tier_price_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_quantity__gte=1, start_quantity__lte=MAX_TIER_QUANTITY),
+                name="price_tier_quantity_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"≥ {self.start_quantity}: US${self.price}"
+
+
+class ProductAttributeValue(models.Model):
+    """One value of a category attribute: ``value_id`` (one of the attribute's values) for a select, ``value_name``
+    for free text. A multi-select attribute has one row per value."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_values")
+    attribute = models.ForeignKey(CategoryAttribute, on_delete=models.CASCADE, related_name="+")
+    value_id = models.BigIntegerField(null=True, blank=True)
+    value_name = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["product", "attribute", "id"]
+        verbose_name = _("attribute value")
+        verbose_name_plural = _("attribute values")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_id__isnull=False) | ~Q(value_name=""), name="attribute_value_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attribute_id}: {self.value_id or self.value_name}"
+
+
+def image_upload_to(instance, filename):
+    # The seller's file name never reaches the disk; the content hash names the file.
+    return f"products/{instance.product.public_id}/{instance.sha256}{instance.extension}"
+
+
+class ProductImage(models.Model):
+    """A product image, checked by content when uploaded. ``photobank_url`` is set once it is uploaded to the
+    gateway's photobank (keyed by ``sha256``, so the same content is uploaded once)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=image_upload_to, max_length=200)
+    content_type = models.CharField(max_length=20, default="image/jpeg")
+    sha256 = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+    photobank_url = models.URLField(max_length=500, blank=True)  # empty until uploaded
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["product", "position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "sha256"], name="product_image_unique_content"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png"]), name="product_image_type"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} #{self.position}"
+
+    @property
+    def extension(self):
+        return ".png" if self.content_type == "image/png" else ".jpg"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Product created")
+    EDITED = "edited", _("Product edited")
+    TRANSITION = "transition", _("Status changed")
+
+
+class ProductEvent(models.Model):
+    """The audit trail: who did what to a product, when, what changed (before → after) and why.
+
+    ``changes`` is ``{field: [before, after]}``."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["product", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,111 @@
+"""The category sync against the real mock gateway, in process."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from alibaba.client import AlibabaClient, TransientError
+from alibaba.mock import MockGateway
+from alibaba.mock.transport import MockTransport
+from catalog.categories import SyncReport, categories_sync
+from catalog.models import Category, CategoryAttribute, InputType
+from tests.catalog.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+APP_KEY, APP_SECRET = "catalog-test-app", "catalog-test-secret"
+LEAVES = 48  # docs/gateway.md
+
+
+@pytest.fixture
+def gateway():
+    gateway = MockGateway(
+        app_key=APP_KEY, app_secret=APP_SECRET, seed=4, rate_limit_per_s=None, push_sender=lambda *args: 200
+    )
+    yield gateway
+    gateway.close()
+
+
+@pytest.fixture
+def client(gateway):
+    with AlibabaClient("http://gw", APP_KEY, APP_SECRET, transport=MockTransport(gateway)) as client:
+        yield client
+
+
+def test_the_whole_tree_and_every_leafs_attributes_are_copied(client):
+    report = categories_sync(client=client)
+
+    total = Category.objects.count()
+    assert Category.objects.filter(is_leaf=True).count() == LEAVES
+    assert report == SyncReport(categories_created=total, attributes_created=CategoryAttribute.objects.count())
+    bags = Category.objects.select_related("parent__parent").get(category_id=1202)
+    assert (bags.name, bags.level, bags.is_leaf) == ("Jute Shopping Bags", 3, True)
+    assert (bags.parent.category_id, bags.parent.level, bags.parent.is_leaf) == (1200, 2, False)
+    assert (bags.parent.parent.category_id, bags.parent.parent.parent_id) == (1000, None)
+    finished_leather = Category.objects.get(category_id=2300)
+    assert (finished_leather.level, finished_leather.is_leaf) == (2, True)
+
+    origin = bags.attributes.get(attribute_id=1)
+    assert (origin.name, origin.is_required, origin.input_type) == ("Place of Origin", True, InputType.SINGLE_SELECT)
+    assert "Bangladesh" in origin.value_names.values()
+    assert bags.attributes.get(attribute_id=2).input_type == InputType.INPUT
+    assert bags.attributes.get(attribute_id=2).values == []
+    shrimp = Category.objects.get(category_id=7101)
+    assert set(shrimp.attributes.values_list("attribute_id", flat=True)) == {1, 2, 3, 5, 6}
+    # Only leaves have attributes.
+    assert not CategoryAttribute.objects.filter(category__is_leaf=False).exists()
+
+
+def test_a_second_sync_changes_nothing(client):
+    categories_sync(client=client)
+    before = list(Category.objects.values("category_id", "name", "parent_id", "level", "is_leaf"))
+    attributes = list(CategoryAttribute.objects.values("pk", "name", "is_required", "input_type", "values"))
+
+    report = categories_sync(client=client)
+
+    assert report == SyncReport(categories_unchanged=len(before), attributes_unchanged=len(attributes))
+    assert list(Category.objects.values("category_id", "name", "parent_id", "level", "is_leaf")) == before
+    assert list(CategoryAttribute.objects.values("pk", "name", "is_required", "input_type", "values")) == attributes
+
+
+def test_drift_is_repaired_and_rows_the_gateway_dropped_are_kept_and_counted(client):
+    categories_sync(client=client)
+    Category.objects.filter(category_id=1202).update(name="Old name", is_leaf=False)
+    CategoryAttribute.objects.filter(category__category_id=1202, attribute_id=1).update(is_required=False, values=[])
+    CategoryAttribute.objects.filter(category__category_id=1202, attribute_id=7).delete()
+    CategoryFactory(category_id=9999, name="Discontinued")
+
+    report = categories_sync(client=client)
+
+    assert (report.categories_updated, report.categories_created, report.categories_stale) == (1, 0, 1)
+    assert (report.attributes_updated, report.attributes_created, report.attributes_stale) == (1, 1, 0)
+    bags = Category.objects.get(category_id=1202)
+    assert (bags.name, bags.is_leaf) == ("Jute Shopping Bags", True)
+    assert bags.attributes.get(attribute_id=1).is_required
+    assert Category.objects.filter(category_id=9999).exists()
+
+
+def test_a_gateway_failure_writes_nothing(gateway, client):
+    gateway.configure(isp_error_rate=0.5)
+
+    with pytest.raises(TransientError):
+        categories_sync(client=client)
+
+    assert not Category.objects.exists()
+
+
+def test_the_command_syncs_through_the_configured_client(gateway, monkeypatch):
+    def from_settings(cls):
+        return cls("http://gw", APP_KEY, APP_SECRET, transport=MockTransport(gateway))
+
+    monkeypatch.setattr(AlibabaClient, "from_settings", classmethod(from_settings))
+    out = io.StringIO()
+
+    call_command("sync_categories", stdout=out)
+    call_command("sync_categories", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("categories: ") and " 0 unchanged" in lines[0]
+    assert lines[1].startswith("categories: 0 created, 0 updated, ")
+    assert Category.objects.filter(is_leaf=True).count() == LEAVES
