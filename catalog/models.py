@@ -293,6 +293,10 @@ def image_upload_to(instance, filename):
     return f"products/{instance.product.public_id}/{instance.sha256}{instance.extension}"
 
 
+def thumbnail_upload_to(instance, filename):
+    return f"products/{instance.product.public_id}/thumbs/{instance.sha256}.jpg"
+
+
 class ProductImage(models.Model):
     """A product image, checked by content when uploaded. ``photobank_url`` is set once it is uploaded to the
     gateway's photobank (keyed by ``sha256``, so the same content is uploaded once)."""
@@ -303,6 +307,10 @@ class ProductImage(models.Model):
     sha256 = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)
     photobank_url = models.URLField(max_length=500, blank=True)  # empty until uploaded
+    thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -356,3 +364,45 @@ class ProductEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Could not be read")
+
+
+class ImportJob(models.Model):
+    """One uploaded catalog file (CSV or XLSX), imported in the background. Rows are keyed by the seller's SKU, so
+    importing the same file twice changes nothing; bad rows are reported in ``error_file`` with line, column and
+    message, and good rows are imported."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/", max_length=200)
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(null=True, blank=True)  # known once the file is counted
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    error_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
+    message = models.TextField(blank=True)  # why a file could not be read at all
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catalog import")
+        verbose_name_plural = _("catalog imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
