@@ -4,14 +4,28 @@ Products are read here, never edited: their fields are the seller's, their statu
 for a reason on an intermediate page and call one service (``catalog.moderate_product`` to block or unblock).
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services
-from catalog.models import Category, CategoryAttribute, PriceTier, Product, ProductAttributeValue, ProductEvent
+from catalog import selectors, services
+from catalog.models import (
+    Category,
+    CategoryAttribute,
+    PriceTier,
+    Product,
+    ProductAttributeValue,
+    ProductEvent,
+    ProductStatus,
+)
 from catalog.rules import listing_problems, quality_score
 from dxports.errors import ApplicationError
 
@@ -91,18 +105,106 @@ class ReasonForm(forms.Form):
     )
 
 
+# A product on its way to or off the gateway for this long without an answer is stuck (the outbox's own job view
+# says why: failed, past its lease, or not taken by a worker).
+STUCK_AFTER = timedelta(minutes=30)
+SYNC_ATTEMPTS_SHOWN = 20
+
+
+class SyncAttentionFilter(admin.SimpleListFilter):
+    """Products whose sync needs staff across the program: failed, or stuck on the way."""
+
+    title = _("sync needs attention")
+    parameter_name = "sync_attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("failed or stuck")),
+            ("failed", _("sync failed")),
+            ("stuck", _("stuck: publishing, updating or delisting for over 30 minutes")),
+        ]
+
+    def queryset(self, request, queryset):
+        stuck = Q(
+            status__in=[ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.DELISTING],
+            status_changed_at__lte=timezone.now() - STUCK_AFTER,
+        )
+        failed = Q(status=ProductStatus.SYNC_FAILED)
+        conditions = {"any": failed | stuck, "failed": failed, "stuck": stuck}
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
     list_display = ["title", "sku", "seller", "category", "status", "version", "synced_version", "updated_at"]
-    list_filter = ["status", ("category", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [SyncAttentionFilter, "status", ("category", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seller", "category"]
-    search_fields = ["title", "=sku", "seller__legal_name"]
+    search_fields = ["title", "=sku", "seller__legal_name", "=gateway_product_id"]
     date_hierarchy = "created_at"
     inlines = [PriceTierInline, ProductAttributeValueInline, ProductEventInline]
-    actions = ["block", "unblock"]
+    actions = ["block", "unblock", "retry_sync"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Product._meta.fields] + ["problems_display"]
+        return [field.name for field in Product._meta.fields] + ["problems_display", "sync_display", "attempts_display"]
+
+    @admin.display(description=_("sync with Alibaba.com"))
+    def sync_display(self, obj):
+        in_step = _("in step") if obj.is_synced else _("behind")
+        jobs = reverse("admin:alibaba_outboxjob_changelist") + f"?target={obj.pk}"
+        attention = reverse("admin:alibaba_outboxjob_changelist") + "?attention=any"
+        return format_html(
+            '{}: {} · {}: {} / {}: {} ({}) · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            _("gateway id"),
+            obj.gateway_product_id or "—",
+            _("synced version"),
+            obj.synced_version or "—",
+            _("version"),
+            obj.version,
+            in_step,
+            jobs,
+            _("its outbox jobs"),
+            attention,
+            _("every job that needs attention"),
+        )
+
+    @admin.display(description=_("sync attempts (newest first)"))
+    def attempts_display(self, obj):
+        attempts = list(selectors.product_sync_history(product=obj)[:SYNC_ATTEMPTS_SHOWN])
+        if not attempts:
+            return _("None yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    attempt.job.kind,
+                    attempt.version,
+                    attempt.get_outcome_display(),
+                    attempt.error_code,
+                    (attempt.message or "")[:300],
+                )
+                for attempt in attempts
+            ),
+        )
+        return format_html("<table><tbody>{}</tbody></table>", rows)
+
+    @admin.action(description=_("Retry the sync with Alibaba.com"), permissions=["moderate"])
+    def retry_sync(self, request, queryset):
+        done, refused = [], []
+        for product in queryset:
+            try:
+                services.product_sync_retry(product=product, actor=request.user)
+            except ApplicationError as error:
+                refused.append(f"{product}: {error.message}")
+            else:
+                done.append(str(product))
+        if done:
+            self.message_user(request, f"{_('Sync retried')}: {', '.join(done)}")
+        for message in refused:
+            self.message_user(request, message, level=messages.ERROR)
 
     @admin.display(description=_("listing check"))
     def problems_display(self, obj):

@@ -49,3 +49,12 @@ class ListingIncomplete(ApplicationError):
 class ProductInvalid(ApplicationError):
     """A value the catalog cannot store at all (a second product with the same SKU, a category that is not a
     leaf, an attribute of another category)."""
+
+
+class ImageRefused(ApplicationError):
+    """An upload that is not a whole JPEG or PNG of at most 3 MB, a seventh image, or one the product has already."""
+
+
+class NothingToRetry(ApplicationError):
+    def __init__(self):
+        super().__init__(_("There is nothing to retry: the product's sync is running, done, or was never started."))

@@ -115,9 +115,13 @@ TRANSITIONS = {
     P.BLOCKED: {P.DRAFT},
 }
 
-# States in which the seller may edit a product; an edit moves any of them but draft back to draft. Live products
-# are edited through the update path (live → updating), which needs the outbox.
-EDITABLE_STATES = frozenset({P.DRAFT, P.READY, P.REJECTED, P.SYNC_FAILED, P.DELISTED})
+# States in which the seller may edit a product. An edit moves ready, rejected, sync-failed and delisted back to
+# draft; a live product's edit is sent to the gateway at once (live → updating, services.product_update), and an
+# updating one's next edit joins the update on its way. While the gateway holds a version we cannot change
+# (publishing, under review, delisting) or staff blocked it, edits wait.
+EDITABLE_STATES = frozenset({P.DRAFT, P.READY, P.REJECTED, P.SYNC_FAILED, P.DELISTED, P.LIVE, P.UPDATING})
+# Edits of these states are sent to the gateway (an outbox row) instead of going back to draft.
+LIVE_EDIT_STATES = frozenset({P.LIVE, P.UPDATING})
 # States that need an active seller to be entered.
 PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
 

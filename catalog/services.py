@@ -1,10 +1,12 @@
 """Every write of the catalog domain: one function per use case, keyword-only, one transaction each.
 
 A product's status changes only in ``product_transition``, which locks the row, checks ``models.TRANSITIONS``,
-writes the audit row and the new state together. Nothing here reaches the gateway yet: publishing, updating and
-delisting will write their outbox row in the same transaction (DESIGN.md §6).
+writes the audit row and the new state together. Nothing here calls the gateway: publishing, updating a live
+product, delisting and blocking write their outbox row in the same transaction (DESIGN.md §6), and the handlers of
+``catalog.sync`` report back through the services of the "Listing sync" section.
 """
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,8 +15,18 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from catalog.errors import IllegalTransition, ListingIncomplete, NotEditable, ProductInvalid, SellerNotActive
+from alibaba import outbox
+from alibaba.models import OutboxAttempt, OutboxJob
+from catalog.errors import (
+    IllegalTransition,
+    ListingIncomplete,
+    NotEditable,
+    NothingToRetry,
+    ProductInvalid,
+    SellerNotActive,
+)
 from catalog.models import (
+    LIVE_EDIT_STATES,
     MAX_PRICE,
     MAX_TIER_QUANTITY,
     MIN_PRICE,
@@ -27,6 +39,7 @@ from catalog.models import (
     Product,
     ProductAttributeValue,
     ProductEvent,
+    ProductImage,
     ProductStatus,
 )
 from catalog.rules import blocking_problems, listing_problems
@@ -135,9 +148,14 @@ def _require_reason(reason):
 
 @transaction.atomic
 def product_block(*, product, actor, reason):
-    """Staff moderation: the product is blocked, with a reason the seller sees."""
+    """Staff moderation: the product is blocked, with a reason the seller sees. A product the gateway may hold
+    (on its way there, in review, live, being delisted, or whose last sync failed) is taken off display there
+    (a ``product.delist`` outbox row)."""
     reason = _require_reason(reason)
-    return product_transition(product=product, to=ProductStatus.BLOCKED, actor=actor, reason=reason).product
+    event = product_transition(product=product, to=ProductStatus.BLOCKED, actor=actor, reason=reason)
+    if event.from_status in GATEWAY_STATES or event.product.gateway_product_id is not None:
+        outbox.enqueue(kind=DELIST_KIND, target=str(event.product.pk))
+    return event.product
 
 
 @transaction.atomic
@@ -288,7 +306,9 @@ def product_create(*, seller, actor, sku, title, price_tiers=(), attributes=(), 
 def product_update(*, product, actor, price_tiers=None, attributes=None, **fields):
     """Change some fields of an editable product (``NotEditable`` otherwise); ``price_tiers`` and ``attributes``
     replace the whole list when given. A real change bumps ``version`` and writes one audit row with every changed
-    field before → after; a product that was ready, rejected, sync-failed or delisted goes back to draft. Changing
+    field before → after; a product that was ready, rejected, sync-failed or delisted goes back to draft. A live or
+    updating product stays listed: the edit must keep it complete (``ListingIncomplete`` with every blocking
+    problem, and nothing is changed) and is sent to the gateway (live → updating, one outbox row). Changing
     nothing writes nothing. Changing the category drops the attribute values of the old one."""
     product = _lock(product)
     if not product.is_editable:
@@ -321,8 +341,270 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     product.version += 1
     _save(product)
     _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    return _after_edit(product=product, actor=actor)
+
+
+# Edits made elsewhere (images: catalog.images) ---------------------------------------------------------------------
+
+
+def product_lock_for_edit(*, product):
+    """Lock ``product`` for an edit made outside ``product_update`` (its images), refused as ``product_update``
+    refuses it (``NotEditable``). Call inside a transaction, then ``product_record_edit``."""
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    if not product.is_editable:
+        raise NotEditable(product=product)
+    return product
+
+
+def product_record_edit(*, product, actor, changes):
+    """Record an edit of a locked product made outside ``product_update``, with the same consequences: the version
+    is bumped, one audit row holds ``changes`` (``{field: [before, after]}``), and the status follows the rule of
+    ``product_update``. Returns the product."""
+    product.version += 1
+    _save(product, update_fields=["version", "updated_at"])
+    _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    return _after_edit(product=product, actor=actor)
+
+
+# Listing sync (DESIGN.md §6) -------------------------------------------------------------------------------------
+# The seller's actions write an outbox row in their transaction; the handlers of catalog.sync run it against the
+# gateway and report back through the services below. Every one of them is safe to run twice or late: it checks
+# the product's current status and version before changing anything.
+
+UPSERT_KIND = "product.upsert"
+DELIST_KIND = "product.delist"
+SYNC_KINDS = (UPSERT_KIND, DELIST_KIND)
+# States in which the gateway may hold (a version of) the product.
+GATEWAY_STATES = frozenset(
+    {
+        ProductStatus.PUBLISHING,
+        ProductStatus.UNDER_REVIEW,
+        ProductStatus.LIVE,
+        ProductStatus.UPDATING,
+        ProductStatus.DELISTING,
+        ProductStatus.SYNC_FAILED,
+    }
+)
+# States whose product.upsert is sent; any other state makes the handler skip the job.
+SYNCED_STATES = frozenset({ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.UNDER_REVIEW})
+# States that wait for the gateway's review of the version it holds.
+IN_REVIEW_STATES = frozenset({ProductStatus.UNDER_REVIEW, ProductStatus.UPDATING})
+
+
+def _after_edit(*, product, actor):
+    """The status rule after an edit (``product_update``, ``product_record_edit``): a live or updating product is
+    sent to the gateway, provided it stays complete; any other state but draft goes back to draft."""
+    if product.status in LIVE_EDIT_STATES:
+        _require_active_seller(product.seller)
+        blocking = blocking_problems(listing_problems(product))
+        if blocking:
+            raise ListingIncomplete(blocking)
+        if product.status == ProductStatus.LIVE:
+            product = product_transition(
+                product=product,
+                to=ProductStatus.UPDATING,
+                actor=actor,
+                reason=_("Edited: the change is sent to Alibaba.com."),
+            ).product
+        # An updating product's row is bumped: the handler sends the newest version, once.
+        outbox.enqueue(kind=UPSERT_KIND, target=str(product.pk))
+        return product
     if product.status != ProductStatus.DRAFT:
         product = product_transition(
             product=product, to=ProductStatus.DRAFT, actor=actor, reason=_("Edited: check and publish again.")
         ).product
     return product
+
+
+@transaction.atomic
+def product_publish(*, product, actor):
+    """Send a draft, ready or sync-failed product to Alibaba.com: refused for a seller that is not active
+    (``SellerNotActive``) and with every blocking problem at once (``ListingIncomplete``); otherwise the product is
+    publishing and a ``product.upsert`` outbox row is written in the same transaction."""
+    product = Product.objects.select_for_update(of=("self",)).select_related("seller", "category").get(pk=product.pk)
+    start = ProductStatus(product.status)
+    if start not in (ProductStatus.DRAFT, ProductStatus.READY, ProductStatus.SYNC_FAILED):
+        raise IllegalTransition(product=product, to=ProductStatus.PUBLISHING)
+    _require_active_seller(product.seller)
+    blocking = blocking_problems(listing_problems(product))
+    if blocking:
+        raise ListingIncomplete(blocking)
+    if start == ProductStatus.DRAFT:
+        product_transition(product=product, to=ProductStatus.READY, actor=actor)
+    product = product_transition(product=product, to=ProductStatus.PUBLISHING, actor=actor).product
+    outbox.enqueue(kind=UPSERT_KIND, target=str(product.pk))
+    return product
+
+
+@transaction.atomic
+def product_delist(*, product, actor):
+    """Take a live product off Alibaba.com (display off: the gateway has no delete): live → delisting and a
+    ``product.delist`` outbox row; the handler makes it delisted."""
+    product = product_transition(product=product, to=ProductStatus.DELISTING, actor=actor).product
+    outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
+    return product
+
+
+@transaction.atomic
+def product_sync_retry(*, product, actor):
+    """Send again: a product whose sync failed goes back to publishing (or delisting, when delisting failed) with a
+    fresh outbox row; a product whose sync is waiting out a backoff, or stuck past its lease, is retried now
+    (``alibaba.outbox.retry``). ``NothingToRetry`` when the sync is running, done, or was never started."""
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    job = OutboxJob.objects.filter(kind__in=SYNC_KINDS, target=str(product.pk)).order_by("-updated_at", "-id").first()
+    if product.status == ProductStatus.SYNC_FAILED:
+        kind = job.kind if job is not None else UPSERT_KIND
+        to = ProductStatus.DELISTING if kind == DELIST_KIND else ProductStatus.PUBLISHING
+        if to == ProductStatus.PUBLISHING:
+            blocking = blocking_problems(listing_problems(product))
+            if blocking:
+                raise ListingIncomplete(blocking)
+        product = product_transition(
+            product=product, to=to, actor=actor, reason=_("Sent to Alibaba.com again on request.")
+        ).product
+        outbox.enqueue(kind=kind, target=str(product.pk))
+        return product
+    if job is None or not outbox.retry(job=job):
+        raise NothingToRetry()
+    return product
+
+
+def product_images_photobank_store(*, seller, sha256, photobank_url):
+    """Record that the content ``sha256`` is in the seller's photobank at ``photobank_url``: every image of the
+    seller with that content uses it, so the same content is never uploaded twice for one supplier."""
+    return ProductImage.objects.filter(product__seller=seller, sha256=sha256, photobank_url="").update(
+        photobank_url=photobank_url
+    )
+
+
+@transaction.atomic
+def product_sync_record(*, product, version, gateway_product_id):
+    """The gateway holds ``version`` of the product as ``gateway_product_id`` (an add or update it accepted):
+    publishing → under review. A product blocked meanwhile is taken off display again (a ``product.delist`` row),
+    since the write may have put it back on the gateway. Returns the product."""
+    product = _lock(product)
+    product.gateway_product_id = gateway_product_id
+    product.synced_version = version
+    product.save(update_fields=["gateway_product_id", "synced_version", "updated_at"])
+    if product.status == ProductStatus.PUBLISHING:
+        product = product_transition(
+            product=product, to=ProductStatus.UNDER_REVIEW, reason=_("Alibaba.com received the listing.")
+        ).product
+    elif product.status not in SYNCED_STATES:
+        outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
+    return product
+
+
+@transaction.atomic
+def product_gateway_forget(*, product, gateway_product_id):
+    """The gateway does not know ``gateway_product_id`` any more: forget it (if it is still the product's), so the
+    next sync looks the product up by its custom code and adds it when it is not found."""
+    return Product.objects.filter(pk=product.pk, gateway_product_id=gateway_product_id).update(
+        gateway_product_id=None, synced_version=None, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def product_delist_record(*, product):
+    """The gateway shows the product no more: delisting → delisted (a blocked product stays blocked)."""
+    product = _lock(product)
+    if product.status == ProductStatus.DELISTING:
+        product = product_transition(
+            product=product, to=ProductStatus.DELISTED, reason=_("Taken off Alibaba.com.")
+        ).product
+    return product
+
+
+@transaction.atomic
+def product_sync_failed(*, product, reason):
+    """The sync stopped for good (the gateway refused the listing, our setup is wrong, or it gave up after many
+    transient errors): the product is sync-failed with ``reason``, what to fix, shown to the seller. A product
+    that left the sync meanwhile (blocked, edited back to draft) is left alone."""
+    product = _lock(product)
+    if product.status in SYNCED_STATES or product.status == ProductStatus.DELISTING:
+        product = product_transition(product=product, to=ProductStatus.SYNC_FAILED, reason=reason).product
+    return product
+
+
+def _last_sync_answer(product):
+    """What the last successful product.upsert recorded (``{"product_id", "version", "gmt_modified", …}``)."""
+    attempt = (
+        OutboxAttempt.objects.filter(
+            job__kind=UPSERT_KIND, job__target=str(product.pk), outcome=OutboxAttempt.Outcome.OK
+        )
+        .order_by("-started_at", "-id")
+        .only("result")
+        .first()
+    )
+    return attempt.result if attempt is not None and isinstance(attempt.result, dict) else {}
+
+
+@transaction.atomic
+def product_review_record(*, product, gateway_product_id, approved, reason="", reviewed_at=None):
+    """The gateway's review of the product (a push or reconciliation): approved → live, rejected → rejected with
+    the gateway's reason. Applied only when it is about what we sent last: the product waits for a review
+    (under review or updating), holds ``gateway_product_id``, has no newer version on its way, and was not sent
+    again after ``reviewed_at`` (an aware datetime, when known). Returns whether it was applied; a review applied
+    already, about an old version or another product changes nothing."""
+    product = _lock(product)
+    if (
+        product.status not in IN_REVIEW_STATES
+        or product.gateway_product_id != gateway_product_id
+        or product.synced_version != product.version
+    ):
+        return False
+    if reviewed_at is not None:
+        sent_at = _parse_gateway_time(_last_sync_answer(product).get("gmt_modified"))
+        if sent_at is not None and reviewed_at < sent_at:
+            return False
+    if approved:
+        product_transition(product=product, to=ProductStatus.LIVE, reason=_("Approved by Alibaba.com."))
+    else:
+        reason = (reason or "").strip() or _("Alibaba.com gave no reason.")
+        product_transition(
+            product=product,
+            to=ProductStatus.REJECTED,
+            reason=_("Rejected by Alibaba.com: %(reason)s. Edit the product and publish it again.")
+            % {"reason": reason.rstrip(".")},
+        )
+    return True
+
+
+def _parse_gateway_time(value):
+    """The gateway's ISO 8601 UTC time (``2025-03-01T09:30:00.125Z``) as an aware datetime, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@transaction.atomic
+def product_resync(*, product, reason, forget_gateway_id=False):
+    """Reconciliation's repair: send the product's current version again (a ``product.upsert`` row). A live
+    product becomes updating (the gateway reviews an update again); ``forget_gateway_id`` drops an id the gateway
+    no longer knows, so the handler looks the product up by its custom code and adds it when it is not found.
+    Returns whether a row was written (only products the gateway should hold are sent)."""
+    product = _lock(product)
+    if product.status not in SYNCED_STATES | {ProductStatus.LIVE}:
+        return False
+    if forget_gateway_id and product.gateway_product_id is not None:
+        product.gateway_product_id = None
+        product.synced_version = None
+        product.save(update_fields=["gateway_product_id", "synced_version", "updated_at"])
+    if product.status == ProductStatus.LIVE:
+        product_transition(product=product, to=ProductStatus.UPDATING, reason=reason)
+    outbox.enqueue(kind=UPSERT_KIND, target=str(product.pk))
+    return True
+
+
+@transaction.atomic
+def product_redelist(*, product):
+    """Reconciliation's repair: a delisted or blocked product the gateway shows again is switched off again."""
+    product = _lock(product)
+    if product.status not in (ProductStatus.DELISTED, ProductStatus.BLOCKED, ProductStatus.DELISTING):
+        return False
+    outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
+    return True

@@ -265,6 +265,27 @@ CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
     "options": {"expires": ALIBABA_OUTBOX_RELAY_INTERVAL_S},
 }
 
+# The catalog import (catalog/imports.py): the limits of one uploaded file, and a sweep that re-sends import jobs
+# whose message was lost or whose worker died.
+CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
+CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["catalog-imports-redrive"] = {
+    "task": "catalog.import_tasks.catalog_imports_redrive",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+# The listing sync (catalog/reconcile.py): compare the gateway's listings with ours hourly, repair and report the
+# drift; copy the gateway's category tree daily.
+CELERY_BEAT_SCHEDULE["catalog-reconcile-listings"] = {
+    "task": "catalog.tasks.catalog_reconcile_listings",
+    "schedule": env.float("CATALOG_RECONCILE_INTERVAL_S", default=60 * 60),
+}
+CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
+    "task": "catalog.tasks.catalog_sync_categories",
+    "schedule": 60 * 60 * 24,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -91,3 +91,26 @@ def refresh_due_tokens(*, now=None):
             services.seller_supplier_tokens_store(account=account, tokens=tokens)
             counts["refreshed"] += 1
     return counts
+
+
+def refresh_access_token(*, account, client, used_token=None):
+    """A working access token for ``account`` now that the gateway refused ``used_token`` (``IllegalAccessToken``):
+    the one another worker stored meanwhile, else a refreshed one (stored). A refresh the gateway refuses means the
+    seller must authorize again: recorded for staff and raised as ``ConfigurationError``, so the job stops instead
+    of retrying. Returns the account with the token."""
+    from alibaba.errors import ConfigurationError, PermanentError, TokenExpired
+    from sellers import services
+    from sellers.models import SupplierAccount
+
+    account = SupplierAccount.objects.get(pk=account.pk)
+    if used_token is not None and account.access_token != used_token and not account.token_error:
+        return account
+    try:
+        tokens = client.token_refresh(account.refresh_token)
+    except (TokenExpired, PermanentError) as error:
+        services.seller_supplier_token_failed(account=account, message=str(error))
+        raise ConfigurationError(
+            "AuthorizationExpired",
+            f"The Alibaba.com authorization of supplier {account.supplier_id} could not be refreshed: {error.message}",
+        ) from error
+    return services.seller_supplier_tokens_store(account=account, tokens=tokens)

@@ -21,7 +21,9 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-# On SQLite the test database is a file, so that a real Celery worker started by a test sees the same rows; one
-# file per run, so that two runs at once do not delete each other's.
+# One test database per run, so that two runs at once (two engineers, or CI beside a session) never drop each
+# other's. On SQLite it is a file, so that a real Celery worker started by a test sees the same rows.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405

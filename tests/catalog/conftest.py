@@ -19,3 +19,49 @@ def moderator(db):
     codenames = ["moderate_product", "view_product", "view_category"]
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="catalog", codename__in=codenames))
     return user
+
+
+# The seller's dashboard (tests/catalog/test_views*.py, test_images.py) ---------------------------------------------
+
+
+@pytest.fixture
+def owner(db):
+    """The owner of an active seller, with no products yet."""
+    from sellers.models import SellerStatus
+    from tests.sellers.factories import OwnerFactory
+
+    return OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Rupsha Jute Crafts Ltd.").user
+
+
+@pytest.fixture
+def seller(owner):
+    return owner.seller_membership.seller
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def own_product(seller):
+    """A complete draft product of ``seller`` (quality score 100)."""
+    return complete_product(seller=seller)
+
+
+@pytest.fixture
+def other_seller_user(db):
+    """A user of another seller: must never see anything of ``seller``."""
+    from sellers.models import SellerStatus
+    from tests.sellers.factories import OwnerFactory
+
+    return OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Buriganga Leather Works").user
+
+
+@pytest.fixture
+def stranger(db):
+    """A logged-in user with no seller."""
+    from tests.sellers.factories import UserFactory
+
+    return UserFactory()

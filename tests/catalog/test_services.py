@@ -148,7 +148,8 @@ def test_editing_a_product_that_left_draft_brings_it_back_to_draft(user, start):
     assert kinds == [(EventKind.EDITED, ""), (EventKind.TRANSITION, P.DRAFT)]
 
 
-@pytest.mark.parametrize("start", [P.PUBLISHING, P.UNDER_REVIEW, P.LIVE, P.UPDATING, P.DELISTING, P.BLOCKED])
+# Live and updating products are edited through the update path: tests/catalog/test_sync_services.py.
+@pytest.mark.parametrize("start", [P.PUBLISHING, P.UNDER_REVIEW, P.DELISTING, P.BLOCKED])
 def test_a_product_on_its_way_to_or_on_the_gateway_cannot_be_edited(user, start):
     product = ProductFactory(status=start, status_reason="x")
 

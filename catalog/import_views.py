@@ -1,0 +1,190 @@
+"""The seller's catalog import and export pages: the template to download, the upload, each job's progress (a page
+that refreshes itself, and a JSON status for a small script), the error file, and the catalog's export.
+
+Thin, as the rest of the dashboard: the user's seller comes from the membership (``seller_required``); a job is
+looked up within that seller, so another seller's job or file is 404. Files are served only through these views.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from catalog import imports
+from catalog.models import PAYMENT_METHODS, ImportStatus
+from dxports.errors import ApplicationError
+from sellers.views import seller_required
+
+PAGE_SIZE = 25
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Catalog file (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv," + XLSX_TYPE}),
+    )
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _job_or_404(member, public_id):
+    job = imports.import_job_for_seller(seller=member.seller, public_id=public_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _format(request):
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
+
+
+@seller_required
+@require_GET
+def import_list(request, member):
+    jobs = imports.import_jobs_for_seller(seller=member.seller)
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/imports/list.html",
+        {"member": member, "seller": member.seller, "page": page, "can_import": _can_import(member.seller)},
+    )
+
+
+def _can_import(seller):
+    return seller.status in imports.IMPORT_SELLER_STATES
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def import_new(request, member):
+    seller = member.seller
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_job_create(seller=seller, actor=request.user, uploaded=form.cleaned_data["file"])
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("The file is uploaded; the import runs in the background."))
+            return redirect("catalog_imports:detail", public_id=job.public_id)
+    columns = [(column, imports.column_help(column)) for column in imports.COLUMNS]
+    choices = [(key, choices.choices) for key, choices in imports.CHOICES.items()]
+    return render(
+        request,
+        "catalog/imports/new.html",
+        {
+            "member": member,
+            "seller": seller,
+            "form": form,
+            "columns": columns,
+            "choices": choices,
+            "payment_methods": PAYMENT_METHODS,
+            "separator": imports.SEPARATOR,
+            "can_import": _can_import(seller),
+            "max_mb": imports.max_bytes() // 2**20,
+            "max_rows": imports.max_rows(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _status(job):
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "errors": job.error_count,
+        "message": job.message,
+        "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
+        "error_file_url": reverse("catalog_imports:errors", args=[job.public_id]) if job.error_file else None,
+    }
+
+
+@seller_required
+@require_GET
+def import_detail(request, public_id, member):
+    job = _job_or_404(member, public_id)
+    return render(
+        request,
+        "catalog/imports/detail.html",
+        {"member": member, "seller": member.seller, "job": job, "state": _status(job)},
+    )
+
+
+@seller_required
+@require_GET
+def import_status(request, public_id, member):
+    job = _job_or_404(member, public_id)
+    return _private(JsonResponse(_status(job)))
+
+
+@seller_required
+@require_GET
+def import_errors(request, public_id, member):
+    job = _job_or_404(member, public_id)
+    if not job.error_file:
+        raise Http404
+    name = f"{job.original_name.rsplit('.', 1)[0]}-errors.csv"
+    return _private(FileResponse(job.error_file.open("rb"), as_attachment=True, filename=name, content_type=CSV_TYPE))
+
+
+@seller_required
+@require_GET
+def import_file(request, public_id, member):
+    job = _job_or_404(member, public_id)
+    content_type = XLSX_TYPE if job.file_format == "xlsx" else CSV_TYPE
+    return _private(
+        FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name, content_type=content_type)
+    )
+
+
+@seller_required
+@require_GET
+def import_template(request, member):
+    if _format(request) == "csv":
+        response = StreamingHttpResponse(imports.csv_lines([imports.header_row()]), content_type=CSV_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="dxports-catalog-template.csv"'
+        return _private(response)
+    return _private(
+        FileResponse(
+            imports.xlsx_file([imports.header_row()], with_help=True),
+            as_attachment=True,
+            filename="dxports-catalog-template.xlsx",
+            content_type=XLSX_TYPE,
+        )
+    )
+
+
+@seller_required
+@require_GET
+def catalog_export(request, member):
+    seller = member.seller
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if _format(request) == "csv":
+        response = StreamingHttpResponse(imports.csv_lines(imports.export_rows(seller=seller)), content_type=CSV_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="catalog-{stamp}.csv"'
+        return _private(response)
+    return _private(
+        FileResponse(
+            imports.xlsx_file(imports.export_rows(seller=seller)),
+            as_attachment=True,
+            filename=f"catalog-{stamp}.xlsx",
+            content_type=XLSX_TYPE,
+        )
+    )

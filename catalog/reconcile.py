@@ -1,0 +1,160 @@
+"""Reconciliation of the listings (DESIGN.md §6): compare what the gateway holds with what we believe, repair the
+drift and report it. Run by beat (``catalog.tasks.catalog_reconcile_listings``) and safe to run at any time: the
+repairs go through the services (outbox rows, guarded transitions), so a repair that races a worker is harmless.
+
+For each active seller with a supplier account, every product the gateway lists (paged) is compared with ours:
+
+- missing: we recorded a gateway id the gateway does not list, for a product it should hold → the id is forgotten
+  and the product sent again (the handler looks it up by custom code first, then adds it);
+- extra: a product under a custom code we do not know → reported; a second copy of one of ours (a duplicate add) →
+  switched off and reported;
+- stale: a live product whose gateway copy has another subject or category, or an older version than ours → sent
+  again;
+- review drift: the gateway reviewed what we sent (approved / tbd) but the push did not reach us → applied, as the
+  push would have; a delisted or blocked product the gateway shows → switched off again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext as _
+
+from alibaba.errors import GatewayError
+from catalog import services
+from catalog.models import Product, ProductStatus
+from catalog.sync import Session, gateway_client
+
+logger = logging.getLogger("dxports.catalog.reconcile")
+
+P = ProductStatus
+PAGE_SIZE = 50
+SHOULD_BE_HELD = frozenset({P.UNDER_REVIEW, P.LIVE, P.UPDATING})
+
+
+@dataclass
+class Report:
+    sellers: int = 0
+    checked: int = 0
+    on_gateway: int = 0
+    missing: list = field(default_factory=list)
+    extra: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    stale: list = field(default_factory=list)
+    reviews_applied: list = field(default_factory=list)
+    redelisted: list = field(default_factory=list)
+    drift: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def as_dict(self):
+        details = asdict(self)
+        counts = {key: len(value) if isinstance(value, list) else value for key, value in details.items()}
+        return {"counts": counts, **details}
+
+
+def reconcile_listings(*, seller=None):
+    """Reconcile every active seller's listings (or only ``seller``'s); returns the report as a dict
+    (``counts`` and the details of each finding) and logs it. A seller whose listing cannot be read (the gateway
+    fails, the token cannot be refreshed) is reported under ``errors`` and the others go on."""
+    from sellers.models import Seller, SellerStatus
+
+    sellers = Seller.objects.filter(status=SellerStatus.ACTIVE, supplier_account__isnull=False).order_by("pk")
+    if seller is not None:
+        sellers = sellers.filter(pk=seller.pk)
+    report = Report()
+    client = gateway_client()
+    for each in sellers:
+        report.sellers += 1
+        try:
+            _reconcile_seller(each, client, report)
+        except GatewayError as error:
+            logger.warning("reconciliation of seller %s stopped: %s", each.pk, error)
+            report.errors.append({"seller": each.pk, "code": error.code, "message": error.message[:500]})
+    result = report.as_dict()
+    logger.info("listing reconciliation: %s", result["counts"], extra={"report": result})
+    return result
+
+
+def _held_by(session):
+    held, page = [], 1
+    while True:
+        answer = session.run(
+            lambda page=page: session.client.product_list(session.token, page=page, page_size=PAGE_SIZE)
+        )
+        held.extend(answer.products)
+        if not answer.products or page * PAGE_SIZE >= answer.total:
+            return held
+        page += 1
+
+
+def _reconcile_seller(seller, client, report):
+    session = Session(client, seller)
+    held = _held_by(session)
+    report.on_gateway += len(held)
+    by_code, by_id = defaultdict(list), {}
+    for item in held:
+        by_code[item.custom_code or ""].append(item)
+        by_id[item.product_id] = item
+    ours = {str(p.public_id): p for p in Product.objects.filter(seller=seller).select_related("category")}
+    report.checked += len(ours)
+
+    duplicates = []
+    for code, items in by_code.items():
+        product = ours.get(code)
+        if product is None:
+            ids = [item.product_id for item in items]
+            report.extra.append({"seller": seller.pk, "custom_code": code, "product_ids": ids})
+            continue
+        if product.gateway_product_id is None:
+            continue  # its sync is on its way: the handler finds it by custom code
+        copies = [item.product_id for item in items if item.product_id != product.gateway_product_id]
+        if copies:
+            duplicates.extend(copies)
+            report.duplicates.append({"product": product.pk, "kept": product.gateway_product_id, "off": copies})
+    for start in range(0, len(duplicates), 50):
+        ids = duplicates[start : start + 50]
+        session.run(lambda ids=ids: session.client.product_set_display(session.token, ids, on=False))
+
+    for product in ours.values():
+        if product.gateway_product_id is None:
+            continue
+        item = by_id.get(product.gateway_product_id)
+        if item is None:
+            if product.status in SHOULD_BE_HELD and services.product_resync(
+                product=product,
+                reason=_("Alibaba.com no longer holds the listing: it is sent again."),
+                forget_gateway_id=True,
+            ):
+                report.missing.append({"product": product.pk, "gateway_product_id": product.gateway_product_id})
+            continue
+        _compare(product, item, report)
+
+
+def _compare(product, item, report):
+    if product.status in (P.DELISTED, P.BLOCKED):
+        if item.display == "Y" and services.product_redelist(product=product):
+            report.redelisted.append({"product": product.pk, "gateway_product_id": item.product_id})
+        return
+    if product.status in (P.UNDER_REVIEW, P.UPDATING) and item.status in ("approved", "tbd"):
+        # ``reviewed_at``: a listing read before our last update shows the verdict of the version before it.
+        if services.product_review_record(
+            product=product,
+            gateway_product_id=item.product_id,
+            approved=item.status == "approved",
+            reason=item.reject_reason or "",
+            reviewed_at=item.modified_at,
+        ):
+            report.reviews_applied.append({"product": product.pk, "status": item.status})
+        return
+    if product.status != P.LIVE:
+        return
+    category_id = product.category.category_id if product.category else None
+    if product.synced_version != product.version or item.subject != product.title or item.category_id != category_id:
+        if services.product_resync(product=product, reason=_("Alibaba.com holds an older version: it is sent again.")):
+            report.stale.append({"product": product.pk, "gateway_product_id": item.product_id})
+    elif item.status != "approved" or item.display != "Y":
+        report.drift.append(
+            {"product": product.pk, "gateway_status": item.status, "gateway_display": item.display, "ours": "live"}
+        )

@@ -1,0 +1,140 @@
+"""The gateway's ``product.reviewed`` pushes through /hooks/alibaba/: applied once, and a push about an unknown
+product or an old version is recorded without changing anything."""
+
+import json
+import uuid
+
+import pytest
+from django.conf import settings
+
+from alibaba.mock.pushes import push_authorization
+from alibaba.models import InboundPush
+from catalog.models import ProductEvent, ProductStatus
+from catalog.services import product_publish, product_update
+from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, sync_fixture
+
+pytestmark = pytest.mark.django_db
+P = ProductStatus
+__all__ = ["gateway_fixture", "supplier_fixture", "sync_fixture"]
+
+
+def _push(data, *, event_id=None):
+    body = json.dumps(
+        {
+            "event_id": event_id or uuid.uuid4().hex,
+            "message_type": "product.reviewed",
+            "data": data,
+            "timestamp": 1_790_000_000_000,
+            "site": "icbu_global",
+        }
+    ).encode()
+    authorization = push_authorization(settings.ALIBABA_APP_SECRET, settings.ALIBABA_APP_KEY, body)
+    return body, {"Authorization": authorization}
+
+
+@pytest.fixture
+def in_review(sync, supplier):
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    sync.drain()
+    product.refresh_from_db()
+    assert product.status == P.UNDER_REVIEW
+    return product
+
+
+def test_a_push_delivered_twice_is_applied_once(sync, in_review):
+    sync.gateway.tick(all_reviews_due=True)
+    (push,) = sync.pushes
+
+    sync.deliver([push, push])
+    sync.deliver([push])
+
+    in_review.refresh_from_db()
+    assert in_review.status == P.LIVE
+    assert InboundPush.objects.filter(status=InboundPush.Status.PROCESSED).count() == 1
+    assert ProductEvent.objects.filter(product=in_review, to_status=P.LIVE).count() == 1
+    sync.assert_in_step()
+
+
+def test_the_same_verdict_under_another_event_id_changes_nothing(sync, in_review):
+    sync.review()
+    data = {
+        "product_id": in_review.gateway_product_id,
+        "custom_code": str(in_review.public_id),
+        "status": "tbd",
+        "reason": "Late and wrong",
+        "gmt_modified": "2030-01-01T00:00:00.000Z",
+    }
+
+    sync.deliver([_push(data)])
+
+    in_review.refresh_from_db()
+    assert in_review.status == P.LIVE  # a live product waits for no review
+    assert InboundPush.objects.filter(status=InboundPush.Status.PROCESSED).count() == 2
+
+
+def test_a_review_of_the_version_before_an_update_is_ignored(sync, in_review, supplier):
+    sync.review()
+    in_review.refresh_from_db()
+    product = product_update(product=in_review, actor=supplier.owner, title="Jute Shopping Bag, Natural, 12 kg load")
+    sync.drain()
+    old_verdict = {
+        "product_id": product.gateway_product_id,
+        "custom_code": str(product.public_id),
+        "status": "tbd",
+        "reason": "Product title does not match the selected category",
+        "gmt_modified": "2001-01-01T00:00:00.000Z",  # before the update was sent
+    }
+
+    sync.deliver([_push(old_verdict)])
+
+    product.refresh_from_db()
+    assert product.status == P.UPDATING
+    sync.review()  # the verdict about the update itself
+    product.refresh_from_db()
+    assert product.status == P.LIVE
+    sync.assert_in_step()
+
+
+def test_a_review_of_a_product_that_is_not_ours_is_recorded_and_ignored(sync, in_review):
+    data = {"product_id": 987654, "custom_code": str(uuid.uuid4()), "status": "approved", "reason": None}
+
+    sync.deliver([_push(data), _push({"product_id": "not a number"})])
+
+    assert InboundPush.objects.filter(status=InboundPush.Status.PROCESSED).count() == 2
+    in_review.refresh_from_db()
+    assert in_review.status == P.UNDER_REVIEW
+
+
+def test_a_review_that_overtakes_the_worker_is_retried_later(sync, supplier):
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    data = {"product_id": 555, "custom_code": str(product.public_id), "status": "approved", "reason": None}
+
+    sync.deliver([_push(data)])
+
+    push = InboundPush.objects.get()
+    assert push.status == InboundPush.Status.RECEIVED and push.attempts == 1 and "ReviewArrivedEarly" in push.error
+    product.refresh_from_db()
+    assert product.status == P.PUBLISHING
+
+
+def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(sync, in_review):
+    from django.utils import timezone
+
+    from alibaba.models import OutboxJob
+
+    lease = {"lease_owner": "worker-1", "lease_expires_at": timezone.now() + timezone.timedelta(minutes=2)}
+    OutboxJob.objects.filter(target=str(in_review.pk)).update(status=OutboxJob.Status.RUNNING, **lease)
+    sync.gateway.tick(all_reviews_due=True)
+
+    sync.deliver()
+
+    push = InboundPush.objects.get()
+    assert push.status == InboundPush.Status.RECEIVED and "being sent" in push.error
+    OutboxJob.objects.filter(target=str(in_review.pk)).update(
+        status=OutboxJob.Status.DONE, lease_owner="", lease_expires_at=None
+    )
+    sync.process_pushes()
+    in_review.refresh_from_db()
+    assert in_review.status == P.LIVE
