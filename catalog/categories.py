@@ -9,6 +9,7 @@ no longer serves are kept (products may still point at them) and counted as ``st
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from catalog.models import Category, CategoryAttribute
@@ -47,6 +48,12 @@ def _fetch(client):
             else:
                 queue.append((category.category_id, level + 1))
     return tree, attributes
+
+
+def categories_sync_due(*, max_age):
+    """True when the tree was never copied, or its last copy is older than ``max_age`` (a timedelta)."""
+    last = Category.objects.aggregate(last=Max("synced_at"))["last"]
+    return last is None or last < timezone.now() - max_age
 
 
 def categories_sync(*, client):

@@ -13,9 +13,17 @@ def catalog_reconcile_listings():
 
 @shared_task(acks_late=True)
 def catalog_sync_categories():
-    """Daily: copy the gateway's category tree and leaf attributes (what ``manage.py sync_categories`` does)."""
-    from alibaba.client import AlibabaClient
-    from catalog.categories import categories_sync
+    """Every few minutes: copy the gateway's category tree and leaf attributes (what ``manage.py sync_categories``
+    does) when there is no copy yet, so that a new installation has its categories minutes after it starts, or
+    when the copy is older than CATALOG_CATEGORIES_MAX_AGE_S."""
+    from datetime import timedelta
 
+    from django.conf import settings
+
+    from alibaba.client import AlibabaClient
+    from catalog.categories import categories_sync, categories_sync_due
+
+    if not categories_sync_due(max_age=timedelta(seconds=settings.CATALOG_CATEGORIES_MAX_AGE_S)):
+        return "fresh"
     with AlibabaClient.from_settings() as client:
         return str(categories_sync(client=client))

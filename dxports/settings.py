@@ -276,14 +276,16 @@ CELERY_BEAT_SCHEDULE["catalog-imports-redrive"] = {
     "options": {"expires": 60},
 }
 # The listing sync (catalog/reconcile.py): compare the gateway's listings with ours hourly, repair and report the
-# drift; copy the gateway's category tree daily.
+# drift. The category tree is copied when there is none yet (checked every two minutes) and then daily.
 CELERY_BEAT_SCHEDULE["catalog-reconcile-listings"] = {
     "task": "catalog.tasks.catalog_reconcile_listings",
     "schedule": env.float("CATALOG_RECONCILE_INTERVAL_S", default=60 * 60),
 }
+CATALOG_CATEGORIES_MAX_AGE_S = env.int("CATALOG_CATEGORIES_MAX_AGE_S", default=60 * 60 * 24)
 CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "task": "catalog.tasks.catalog_sync_categories",
-    "schedule": 60 * 60 * 24,
+    "schedule": 120,
+    "options": {"expires": 120},
 }
 
 REST_FRAMEWORK = {

@@ -1,15 +1,19 @@
 """The category sync against the real mock gateway, in process."""
 
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from alibaba.client import AlibabaClient, TransientError
 from alibaba.mock import MockGateway
 from alibaba.mock.transport import MockTransport
-from catalog.categories import SyncReport, categories_sync
+from catalog.categories import SyncReport, categories_sync, categories_sync_due
 from catalog.models import Category, CategoryAttribute, InputType
+from catalog.tasks import catalog_sync_categories
 from tests.catalog.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +113,29 @@ def test_the_command_syncs_through_the_configured_client(gateway, monkeypatch):
     assert lines[0].startswith("categories: ") and " 0 unchanged" in lines[0]
     assert lines[1].startswith("categories: 0 created, 0 updated, ")
     assert Category.objects.filter(is_leaf=True).count() == LEAVES
+
+
+def test_a_sync_is_due_when_there_is_no_copy_yet_or_the_copy_is_old(client):
+    day = timedelta(days=1)
+    assert categories_sync_due(max_age=day)
+
+    categories_sync(client=client)
+    assert not categories_sync_due(max_age=day)
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert categories_sync_due(max_age=day)
+
+
+def test_the_periodic_task_copies_the_tree_only_when_it_is_due(gateway, monkeypatch):
+    clients = []
+
+    def from_settings(cls, **overrides):
+        clients.append(cls("http://gw", APP_KEY, APP_SECRET, transport=MockTransport(gateway)))
+        return clients[-1]
+
+    monkeypatch.setattr(AlibabaClient, "from_settings", classmethod(from_settings))
+
+    assert catalog_sync_categories() != "fresh"
+    assert Category.objects.filter(is_leaf=True).count() == LEAVES
+    assert catalog_sync_categories() == "fresh"
+    assert len(clients) == 1
