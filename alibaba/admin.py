@@ -12,22 +12,10 @@ from django.utils.translation import ngettext
 
 from alibaba import outbox, pushes
 from alibaba.models import InboundPush, OutboxAttempt, OutboxJob
+from dxports.admin_tools import ReadOnlyAdmin
 
 # A due job that no worker has taken for this long means the workers (or the relay) are not running.
 OVERDUE_AFTER = timedelta(minutes=10)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are written by the engine only; staff look, and act through actions."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):

@@ -7,10 +7,9 @@ for a reason on an intermediate page and call one service (``catalog.moderate_pr
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -27,19 +26,11 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.rules import listing_problems, quality_score
-from dxports.errors import ApplicationError
+from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, action_page, apply_each
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class PartInline(ReadOnlyInline):
+    """Rows that belong to a product or category, shown read-only on its page."""
 
     def has_view_permission(self, request, obj=None):
         # The rows of a product or category are part of it: whoever may read it reads them.
@@ -47,18 +38,7 @@ class ReadOnlyInline(admin.TabularInline):
         return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CategoryAttributeInline(ReadOnlyInline):
+class CategoryAttributeInline(PartInline):
     model = CategoryAttribute
     fields = ["attribute_id", "name", "is_required", "input_type", "values"]
     readonly_fields = fields
@@ -74,13 +54,13 @@ class CategoryAdmin(ReadOnlyAdmin):
     inlines = [CategoryAttributeInline]
 
 
-class PriceTierInline(ReadOnlyInline):
+class PriceTierInline(PartInline):
     model = PriceTier
     fields = ["start_quantity", "price"]
     readonly_fields = fields
 
 
-class ProductAttributeValueInline(ReadOnlyInline):
+class ProductAttributeValueInline(PartInline):
     model = ProductAttributeValue
     fields = ["attribute", "value_id", "value_name"]
     readonly_fields = fields
@@ -89,7 +69,7 @@ class ProductAttributeValueInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("attribute")
 
 
-class ProductEventInline(ReadOnlyInline):
+class ProductEventInline(PartInline):
     model = ProductEvent
     fields = ["created_at", "kind", "actor", "from_status", "to_status", "version", "changes", "reason"]
     readonly_fields = fields
@@ -193,18 +173,13 @@ class ProductAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry the sync with Alibaba.com"), permissions=["moderate"])
     def retry_sync(self, request, queryset):
-        done, refused = [], []
-        for product in queryset:
-            try:
-                services.product_sync_retry(product=product, actor=request.user)
-            except ApplicationError as error:
-                refused.append(f"{product}: {error.message}")
-            else:
-                done.append(str(product))
-        if done:
-            self.message_user(request, f"{_('Sync retried')}: {', '.join(done)}")
-        for message in refused:
-            self.message_user(request, message, level=messages.ERROR)
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda product: services.product_sync_retry(product=product, actor=request.user),
+            title=_("Sync retried"),
+        )
 
     @admin.display(description=_("listing check"))
     def problems_display(self, obj):
@@ -225,31 +200,20 @@ class ProductAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         form = ReasonForm(request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and form.is_valid():
-            done, refused = [], []
-            for product in queryset:
-                try:
-                    service(product=product, actor=request.user, reason=form.cleaned_data["reason"])
-                except ApplicationError as error:
-                    refused.append(f"{product}: {error.message}")
-                else:
-                    done.append(str(product))
-            if done:
-                self.message_user(request, f"{title}: {', '.join(done)}")
-            for message in refused:
-                self.message_user(request, message, level=messages.ERROR)
+            reason = form.cleaned_data["reason"]
+            apply_each(
+                self,
+                request,
+                queryset,
+                lambda product: service(product=product, actor=request.user, reason=reason),
+                title=title,
+            )
             return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
             "admin/catalog/product/moderation.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "products": queryset.select_related("seller"),
-                "form": form,
-                "action": action,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            {"title": title, "products": queryset.select_related("seller"), "form": form, "action": action},
         )
 
     @admin.action(description=_("Block (with a reason the seller sees)"), permissions=["moderate"])

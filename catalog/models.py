@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxports.audit import AuditEvent
+
 MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
 MAX_TIER_QUANTITY = 99_999
 
@@ -342,32 +344,19 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Status changed")
 
 
-class ProductEvent(models.Model):
+class ProductEvent(AuditEvent):
     """The audit trail: who did what to a product, when, what changed (before → after) and why.
 
     ``changes`` is ``{field: [before, after]}``."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     version = models.PositiveIntegerField(null=True, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
+    class Meta(AuditEvent.Meta):
         indexes = [models.Index(fields=["product", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ImportStatus(models.TextChoices):

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, action_page, apply_each
 from dxports.errors import ApplicationError
 from sellers import geo, services
 from sellers.forms import DecisionForm, OptionalReasonForm, ReasonFormSet
@@ -86,18 +86,6 @@ class DistrictFilter(admin.SimpleListFilter):
         return queryset.filter(district=self.value()) if self.value() else queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class DocumentInline(ReadOnlyInline):
     model = Document
     fields = ["kind", "view", "original_name", "content_type", "size", "is_current", "uploaded_at", "uploaded_by"]
@@ -138,8 +126,21 @@ class MemberInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
+def _decision(action, *, title, service, description=None, form_class=DecisionForm):
+    """The admin action named ``action``: ``SellerAdmin._decide`` with ``form_class``, calling ``service``. Its
+    description in the action menu is ``title`` unless ``description`` says more."""
+
+    @admin.action(description=description or title, permissions=["decide"])
+    def decide(self, request, queryset):
+        return self._decide(request, queryset, title=title, service=service, form_class=form_class, action=action)
+
+    decide.__name__ = action
+    return decide
+
+
+# Staff read the file here; every change is the seller's (dashboard) or a decision (actions).
 @admin.register(Seller)
-class SellerAdmin(admin.ModelAdmin):
+class SellerAdmin(ReadOnlyAdmin):
     list_display = [
         "legal_name",
         "status",
@@ -206,16 +207,6 @@ class SellerAdmin(admin.ModelAdmin):
         ),
         (_("Checklist"), {"fields": ["checklist_display"]}),
     ]
-
-    # Staff read the file here; every change is the seller's (dashboard) or a decision (actions).
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_decide_permission(self, request):
         return request.user.has_perm("sellers.decide_seller")
@@ -302,31 +293,21 @@ class SellerAdmin(admin.ModelAdmin):
         self._check_decide(request)
         form = form_class(request.POST if "confirm" in request.POST else None)
         if "confirm" in request.POST and form.is_valid():
-            done, refused = [], []
-            for seller in queryset:
-                try:
-                    service(seller=seller, actor=request.user, reason=form.cleaned_data["reason"])
-                except ApplicationError as error:
-                    refused.append(f"{seller.legal_name}: {error.message}")
-                else:
-                    done.append(seller.legal_name)
-            if done:
-                self.message_user(request, _("%(title)s: %(names)s") % {"title": title, "names": ", ".join(done)})
-            for message in refused:
-                self.message_user(request, message, level=messages.ERROR)
+            reason = form.cleaned_data["reason"]
+            apply_each(
+                self,
+                request,
+                queryset,
+                lambda seller: service(seller=seller, actor=request.user, reason=reason),
+                title=title,
+                label=lambda seller: seller.legal_name,
+            )
             return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
             "admin/sellers/seller/decision.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "sellers": queryset,
-                "form": form,
-                "action": action,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            {"title": title, "sellers": queryset, "form": form, "action": action},
         )
 
     @admin.action(description=_("Start review"), permissions=["decide"])
@@ -338,49 +319,16 @@ class SellerAdmin(admin.ModelAdmin):
             except ApplicationError as error:
                 self.message_user(request, f"{seller.legal_name}: {error.message}", level=messages.ERROR)
 
-    @admin.action(description=_("Approve (bulk: incomplete files are refused)"), permissions=["decide"])
-    def approve(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Approve"),
-            service=services.seller_approve,
-            form_class=OptionalReasonForm,
-            action="approve",
-        )
-
-    @admin.action(description=_("Reject"), permissions=["decide"])
-    def reject(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Reject"),
-            service=services.seller_reject,
-            form_class=DecisionForm,
-            action="reject",
-        )
-
-    @admin.action(description=_("Suspend"), permissions=["decide"])
-    def suspend(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Suspend"),
-            service=services.seller_suspend,
-            form_class=DecisionForm,
-            action="suspend",
-        )
-
-    @admin.action(description=_("Reinstate"), permissions=["decide"])
-    def reinstate(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Reinstate"),
-            service=services.seller_reinstate,
-            form_class=DecisionForm,
-            action="reinstate",
-        )
+    approve = _decision(
+        "approve",
+        title=_("Approve"),
+        description=_("Approve (bulk: incomplete files are refused)"),
+        service=services.seller_approve,
+        form_class=OptionalReasonForm,
+    )
+    reject = _decision("reject", title=_("Reject"), service=services.seller_reject)
+    suspend = _decision("suspend", title=_("Suspend"), service=services.seller_suspend)
+    reinstate = _decision("reinstate", title=_("Reinstate"), service=services.seller_reinstate)
 
     @admin.action(description=_("Request changes (every reason at once)"), permissions=["decide"])
     def request_changes(self, request, queryset):
@@ -411,55 +359,35 @@ class SellerAdmin(admin.ModelAdmin):
                     % {"name": seller.legal_name, "n": len(reasons)},
                 )
             return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
             "admin/sellers/seller/request_changes.html",
             {
-                **self.admin_site.each_context(request),
                 "title": _("Request changes from %(name)s") % {"name": seller.legal_name},
                 "seller": seller,
                 "formset": formset,
                 "note_form": note_form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
 
 @admin.register(SellerEvent)
-class SellerEventAdmin(admin.ModelAdmin):
+class SellerEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "seller", "kind", "actor", "from_status", "to_status", "reason"]
     list_filter = ["kind", "to_status"]
     search_fields = ["seller__legal_name", "actor__email", "reason"]
     list_select_related = ["seller", "actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SupplierAccount)
-class SupplierAccountAdmin(admin.ModelAdmin):
+class SupplierAccountAdmin(ReadOnlyAdmin):
     list_display = ["supplier_id", "seller", "access_expires_at", "refresh_expires_at", "refreshed_at", "token_error"]
     list_select_related = ["seller"]
     search_fields = ["supplier_id", "seller__legal_name"]
     fields = ["seller", "supplier_id", "access_expires_at", "refresh_expires_at", "refreshed_at", "token_error"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Sector)

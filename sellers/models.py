@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxports.audit import AuditEvent
 from sellers import geo
 from sellers.fields import EncryptedCharField, mask
 from sellers.storage import private_storage
@@ -295,31 +296,18 @@ class EventKind(models.TextChoices):
     PROVISIONING = "provisioning", _("Supplier account")
 
 
-class SellerEvent(models.Model):
+class SellerEvent(AuditEvent):
     """The audit trail: who did what to a seller, when, what changed (before → after) and why.
 
     ``changes`` is ``{field: [before, after]}``; sensitive values are stored masked."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, choices=SellerStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=SellerStatus.choices, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
+    class Meta(AuditEvent.Meta):
         indexes = [models.Index(fields=["seller", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ReasonCode(models.TextChoices):

@@ -34,17 +34,6 @@ def owner(db):
 
 
 @pytest.fixture
-def seller(owner):
-    return owner.seller_membership.seller
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def own_product(seller):
     """A complete draft product of ``seller`` (quality score 100)."""
     return complete_product(seller=seller)
@@ -57,11 +46,3 @@ def other_seller_user(db):
     from tests.sellers.factories import OwnerFactory
 
     return OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Buriganga Leather Works").user
-
-
-@pytest.fixture
-def stranger(db):
-    """A logged-in user with no seller."""
-    from tests.sellers.factories import UserFactory
-
-    return UserFactory()

@@ -9,13 +9,11 @@ modules that use them.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from alibaba import outbox, pushes, tasks
 from alibaba.client import AlibabaClient
 from alibaba.mock import MockGateway
-from alibaba.mock.transport import MockTransport
 from alibaba.models import InboundPush, OutboxJob
 from catalog.models import Product, ProductStatus
 from sellers.models import SellerStatus
@@ -124,7 +122,7 @@ class Sync:
 
 
 @pytest.fixture(name="gateway")
-def gateway_fixture(monkeypatch):
+def gateway_fixture(monkeypatch, use_gateway):
     """The mock gateway in process (seeded, no rate limit, reviews only when a test ticks); every
     ``AlibabaClient.from_settings()`` talks to it. Celery messages are dropped: the tests drive the outbox."""
     holder = {}
@@ -135,19 +133,7 @@ def gateway_fixture(monkeypatch):
         reject_rate=0.0,
         push_sender=lambda url, body, headers: holder["sync"].sender(url, body, headers),
     )
-    transport = MockTransport(gateway)
-
-    def from_settings(cls, **overrides):
-        return cls(
-            "http://gateway.test",
-            settings.ALIBABA_APP_KEY,
-            settings.ALIBABA_APP_SECRET,
-            transport=transport,
-            rate_limiter=None,
-        )
-
-    monkeypatch.setattr(AlibabaClient, "from_settings", classmethod(from_settings))
-    monkeypatch.setattr(tasks.outbox_process, "apply_async", lambda *args, **kwargs: None)
+    use_gateway(gateway)
     monkeypatch.setattr(tasks.push_process, "apply_async", lambda *args, **kwargs: None)
     gateway.holder = holder
     yield gateway

@@ -1,7 +1,7 @@
 import pytest
 
 from sellers.models import SellerStatus
-from tests.sellers.factories import OwnerFactory, StaffFactory, UserFactory, complete_seller
+from tests.sellers.factories import OwnerFactory, StaffFactory, complete_seller
 
 
 @pytest.fixture(autouse=True)
@@ -14,17 +14,6 @@ def _private_root(settings, tmp_path):
 def owner(db):
     """The owner of a draft seller (a user whose seller has only its legal name)."""
     return OwnerFactory(seller__legal_name="Rupsha Jute Crafts Ltd.").user
-
-
-@pytest.fixture
-def seller(owner):
-    return owner.seller_membership.seller
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture
@@ -42,12 +31,6 @@ def submitted(db):
 def other_seller_user(db):
     """A user of another seller: must never see anything of ``seller``."""
     return OwnerFactory(seller__legal_name="Buriganga Leather Works").user
-
-
-@pytest.fixture
-def stranger(db):
-    """A logged-in user with no seller."""
-    return UserFactory()
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from alibaba import outbox, tasks
+from alibaba import outbox
 from alibaba.client import AlibabaClient
 from alibaba.mock import MockGateway
-from alibaba.mock.transport import MockTransport
 from alibaba.models import OutboxAttempt, OutboxJob
 from sellers.models import SellerStatus, SupplierAccount
 from sellers.provisioning import refresh_due_tokens
@@ -21,22 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gateway(monkeypatch):
+def gateway(use_gateway):
     """The mock gateway in process; every AlibabaClient.from_settings() talks to it through its WSGI transport."""
     gateway = MockGateway(seed=11, rate_limit_per_s=None, access_token_ttl_s=10 * 86400)
-    transport = MockTransport(gateway)
-
-    def from_settings(cls, **overrides):
-        return cls(
-            "http://gateway.test",
-            settings.ALIBABA_APP_KEY,
-            settings.ALIBABA_APP_SECRET,
-            transport=transport,
-            rate_limiter=None,
-        )
-
-    monkeypatch.setattr(AlibabaClient, "from_settings", classmethod(from_settings))
-    monkeypatch.setattr(tasks.outbox_process, "apply_async", lambda *args, **kwargs: None)
+    use_gateway(gateway)
     yield gateway
     gateway.close()
 
