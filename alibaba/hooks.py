@@ -34,6 +34,8 @@ def alibaba_push(request):
         return JsonResponse({"error": "invalid or missing signature"}, status=401)
     try:
         envelope = pushes.parse_envelope(json.loads(raw_body))
+    except RecursionError:  # nested deeper than the decoder goes: no envelope looks like that
+        return JsonResponse({"error": "the body is nested too deeply"}, status=400)
     except (ValueError, pushes.EnvelopeError) as exc:
         message = str(exc) if isinstance(exc, pushes.EnvelopeError) else "the body is not JSON"
         return JsonResponse({"error": message}, status=400)

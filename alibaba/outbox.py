@@ -252,7 +252,20 @@ def _classify(error: BaseException) -> _Failure:
     else:
         outcome, transient = Outcome.CRASHED, True
         message = "".join(traceback.format_exception(error))
-    return _Failure(outcome, transient, code[:128], message[:MAX_MESSAGE_CHARS], request_id[:128], retry_after)
+    return _Failure(
+        outcome,
+        transient,
+        storable_text(code)[:128],
+        storable_text(message)[:MAX_MESSAGE_CHARS],
+        storable_text(request_id)[:128],
+        retry_after,
+    )
+
+
+def storable_text(value: str) -> str:
+    """``value`` without U+0000, which PostgreSQL text columns refuse: a gateway's message or an exception may hold
+    one, and failing to record the failure would leave the job running until its lease ends, again and again."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _finish(

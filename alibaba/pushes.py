@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from alibaba.models import InboundPush
-from alibaba.outbox import backoff_delay
+from alibaba.outbox import backoff_delay, storable_text
 
 logger = logging.getLogger("dxports.alibaba.pushes")
 
@@ -82,6 +82,9 @@ def parse_envelope(body: Any) -> Envelope:
         raise EnvelopeError("data must be a JSON object")
     if not isinstance(site, str) or len(site) > 64:
         raise EnvelopeError("site must be a string of at most 64 characters")
+    for name, value in (("event_id", event_id), ("message_type", message_type), ("site", site), ("data", data)):
+        if _has_nul(value):
+            raise EnvelopeError(f"{name} contains a NUL character")
     return Envelope(
         event_id=str(event_id).strip(),
         message_type=message_type.strip(),
@@ -89,6 +92,23 @@ def parse_envelope(body: Any) -> Envelope:
         sent_at=_parse_timestamp(body["timestamp"]),
         site=site,
     )
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a decoded JSON value holds U+0000 in a string or key: PostgreSQL stores it in neither text nor
+    jsonb. Iterative, so that depth costs no stack."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _parse_timestamp(value: Any) -> datetime:
@@ -161,7 +181,7 @@ def _record_failure(push_id: int, error: Exception) -> InboundPush | None:
     if push is None:
         return None
     attempts = push.attempts + 1
-    message = "".join(traceback.format_exception(error))[-4000:]
+    message = storable_text("".join(traceback.format_exception(error)))[-4000:]
     fields: dict[str, Any] = {"attempts": attempts, "error": message}
     countdown = None
     if attempts >= settings.ALIBABA_PUSH_MAX_ATTEMPTS:

@@ -404,7 +404,8 @@ def form_field_of(problem_field):
 
 
 class ImageUploadForm(forms.Form):
-    image = forms.FileField(label=_("Add a photo (JPEG or PNG, at most 3 MB)"))
+    # An empty file reaches catalog.images, whose refusal names it ("Choose a photo" would say nothing was sent).
+    image = forms.FileField(label=_("Add a photo (JPEG or PNG, at most 3 MB)"), allow_empty_file=True)
 
 
 class ImageMoveForm(forms.Form):

@@ -16,6 +16,7 @@ row records the images before → after, and the product's status follows the sa
 
 import hashlib
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from catalog.errors import ImageRefused
 from catalog.models import ProductImage
 from catalog.rules import IMAGES_MAX
+
+logger = logging.getLogger("dxports.catalog.images")
 
 MAX_BYTES = 3 * 1024 * 1024  # the gateway's photobank limit (docs/gateway.md)
 # Larger images are refused before their pixels are decoded: 40 megapixels is more than any phone or studio camera
@@ -107,6 +110,7 @@ def _decode(data, name):
         # Pillow checks the declared size when it opens a file: a warning above Image.MAX_IMAGE_PIXELS, an error
         # above twice that. Either way the file is refused, before any pixel is decoded.
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": metadata, not the pixels checked here
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 image_format = image.format
@@ -134,21 +138,33 @@ def _decode(data, name):
     return image_format, width, height
 
 
+def _upright(image):
+    """``image`` turned as its EXIF orientation says; as it is when the EXIF block is damaged (the pixels were
+    decoded whole by ``inspect_image``: only the metadata is wrong, and it is not worth refusing the photo for)."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError) as exc:
+        logger.info("EXIF orientation of an uploaded image not applied: %s", exc)
+        return image
+
+
 def make_thumbnail(data):
     """A JPEG of at most ``THUMBNAIL_SIZE``, upright (EXIF orientation applied), on white where the image was
     transparent."""
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail(THUMBNAIL_SIZE)
-        if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-            rgba = image.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            image = flat
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF data (when it opens the file), then goes on
+        with Image.open(io.BytesIO(data)) as image:
+            image = _upright(image)
+            image.thumbnail(THUMBNAIL_SIZE)
+            if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+                rgba = image.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                image = flat
+            elif image.mode != "RGB":
+                image = image.convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
     return buffer.getvalue()
 
 

@@ -46,6 +46,14 @@ def _job_or_404(member, public_id):
     return job
 
 
+def _open(file):
+    """A job's stored file, open; 404 when the storage no longer holds it (removed, or lost with a volume)."""
+    try:
+        return file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+
+
 def _format(request):
     return "csv" if request.GET.get("format") == "csv" else "xlsx"
 
@@ -141,7 +149,7 @@ def import_errors(request, public_id, member):
     if not job.error_file:
         raise Http404
     name = f"{job.original_name.rsplit('.', 1)[0]}-errors.csv"
-    return _private(FileResponse(job.error_file.open("rb"), as_attachment=True, filename=name, content_type=CSV_TYPE))
+    return _private(FileResponse(_open(job.error_file), as_attachment=True, filename=name, content_type=CSV_TYPE))
 
 
 @seller_required
@@ -150,7 +158,7 @@ def import_file(request, public_id, member):
     job = _job_or_404(member, public_id)
     content_type = XLSX_TYPE if job.file_format == "xlsx" else CSV_TYPE
     return _private(
-        FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name, content_type=content_type)
+        FileResponse(_open(job.file), as_attachment=True, filename=job.original_name, content_type=content_type)
     )
 
 

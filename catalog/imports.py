@@ -667,6 +667,11 @@ def parse_row(row, catalog):
                 % {"length": len(text), "max": MAX_CELL_CHARS},
             )
             values[key] = ""
+        elif "\0" in text:
+            # A NUL cannot be stored (PostgreSQL refuses it) nor sent; the first 8 KB of a CSV are checked for
+            # binary data, a NUL further on reaches a cell. The row is refused; the error file keeps the rest.
+            row.error(key, _("The cell holds a NUL character (binary data): retype the text or copy it as plain text."))
+            values[key] = text.replace("\0", "")
     fields = row.fields
     sku = values.get("sku", "")
     if not sku:
@@ -1358,6 +1363,18 @@ README_LINES = (
 )
 
 
+# What XML 1.0, so a worksheet, cannot hold: the C0 controls but tab and line breaks (as openpyxl's
+# ILLEGAL_CHARACTERS_RE). A vertical tab or form feed (a soft line break pasted from Word) is a line break.
+_XML_LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _xml_text(value):
+    if not isinstance(value, str):
+        return value
+    return _XML_ILLEGAL.sub("", _XML_LINE_BREAKS.sub("\n", value))
+
+
 def write_xlsx(target, *, rows, with_help=False):
     """Writes ``rows`` (the header first) to the “Products” sheet of a new workbook in ``target`` (a file open in
     binary mode), streamed (openpyxl's write-only mode); the template adds the help and allowed values sheets."""
@@ -1380,7 +1397,7 @@ def write_xlsx(target, *, rows, with_help=False):
             continue
         cells = []
         for position, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=_xml_text(value))
             if position in text_columns:
                 cell.number_format = "@"
             cells.append(cell)

@@ -120,16 +120,23 @@ def _reconcile_seller(seller, client, report):
     for product in ours.values():
         if product.gateway_product_id is None:
             continue
-        item = by_id.get(product.gateway_product_id)
-        if item is None:
-            if product.status in SHOULD_BE_HELD and services.product_resync(
-                product=product,
-                reason=_("Alibaba.com no longer holds the listing: it is sent again."),
-                forget_gateway_id=True,
-            ):
-                report.missing.append({"product": product.pk, "gateway_product_id": product.gateway_product_id})
-            continue
-        _compare(product, item, report)
+        try:
+            _check(product, by_id.get(product.gateway_product_id), report)
+        except Product.DoesNotExist:
+            # Deleted since it was read: nothing of it is left to repair; the others go on.
+            logger.info("reconciliation: product %s was deleted meanwhile", product.pk)
+
+
+def _check(product, item, report):
+    if item is None:
+        if product.status in SHOULD_BE_HELD and services.product_resync(
+            product=product,
+            reason=_("Alibaba.com no longer holds the listing: it is sent again."),
+            forget_gateway_id=True,
+        ):
+            report.missing.append({"product": product.pk, "gateway_product_id": product.gateway_product_id})
+        return
+    _compare(product, item, report)
 
 
 def _compare(product, item, report):

@@ -41,6 +41,7 @@ logger = logging.getLogger("dxports.catalog.sync")
 UPSERT = services.UPSERT_KIND
 DELIST = services.DELIST_KIND
 REVIEWED = "product.reviewed"
+DELETED_MEANWHILE = "the product was deleted meanwhile"
 # What the product JSON reads besides the product, its seller and category.
 SYNC_PREFETCH = (
     "price_tiers",
@@ -250,7 +251,12 @@ def _upsert(job, product, session):
         if product.status == ProductStatus.PUBLISHING:
             # Published again after a delisting or a block: the gateway remembers the display off through review.
             session.client.product_set_display(session.token, [gateway_id], on=True)
-    services.product_sync_record(product=product, version=product.version, gateway_product_id=gateway_id)
+    try:
+        services.product_sync_record(product=product, version=product.version, gateway_product_id=gateway_id)
+    except Product.DoesNotExist:
+        # Deleted while it was being sent: the gateway must not go on showing a listing we no longer know.
+        session.client.product_set_display(session.token, [gateway_id], on=False)
+        return {"skipped": DELETED_MEANWHILE, "action": action, "product_id": gateway_id, "hidden": [gateway_id]}
     return {
         "action": action,
         "product_id": gateway_id,
@@ -329,7 +335,10 @@ def delist_product(job):
         return {"skipped": f"the product is {product.status}"}
     session = Session(gateway_client(), product.seller)
     ids = session.run(lambda: _switch_off(product, session))
-    services.product_delist_record(product=product)
+    try:
+        services.product_delist_record(product=product)
+    except Product.DoesNotExist:
+        return {"skipped": DELETED_MEANWHILE, "action": "display_off", "product_ids": ids}
     return {"action": "display_off", "product_ids": ids}
 
 
@@ -353,7 +362,10 @@ def sync_failed(job, error):
     product = Product.objects.filter(pk=pk).first() if pk is not None else None
     if product is None:
         return
-    services.product_sync_failed(product=product, reason=failure_reason(job, error))
+    try:
+        services.product_sync_failed(product=product, reason=failure_reason(job, error))
+    except Product.DoesNotExist:
+        logger.info("outbox %s: product %s was deleted before its failure was recorded", job.pk, pk)
 
 
 def failure_reason(job, error):
@@ -390,16 +402,23 @@ def record_review(push):
     """``product.reviewed``: approved → live, tbd → rejected with the gateway's reason. A push about an unknown
     product, another copy, an old version or one applied already is recorded (the push row) and changes nothing."""
     data = push.data
-    try:
-        product_id = int(data.get("product_id"))
-    except (TypeError, ValueError):
+    product_id = _gateway_id(data.get("product_id"))
+    if product_id is None:
         logger.warning("push %s: product.reviewed without a product id: %r", push.event_id, data)
         return
     product = Product.objects.filter(gateway_product_id=product_id).first()
     if product is None:
         product = _by_custom_code(data.get("custom_code"))
-        if product is not None and product.gateway_product_id is None and product.status in services.SYNCED_STATES:
-            raise ReviewArrivedEarly(f"product {product.pk} has no gateway id recorded yet")
+    if product is not None and not _of_supplier(product, data.get("supplier_id")):
+        logger.warning(
+            "push %s: review of product %s sent for supplier %r, not the product's supplier: ignored",
+            push.event_id,
+            product.pk,
+            data.get("supplier_id"),
+        )
+        return
+    if product is not None and product.gateway_product_id is None and product.status in services.SYNCED_STATES:
+        raise ReviewArrivedEarly(f"product {product.pk} has no gateway id recorded yet")
     if product is None:
         logger.info("push %s: review of product %s, which is not ours", push.event_id, product_id)
         return
@@ -422,6 +441,27 @@ def record_review(push):
         logger.info(
             "push %s: review of product %s not applied (old, repeated or superseded)", push.event_id, product.pk
         )
+
+
+def _gateway_id(value):
+    """A gateway product id (a whole number, or its digits as text), or None: int() would also take 12.9 as 12
+    and True as 1, the id of another product."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _of_supplier(product, supplier_id):
+    """Whether a push naming ``supplier_id`` (None: not named) may be about ``product``: a product is only ever
+    listed under its own seller's supplier account, so a push for another supplier is not about it."""
+    if supplier_id is None:
+        return True
+    from sellers.models import SupplierAccount
+
+    ours = SupplierAccount.objects.filter(seller_id=product.seller_id).values_list("supplier_id", flat=True).first()
+    return ours is not None and str(ours) == str(supplier_id)
 
 
 def _by_custom_code(custom_code):

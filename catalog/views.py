@@ -98,7 +98,7 @@ def _category_from(data, product=None):
     """The category the form is about: the one chosen in ``data`` (if it is a leaf), else the product's."""
     raw = (data or {}).get("category")
     if data is not None and raw is not None:
-        if not str(raw).isdigit():
+        if not (str(raw).isascii() and str(raw).isdigit()):  # "²" is a digit to isdigit(), not to int()
             return None
         return selectors.leaf_categories().prefetch_related(None).filter(category_id=int(raw)).first()
     return product.category if product is not None else None

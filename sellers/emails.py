@@ -4,12 +4,15 @@ Sent after the transaction that caused them commits, so a rolled-back decision n
 
 import contextlib
 import contextvars
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger("dxports.sellers.emails")
 
 _muted = contextvars.ContextVar("sellers_emails_muted", default=False)
 
@@ -38,7 +41,12 @@ def _send(template, recipients, context):
         html = render_to_string(f"sellers/email/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except OSError:  # smtplib.SMTPException included
+        # Sent after the commit of what caused it: raising would turn a saved decision or invitation into an error
+        # page (and a retry that repeats it). The team page still shows a waiting invitation, to send again.
+        logger.exception("e-mail %r to %d recipient(s) could not be sent", template, len(recipients))
 
 
 def send_to_seller(seller_id, template, **context):

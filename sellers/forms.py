@@ -230,7 +230,8 @@ class DocumentUploadForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    # The column's length: a longer address would pass the form's 320 characters and fail in the database.
+    email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
 
 
 # Admin review forms -------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ another seller's rows are never returned (the views turn "none" into 404)."""
 from datetime import timedelta
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
 
 from sellers.models import (
     Document,
@@ -74,8 +75,11 @@ def documents_history_for_seller(*, seller):
     return Document.objects.filter(seller=seller).select_related("uploaded_by")
 
 
-def open_invitations_for_email(*, email):
-    return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+def open_invitations_for_email(*, email, now=None):
+    """The invitations the address can still accept (an expired one is no longer open: ``Invitation.is_open``)."""
+    return Invitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
 
 
 def sellers_for_expiry_check():

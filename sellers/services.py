@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alibaba import outbox
 from sellers import emails
 from sellers.documents import inspect_upload
 from sellers.errors import (
@@ -154,8 +155,6 @@ def seller_approve(*, seller, actor, reason=""):
             seller=seller, to=SellerStatus.ACTIVE, reason=_("The Alibaba.com supplier account already exists.")
         ).seller
     else:
-        from alibaba import outbox
-
         outbox.enqueue(kind="supplier.provision", target=str(seller.pk))
     return seller
 
@@ -243,7 +242,11 @@ def seller_create(*, owner, legal_name):
     if SellerMember.objects.filter(user=owner).exists():
         raise TeamError(_("You already belong to a business."))
     seller = Seller.objects.create(legal_name=legal_name)
-    SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
+    try:
+        with transaction.atomic():
+            SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
+    except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
+        raise TeamError(_("You already belong to a business.")) from exc
     _audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
@@ -399,6 +402,9 @@ def seller_invitation_accept(*, token, user):
     if SellerMember.objects.filter(user=user).exists():
         raise TeamError(_("You already belong to a business."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # Checked again under the lock: the owner may have withdrawn it, or another request accepted it, meanwhile.
+    if not invitation.is_open():
+        raise TeamError(_("This invitation is no longer valid. Ask the owner to invite you again."))
     try:
         with transaction.atomic():
             member = SellerMember.objects.create(seller=invitation.seller, user=user, role=MemberRole.STAFF)
@@ -419,7 +425,10 @@ def seller_member_remove(*, seller, actor, member):
     if member.role == MemberRole.OWNER:
         raise TeamError(_("The owner cannot be removed."))
     email = member.user.email
-    member.delete()
+    # Conditional: a double click or a second tab may have removed them already (no second audit row then).
+    deleted, _rows = SellerMember.objects.filter(pk=member.pk, seller=seller).delete()
+    if not deleted:
+        raise TeamError(_("%(email)s is no longer in your team.") % {"email": email})
     _audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
 
 
@@ -429,7 +438,13 @@ def seller_invitation_revoke(*, seller, actor, invitation):
     _require_owner(seller, actor)
     if invitation.seller_id != seller.pk:
         raise TeamError(_("This invitation is not from your business."))
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not revoked:
+        raise TeamError(
+            _("The invitation to %(email)s was already accepted or withdrawn.") % {"email": invitation.email}
+        )
     _audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})
 
 
@@ -526,14 +541,16 @@ def seller_supplier_tokens_store(*, account, tokens):
 
 @transaction.atomic
 def seller_supplier_token_failed(*, account, message):
-    SupplierAccount.objects.filter(pk=account.pk).update(token_error=message[:2000], updated_at=timezone.now())
+    message = outbox.storable_text(message)[:2000]
+    SupplierAccount.objects.filter(pk=account.pk).update(token_error=message, updated_at=timezone.now())
 
 
 @transaction.atomic
 def seller_provisioning_failed(*, seller, message):
     """A permanent failure to create the supplier account: shown to staff on the seller in admin."""
+    message = outbox.storable_text(message)[:2000]  # the gateway's words, stored as they came but for NUL
     seller = _lock(seller)
-    seller.provisioning_error = message[:2000]
+    seller.provisioning_error = message
     seller.save(update_fields=["provisioning_error", "updated_at"])
-    _audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, reason=message[:2000])
+    _audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, reason=message)
     return seller

@@ -5,6 +5,7 @@ be reached: objects by id are looked up within the user's own seller and are 404
 renders. Domain refusals (``ApplicationError``) become form errors or messages, never a 500.
 """
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dxports.errors import ApplicationError
 from sellers import selectors, services
@@ -22,6 +23,8 @@ from sellers.models import DocumentKind
 from sellers.requirements import RequirementStatus
 
 STEP_ORDER = list(STEPS)
+
+logger = logging.getLogger("dxports.sellers")
 
 
 def seller_required(view):
@@ -57,7 +60,9 @@ def _steps_nav(checklist):
 def start(request):
     if selectors.membership_for_user(user=request.user) is not None:
         return redirect("sellers:home")
-    form = StartForm(request.POST or None)
+    # Bound on every POST, even an empty one, so that a missing field is named instead of silently ignored.
+    form = StartForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.seller_create(owner=request.user, legal_name=form.cleaned_data["legal_name"])
@@ -66,11 +71,14 @@ def start(request):
         else:
             messages.success(request, _("Your business is created. Fill in the steps below, then submit."))
             return redirect("sellers:step", step=STEP_ORDER[0])
+    if request.method == "POST":
+        status = 400
     invitations = selectors.open_invitations_for_email(email=request.user.email).select_related("seller")
-    return render(request, "sellers/start.html", {"form": form, "invitations": invitations})
+    return render(request, "sellers/start.html", {"form": form, "invitations": invitations}, status=status)
 
 
 @seller_required
+@require_safe
 def home(request, member):
     seller, checklist = selectors.seller_file(seller=member.seller)
     return render(
@@ -87,7 +95,7 @@ def step(request, step, member):
         raise Http404
     label, form_class = STEPS[step]
     seller, checklist = selectors.seller_file(seller=member.seller)
-    form = form_class(request.POST or None, instance=seller)
+    form = form_class(request.POST if request.method == "POST" else None, instance=seller)
     if not seller.is_editable:
         for field in form.fields.values():
             field.disabled = True
@@ -173,15 +181,21 @@ def documents(request, member):
 
 
 @login_required
+@require_safe
 def document(request, public_id):
     """The file of a document, to its seller's users and to staff allowed to view documents; 404 to anyone else
     (another seller's user cannot even learn that it exists)."""
     found = selectors.document_for_user(user=request.user, public_id=public_id)
     if found is None:
         raise Http404
-    extension = found.extension
-    filename = f"{found.kind}{extension}"
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type, filename=filename)
+    filename = f"{found.kind}{found.extension}"
+    try:
+        handle = found.file.open("rb")
+    except OSError:
+        # The row outlived its file (a restore without the private folder, a disk fault): nothing to serve.
+        logger.exception("document %s: the file %s cannot be opened", found.public_id, found.file.name)
+        raise Http404 from None
+    response = FileResponse(handle, content_type=found.content_type, filename=filename)
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
@@ -209,6 +223,7 @@ def submit(request, member):
 
 
 @seller_required
+@require_safe
 def history(request, member):
     events = selectors.history_for_seller(seller=member.seller)
     return render(request, "sellers/history.html", {"member": member, "seller": member.seller, "events": events})
@@ -217,7 +232,7 @@ def history(request, member):
 @seller_required
 @require_http_methods(["GET", "POST"])
 def team(request, member):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

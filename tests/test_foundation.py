@@ -115,3 +115,9 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("query", ["?status=%00", "?district=a%00b", "?q%00=1"])
+def test_a_nul_in_the_query_string_is_a_bad_request_not_a_500(admin_client, query):
+    response = admin_client.get("/admin/sellers/seller/" + query)
+    assert response.status_code == 400

@@ -1,0 +1,15 @@
+from django.http import HttpResponseBadRequest
+
+
+class RejectNulInQueryMiddleware:
+    """Answer 400 to a query string holding U+0000. PostgreSQL refuses NUL in a text value, so an admin list filter
+    or any lookup fed from the query string would otherwise fail with a 500; form fields already refuse it through
+    Django's ProhibitNullCharactersValidator."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest("The address holds a NUL character.", content_type="text/plain")
+        return self.get_response(request)
