@@ -489,17 +489,23 @@ def _new_lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"[:128]
 
 
-def _dispatch_on_commit(job_id: int, *, countdown: float | None = None) -> None:
-    transaction.on_commit(partial(_send, job_id, countdown))
+def dispatch_on_commit(task_name: str, object_id: int, *, countdown: float | None = None) -> None:
+    """After the caller's commit, send ``object_id`` to the Celery task ``alibaba.tasks.<task_name>``. A broker
+    that cannot be reached loses nothing: the row is committed, and the relay sends it once the broker is back."""
+    transaction.on_commit(partial(_send, task_name, object_id, countdown))
 
 
-def _send(job_id: int, countdown: float | None = None) -> None:
-    from alibaba.tasks import outbox_process
+def _send(task_name: str, object_id: int, countdown: float | None) -> None:
+    from alibaba import tasks
 
     try:
-        outbox_process.apply_async((job_id,), countdown=countdown)
-    except Exception:  # the row is committed; the relay sends it once the broker is back
-        logger.warning("outbox job %s: could not reach the broker, the relay will send it", job_id, exc_info=True)
+        getattr(tasks, task_name).apply_async((object_id,), countdown=countdown)
+    except Exception:
+        logger.warning("%s(%s): broker unreachable, the relay will send it", task_name, object_id, exc_info=True)
+
+
+def _dispatch_on_commit(job_id: int, *, countdown: float | None = None) -> None:
+    dispatch_on_commit("outbox_process", job_id, countdown=countdown)
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from alibaba.models import InboundPush
-from alibaba.outbox import backoff_delay, storable_text
+from alibaba.outbox import backoff_delay, dispatch_on_commit, storable_text
 
 logger = logging.getLogger("dxports.alibaba.pushes")
 
@@ -239,13 +238,4 @@ def relay_pushes(*, limit: int = 500) -> int:
 
 
 def _dispatch_on_commit(push_id: int, *, countdown: float | None = None) -> None:
-    transaction.on_commit(partial(_send, push_id, countdown))
-
-
-def _send(push_id: int, countdown: float | None = None) -> None:
-    from alibaba.tasks import push_process
-
-    try:
-        push_process.apply_async((push_id,), countdown=countdown)
-    except Exception:  # the push is stored; the relay sends it once the broker is back
-        logger.warning("push %s: could not reach the broker, the relay will send it", push_id, exc_info=True)
+    dispatch_on_commit("push_process", push_id, countdown=countdown)
