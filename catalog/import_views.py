@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog import imports
 from catalog.models import PAYMENT_METHODS, ImportStatus
+from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
-from sellers.views import seller_required
 
 PAGE_SIZE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

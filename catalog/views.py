@@ -23,9 +23,9 @@ from catalog.errors import ListingIncomplete
 from catalog.forms import SYNC_LABELS, ImageMoveForm, ImageUploadForm, ProductFilterForm, ProductForm, form_field_of
 from catalog.models import LIVE_EDIT_STATES, ProductStatus
 from catalog.rules import BLOCKED_SCORE_CAP, blocking_problems, listing_problems, quality_score
+from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 from sellers.models import SellerStatus
-from sellers.views import seller_required
 
 PAGE_SIZE = 25
 # What the seller can do to a product in each state; the services decide for good (and say why not).

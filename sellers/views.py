@@ -6,7 +6,6 @@ renders. Domain refusals (``ApplicationError``) become form errors or messages, 
 """
 
 import logging
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 from sellers import selectors, services
 from sellers.forms import STEPS, DocumentUploadForm, InviteForm, StartForm
@@ -25,21 +25,6 @@ from sellers.requirements import RequirementStatus
 STEP_ORDER = list(STEPS)
 
 logger = logging.getLogger("dxports.sellers")
-
-
-def seller_required(view):
-    """Log-in required, and a seller: a user without one is sent to start a business (or accept an invitation).
-    The view receives the membership (with its seller) as ``member``."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        member = selectors.membership_for_user(user=request.user)
-        if member is None:
-            return redirect("sellers:start")
-        return view(request, *args, member=member, **kwargs)
-
-    return wrapper
 
 
 def _steps_nav(checklist):
