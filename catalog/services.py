@@ -43,9 +43,9 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.rules import blocking_problems, listing_problems
+from dxports.states import StateMachine, require_reason
 from sellers.models import SellerStatus
 
-REASONED_STATES = frozenset({ProductStatus.BLOCKED, ProductStatus.REJECTED, ProductStatus.SYNC_FAILED})
 # The fields a seller edits directly; ``price_tiers`` and ``attributes`` are edited as whole lists.
 PRODUCT_FIELDS = (
     "sku",
@@ -73,12 +73,12 @@ def _lock(product):
 
 
 def _audit(*, product, actor, kind, changes=None, reason="", from_status="", to_status=""):
-    return ProductEvent.objects.create(
+    return ProductEvent.record(
         product=product,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
         kind=kind,
         version=product.version,
-        changes=changes or {},
+        changes=changes,
         reason=reason,
         from_status=from_status,
         to_status=to_status,
@@ -93,6 +93,20 @@ def _require_active_seller(seller):
 # The state machine -----------------------------------------------------------------------------------------------
 
 
+# The one door of a product's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
+# The reason the seller sees belongs to the state it explains: a block, a rejection, a failed sync.
+MACHINE = StateMachine(
+    table=TRANSITIONS,
+    illegal=lambda product, to: IllegalTransition(product=product, to=to),
+    audit=lambda product, **fields: ProductEvent(product=product, version=product.version, **fields),
+    transition_kind=EventKind.TRANSITION,
+    reasoned=frozenset({ProductStatus.BLOCKED, ProductStatus.REJECTED, ProductStatus.SYNC_FAILED}),
+    reason_required=frozenset({ProductStatus.BLOCKED}),
+    reason_error=ProductInvalid,
+    reason_field="status_reason",
+)
+
+
 @transaction.atomic
 def product_transition(*, product, to, actor=None, reason="", changes=None):
     """Move ``product`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
@@ -100,29 +114,9 @@ def product_transition(*, product, to, actor=None, reason="", changes=None):
     audit row; ``event.product`` is the updated product."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
     to = ProductStatus(to)
-    if to not in TRANSITIONS[ProductStatus(product.status)]:
-        raise IllegalTransition(product=product, to=to)
-    if to in PUBLISHING_STATES:
+    if MACHINE.allows(product.status, to) and to in PUBLISHING_STATES:
         _require_active_seller(product.seller)
-    if to == ProductStatus.BLOCKED:
-        reason = _require_reason(reason)
-    before = product.status
-    product.status = to
-    product.status_changed_at = timezone.now()
-    fields = ["status", "status_changed_at", "updated_at"]
-    # The reason the seller sees belongs to the state it explains: a block, a rejection, a failed sync.
-    product.status_reason = reason if to in REASONED_STATES else ""
-    fields.append("status_reason")
-    product.save(update_fields=fields)
-    return _audit(
-        product=product,
-        actor=actor,
-        kind=EventKind.TRANSITION,
-        from_status=before,
-        to_status=to,
-        reason=reason,
-        changes=changes,
-    )
+    return MACHINE.move(product, to=to, actor=actor, reason=reason, changes=changes)
 
 
 @transaction.atomic
@@ -140,10 +134,7 @@ def product_mark_ready(*, product, actor):
 
 
 def _require_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProductInvalid(_("Give the reason: the seller reads it."))
-    return reason
+    return require_reason(reason, error=ProductInvalid)
 
 
 @transaction.atomic

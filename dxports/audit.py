@@ -31,3 +31,15 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, actor=None, changes=None, **fields):
+        """Write one row: ``fields`` name the subject (``seller=…``), ``kind`` and the rest; the actor is recorded
+        only for a person (``actor_or_none``)."""
+        return cls.objects.create(actor=actor_or_none(actor), changes=changes or {}, **fields)
+
+
+def actor_or_none(actor):
+    """The user to record as the actor of an audit row: ``None`` for the system (a task, the gateway) and for an
+    anonymous user."""
+    return actor if getattr(actor, "is_authenticated", False) else None

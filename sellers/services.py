@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
+from dxports.states import StateMachine, require_reason
 from sellers import emails
 from sellers.documents import inspect_upload
 from sellers.errors import (
@@ -52,11 +53,11 @@ def _lock(seller):
 
 
 def _audit(*, seller, actor, kind, changes=None, reason="", from_status="", to_status=""):
-    return SellerEvent.objects.create(
+    return SellerEvent.record(
         seller=seller,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
         kind=kind,
-        changes=changes or {},
+        changes=changes,
         reason=reason,
         from_status=from_status,
         to_status=to_status,
@@ -80,35 +81,26 @@ def seller_checklist(*, seller, today=None):
 # The state machine -----------------------------------------------------------------------------------------------
 
 
+# The one door of a seller's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
+MACHINE = StateMachine(
+    table=TRANSITIONS,
+    illegal=lambda seller, to: IllegalTransition(seller=seller, to=to),
+    audit=lambda seller, **fields: SellerEvent(seller=seller, **fields),
+    transition_kind=EventKind.TRANSITION,
+    stamps={
+        SellerStatus.SUBMITTED: "submitted_at",
+        SellerStatus.CHANGES_REQUESTED: "decided_at",
+        SellerStatus.APPROVED: "decided_at",
+        SellerStatus.REJECTED: "decided_at",
+    },
+)
+
+
 @transaction.atomic
 def seller_transition(*, seller, to, actor=None, reason="", changes=None):
     """Move ``seller`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
     audit row. Returns the audit row; ``event.seller`` is the updated seller."""
-    seller = _lock(seller)
-    to = SellerStatus(to)
-    if to not in TRANSITIONS[SellerStatus(seller.status)]:
-        raise IllegalTransition(seller=seller, to=to)
-    before = seller.status
-    now = timezone.now()
-    seller.status = to
-    seller.status_changed_at = now
-    fields = ["status", "status_changed_at", "updated_at"]
-    if to == SellerStatus.SUBMITTED:
-        seller.submitted_at = now
-        fields.append("submitted_at")
-    if to in (SellerStatus.CHANGES_REQUESTED, SellerStatus.APPROVED, SellerStatus.REJECTED):
-        seller.decided_at = now
-        fields.append("decided_at")
-    seller.save(update_fields=fields)
-    return _audit(
-        seller=seller,
-        actor=actor,
-        kind=EventKind.TRANSITION,
-        from_status=before,
-        to_status=to,
-        reason=reason,
-        changes=changes,
-    )
+    return MACHINE.move(_lock(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
 
 
 def _ensure_under_review(seller, actor):
@@ -199,10 +191,7 @@ def seller_request_changes(*, seller, actor, reasons, note=""):
 
 
 def _require_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonsRequired(_("Give the reason: the seller reads it."))
-    return reason
+    return require_reason(reason, error=ReasonsRequired)
 
 
 @transaction.atomic
