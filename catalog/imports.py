@@ -53,18 +53,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import services
 from catalog.models import (
+    OFFLINE_EDIT_STATES,
     PAYMENT_METHODS,
     Category,
-    EventKind,
     ImportJob,
     ImportStatus,
     InputType,
     Port,
-    PriceTier,
     Product,
-    ProductAttributeValue,
-    ProductEvent,
     ProductStatus,
     SamplePolicy,
     SupplyPeriod,
@@ -80,16 +78,6 @@ BATCH_SIZE = 500
 SEPARATOR = "|"
 # Sellers in the program may import drafts; publishing still needs an active seller.
 IMPORT_SELLER_STATES = frozenset({SellerStatus.APPROVED, SellerStatus.ACTIVE, SellerStatus.ACTION_NEEDED})
-# The states an import may change (to draft). Products on Alibaba.com, on their way there or blocked are refused.
-IMPORT_EDITABLE_STATES = frozenset(
-    {
-        ProductStatus.DRAFT,
-        ProductStatus.READY,
-        ProductStatus.REJECTED,
-        ProductStatus.SYNC_FAILED,
-        ProductStatus.DELISTED,
-    }
-)
 # The listing rules' problems that make a row invalid. The others say that a draft is incomplete (it is imported)
 # or how to improve it.
 INVALID_CODES = frozenset(
@@ -920,7 +908,6 @@ def apply_batch(*, job, rows, catalog, actor):
     product. Returns the counts and the rows refused."""
     counts = Counts()
     refused = []
-    now = timezone.now()
     reason = _("Imported from %(name)s") % {"name": job.original_name}
     with transaction.atomic():
         existing = {
@@ -931,7 +918,7 @@ def apply_batch(*, job, rows, catalog, actor):
             .order_by("pk")  # one locking order for every writer
         }
         prefetch_related_objects(list(existing.values()), "price_tiers", "attribute_values__attribute")
-        created, updated = [], []
+        created, updated = [], []  # (row, attributes), (row, product, changes, attributes)
         for row in rows:
             row.errors = list(row.parse_errors)
             product = existing.get(row.sku)
@@ -948,8 +935,8 @@ def apply_batch(*, job, rows, catalog, actor):
             if row.errors:
                 refused.append(row)
             elif product is None:
-                created.append((row, Product(seller_id=job.seller_id, **row.fields), row.attributes or []))
-            elif product.status not in IMPORT_EDITABLE_STATES:
+                created.append((row, row.attributes or []))
+            elif product.status not in OFFLINE_EDIT_STATES:
                 row.error(
                     "sku",
                     _(
@@ -963,80 +950,27 @@ def apply_batch(*, job, rows, catalog, actor):
                 updated.append((row, product, changes, attributes))
         counts.errors = len(refused)
 
-        Product.objects.bulk_create([product for _row, product, _attributes in created])
-        events, tiers, values = [], [], []
-        for row, product, attributes in created:
-            changes = {name: [None, _jsonable(name, value)] for name, value in row.fields.items()}
-            if row.tiers:
-                changes["price_tiers"] = [None, _tiers_json(row.tiers)]
-                tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in row.tiers]
-            if attributes:
-                changes["attributes"] = [None, _attributes_json(attributes)]
-                values += [
-                    ProductAttributeValue(product=product, attribute=a, value_id=i, value_name=n)
-                    for a, i, n in attributes
-                ]
-            events.append(
-                ProductEvent(
-                    product=product, actor=actor, kind=EventKind.CREATED, version=1, changes=changes, reason=reason
-                )
-            )
-        counts.created = len(created)
-
-        replace_tiers, replace_values, changed = [], [], []
-        for row, product, changes, attributes in updated:
-            for name, value in row.fields.items():
-                setattr(product, name, value)
-            product.version += 1
-            product.updated_at = now
-            events.append(
-                ProductEvent(
+        services.products_bulk_save(
+            seller=job.seller,
+            actor=actor,
+            reason=reason,
+            creates=[
+                services.BulkCreate(fields=row.fields, tiers=row.tiers or [], attributes=attributes)
+                for row, attributes in created
+            ],
+            edits=[
+                services.BulkEdit(
                     product=product,
-                    actor=actor,
-                    kind=EventKind.EDITED,
-                    version=product.version,
+                    fields=row.fields,
                     changes=changes,
-                    reason=reason,
+                    tiers=row.tiers if "price_tiers" in changes else None,
+                    attributes=attributes if "attributes" in changes else None,
                 )
-            )
-            if product.status != ProductStatus.DRAFT:
-                events.append(
-                    ProductEvent(
-                        product=product,
-                        actor=actor,
-                        kind=EventKind.TRANSITION,
-                        version=product.version,
-                        from_status=product.status,
-                        to_status=ProductStatus.DRAFT,
-                        reason=_("Edited by an import: check and publish again."),
-                    )
-                )
-                product.status = ProductStatus.DRAFT
-                product.status_changed_at = now
-                product.status_reason = ""
-            if "price_tiers" in changes:
-                replace_tiers.append(product.pk)
-                tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in row.tiers]
-            if "attributes" in changes:
-                replace_values.append(product.pk)
-                values += [
-                    ProductAttributeValue(product=product, attribute=a, value_id=i, value_name=n)
-                    for a, i, n in attributes
-                ]
-            changed.append(product)
-        if changed:
-            names = sorted({name for row, *_rest in updated for name in row.fields} - {"sku"})
-            Product.objects.bulk_update(
-                changed,
-                [*names, "version", "updated_at", "status", "status_changed_at", "status_reason"],
-                batch_size=100,
-            )
-        counts.updated = len(changed)
-        PriceTier.objects.filter(product_id__in=replace_tiers).delete()
-        ProductAttributeValue.objects.filter(product_id__in=replace_values).delete()
-        PriceTier.objects.bulk_create(tiers)
-        ProductAttributeValue.objects.bulk_create(values)
-        ProductEvent.objects.bulk_create(events)
+                for row, product, changes, attributes in updated
+            ],
+        )
+        counts.created = len(created)
+        counts.updated = len(updated)
     return counts, refused
 
 

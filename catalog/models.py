@@ -124,6 +124,8 @@ TRANSITIONS = {
 EDITABLE_STATES = frozenset({P.DRAFT, P.READY, P.REJECTED, P.SYNC_FAILED, P.DELISTED, P.LIVE, P.UPDATING})
 # Edits of these states are sent to the gateway (an outbox row) instead of going back to draft.
 LIVE_EDIT_STATES = frozenset({P.LIVE, P.UPDATING})
+# Edits of these states send the product back to draft; the only states a bulk edit (an import) may change.
+OFFLINE_EDIT_STATES = EDITABLE_STATES - LIVE_EDIT_STATES
 # States that need an active seller to be entered.
 PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
 

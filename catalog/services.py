@@ -6,6 +6,7 @@ product, delisting and blocking write their outbox row in the same transaction (
 ``catalog.sync`` report back through the services of the "Listing sync" section.
 """
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from catalog.models import (
     MAX_PRICE,
     MAX_TIER_QUANTITY,
     MIN_PRICE,
+    OFFLINE_EDIT_STATES,
     PUBLISHING_STATES,
     TRANSITIONS,
     Category,
@@ -43,6 +45,7 @@ from catalog.models import (
     ProductStatus,
 )
 from catalog.rules import blocking_problems, listing_problems
+from dxports.audit import actor_or_none
 from dxports.states import StateMachine, require_reason
 from sellers.models import SellerStatus
 
@@ -333,6 +336,103 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     _save(product)
     _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
+
+
+# Bulk writes (the catalog import) -------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkCreate:
+    """A new product's ``fields`` (cleaned), its price tiers ``[(start_quantity, price)]`` and attribute values
+    ``[(CategoryAttribute, value_id, value_name)]``."""
+
+    fields: dict
+    tiers: list = field(default_factory=list)
+    attributes: list = field(default_factory=list)
+
+
+@dataclass
+class BulkEdit:
+    """A change of a locked product: its new ``fields``, ``changes`` (``{field: [before, after]}``, for the audit
+    row), and the new tiers or attribute values when they change (``None``: unchanged)."""
+
+    product: Product
+    fields: dict
+    changes: dict
+    tiers: list | None = None
+    attributes: list | None = None
+
+
+def products_bulk_save(*, seller, actor, reason, creates, edits):
+    """Create and change many products at once, with the consequences of ``product_create`` and
+    ``product_update``: one audit row per product (created, or edited with its version bumped), and an edited
+    product goes back to draft through the state table (``MACHINE.move_many``, its transition rows included).
+    Call inside the caller's transaction, with every edited product locked. Only products whose edit goes back to
+    draft (``OFFLINE_EDIT_STATES``) can be changed here: a product on the gateway is edited one at a time
+    (``NotEditable`` otherwise)."""
+    for edit in edits:
+        if edit.product.status not in OFFLINE_EDIT_STATES:
+            raise NotEditable(product=edit.product)
+    now = timezone.now()
+    products = Product.objects.bulk_create([Product(seller=seller, **create.fields) for create in creates])
+    events, tiers, values = [], [], []
+    for create, product in zip(creates, products, strict=True):
+        changes = {name: [None, _jsonable(value)] for name, value in create.fields.items()}
+        if create.tiers:
+            tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in create.tiers]
+            changes["price_tiers"] = [None, [[q, str(p)] for q, p in create.tiers]]
+        if create.attributes:
+            values += [
+                ProductAttributeValue(product=product, attribute=a, value_id=i, value_name=n)
+                for a, i, n in create.attributes
+            ]
+            changes["attributes"] = [None, [[a.attribute_id, i, n] for a, i, n in create.attributes]]
+        events.append(_event(product, actor=actor, kind=EventKind.CREATED, changes=changes, reason=reason, now=now))
+
+    changed = [edit.product for edit in edits]
+    for edit in edits:
+        product = edit.product
+        for name, value in edit.fields.items():
+            setattr(product, name, value)
+        product.version += 1
+        product.updated_at = now
+        events.append(_event(product, actor=actor, kind=EventKind.EDITED, changes=edit.changes, reason=reason, now=now))
+        if edit.tiers is not None:
+            tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in edit.tiers]
+        if edit.attributes is not None:
+            values += [
+                ProductAttributeValue(product=product, attribute=a, value_id=i, value_name=n)
+                for a, i, n in edit.attributes
+            ]
+    if changed:
+        names = sorted({name for edit in edits for name in edit.fields} - {"sku"})
+        Product.objects.bulk_update(changed, [*names, "version", "updated_at"], batch_size=100)
+        PriceTier.objects.filter(product__in=[e.product for e in edits if e.tiers is not None]).delete()
+        ProductAttributeValue.objects.filter(
+            product__in=[e.product for e in edits if e.attributes is not None]
+        ).delete()
+    PriceTier.objects.bulk_create(tiers)
+    ProductAttributeValue.objects.bulk_create(values)
+    ProductEvent.objects.bulk_create(events)
+    MACHINE.move_many(
+        [product for product in changed if product.status != ProductStatus.DRAFT],
+        to=ProductStatus.DRAFT,
+        actor=actor,
+        reason=_("Edited by an import: check and publish again."),
+    )
+    return products, changed
+
+
+def _event(product, *, actor, kind, changes, reason, now):
+    return ProductEvent(
+        product=product,
+        actor=actor_or_none(actor),
+        kind=kind,
+        version=product.version,
+        changes=changes,
+        reason=reason,
+        created_at=now,
+    )
 
 
 # Edits made elsewhere (images: catalog.images) ---------------------------------------------------------------------
