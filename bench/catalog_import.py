@@ -90,14 +90,14 @@ def run(rows, database):
 
     call_command("migrate", verbosity=0)
 
-    from catalog import import_tasks, imports
+    from catalog import imports, tasks
     from catalog.models import ImportStatus
     from tests.catalog.factories import LeafFactory
     from tests.catalog.import_support import csv_bytes, good_row, table
     from tests.catalog.import_support import upload as uploaded
     from tests.sellers.factories import OwnerFactory
 
-    import_tasks.catalog_import_run.delay = lambda job_id: None  # the bench runs each job itself
+    tasks.catalog_import_run.delay = lambda job_id: None  # the bench runs each job itself
     leaf = LeafFactory()
 
     def new_owner():

@@ -6,8 +6,7 @@ class CatalogConfig(AppConfig):
     name = "catalog"
 
     def ready(self):
-        # import_tasks: the catalog import's Celery tasks, imported here so that every worker knows them.
-        from catalog import import_tasks, sync  # noqa: F401
+        from catalog import sync
         from dxports import dashboard
 
         sync.register()

@@ -58,3 +58,11 @@ class ImageRefused(ApplicationError):
 class NothingToRetry(ApplicationError):
     def __init__(self):
         super().__init__(_("There is nothing to retry: the product's sync is running, done, or was never started."))
+
+
+class ImportNotAllowed(ApplicationError):
+    """A catalog import asked by a seller that is not in the program."""
+
+
+class FileRejected(ApplicationError):
+    """A problem of a whole import file: nothing of it is imported."""

@@ -3,7 +3,7 @@ is never returned (the views turn "none" into 404)."""
 
 from django.db.models import F, Q
 
-from catalog.models import Category, Product, ProductEvent, ProductImage, ProductStatus
+from catalog.models import Category, ImportJob, Product, ProductEvent, ProductImage, ProductStatus
 from catalog.rules import LISTING_PREFETCH
 
 SENDING_STATES = [ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.DELISTING]
@@ -104,3 +104,12 @@ def product_sync_history(*, product):
         .select_related("job")
         .order_by("-started_at", "-id")
     )
+
+
+def import_jobs_for_seller(*, seller):
+    return ImportJob.objects.filter(seller=seller).select_related("created_by")
+
+
+def import_job_for_seller(*, seller, public_id):
+    """One of the seller's jobs, or None."""
+    return ImportJob.objects.filter(seller=seller, public_id=public_id).first()

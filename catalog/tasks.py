@@ -1,4 +1,5 @@
-"""Thin Celery wrappers of the catalog's periodic work (beat entries in dxports/settings.py)."""
+"""Thin Celery wrappers of the catalog's work: ids in, state re-read, safe to run twice (beat entries in
+dxports/settings.py)."""
 
 from celery import shared_task
 
@@ -27,3 +28,18 @@ def catalog_sync_categories():
         return "fresh"
     with AlibabaClient.from_settings() as client:
         return str(categories_sync(client=client))
+
+
+@shared_task(acks_late=True)
+def catalog_import_run(job_id: int) -> None:
+    from catalog import imports
+
+    imports.import_run(job_id=job_id)
+
+
+@shared_task
+def catalog_imports_redrive() -> int:
+    """Beat: re-sends import jobs whose message was lost or whose worker died."""
+    from catalog import imports
+
+    return imports.imports_redrive()

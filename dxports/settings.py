@@ -273,7 +273,7 @@ CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["catalog-imports-redrive"] = {
-    "task": "catalog.import_tasks.catalog_imports_redrive",
+    "task": "catalog.tasks.catalog_imports_redrive",
     "schedule": 60,
     "options": {"expires": 60},
 }

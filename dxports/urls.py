@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("dashboard/products/", include("catalog.urls")),
-    path("dashboard/imports/", include("catalog.import_urls")),
+    path("dashboard/imports/", include("catalog.imports.urls")),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/", include("django.conf.urls.i18n")),

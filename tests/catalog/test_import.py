@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_broker(monkeypatch):
     """The job is run by the test itself (``run_import``): the message to the workers goes nowhere."""
-    from catalog import import_tasks
+    from catalog import tasks
 
-    monkeypatch.setattr(import_tasks.catalog_import_run, "delay", lambda job_id: None)
+    monkeypatch.setattr(tasks.catalog_import_run, "delay", lambda job_id: None)
 
 
 def _xlsx(rows):
@@ -291,18 +291,18 @@ def test_a_job_is_run_once_even_if_its_message_comes_twice(seller, owner, leaf):
 def test_the_import_task_is_known_to_celery():
     from dxports.celery import app
 
-    assert "catalog.import_tasks.catalog_import_run" in app.tasks
-    assert "catalog.import_tasks.catalog_imports_redrive" in app.tasks
+    assert "catalog.tasks.catalog_import_run" in app.tasks
+    assert "catalog.tasks.catalog_imports_redrive" in app.tasks
 
 
 def test_the_redrive_resends_jobs_whose_message_was_lost_or_whose_worker_died(seller, owner, monkeypatch, leaf):
     import time_machine
     from django.utils import timezone
 
-    from catalog import import_tasks
+    from catalog import tasks
 
     sent = []
-    monkeypatch.setattr(import_tasks.catalog_import_run, "delay", sent.append)
+    monkeypatch.setattr(tasks.catalog_import_run, "delay", sent.append)
     content = csv_bytes(table([good_row("JB-1", leaf)]))
     lost = imports.import_job_create(seller=seller, actor=owner, uploaded=upload(content))
     dead = imports.import_job_create(seller=seller, actor=owner, uploaded=upload(content))

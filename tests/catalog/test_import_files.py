@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_broker(monkeypatch):
-    from catalog import import_tasks
+    from catalog import tasks
 
-    monkeypatch.setattr(import_tasks.catalog_import_run, "delay", lambda job_id: None)
+    monkeypatch.setattr(tasks.catalog_import_run, "delay", lambda job_id: None)
 
 
 @pytest.fixture

@@ -25,9 +25,9 @@ SELLER_VIEWS = ["list", "new", "template", "export"]
 @pytest.fixture(autouse=True)
 def _run_inline(monkeypatch):
     """The task's message runs the job at once, in this process (after commit, as the worker would)."""
-    from catalog import import_tasks
+    from catalog import tasks
 
-    monkeypatch.setattr(import_tasks.catalog_import_run, "delay", lambda job_id: imports.import_run(job_id=job_id))
+    monkeypatch.setattr(tasks.catalog_import_run, "delay", lambda job_id: imports.import_run(job_id=job_id))
 
 
 @pytest.fixture

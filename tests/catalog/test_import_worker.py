@@ -1,5 +1,5 @@
 """The import with a real Celery worker process: the task is registered by the catalog app (``CatalogConfig.ready``
-imports ``catalog.import_tasks``), the upload's message after commit reaches the worker, and the job runs to its
+imports ``catalog.tasks``), the upload's message after commit reaches the worker, and the job runs to its
 end while the page's JSON status shows its progress."""
 
 import contextlib
@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from kombu import Exchange, Queue
 
-from catalog import import_tasks, imports
+from catalog import imports, tasks
 from catalog.models import ImportJob, ImportStatus, Product
 from dxports.celery import app
 from sellers.models import SellerStatus
@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def queue(monkeypatch):
     """A queue of this test's own (see tests/alibaba/test_worker.py)."""
     name = f"dxports-test-{uuid.uuid4().hex[:12]}"
-    task = import_tasks.catalog_import_run
+    task = tasks.catalog_import_run
     monkeypatch.setattr(task, "apply_async", functools.partial(task.apply_async, queue=name))
     yield name
     with app.connection_for_write() as conn:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from catalog import imports
+from catalog import imports, selectors
 from catalog.models import PAYMENT_METHODS, ImportStatus
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
@@ -40,7 +40,7 @@ def _private(response):
 
 
 def _job_or_404(member, public_id):
-    job = imports.import_job_for_seller(seller=member.seller, public_id=public_id)
+    job = selectors.import_job_for_seller(seller=member.seller, public_id=public_id)
     if job is None:
         raise Http404
     return job
@@ -61,7 +61,7 @@ def _format(request):
 @seller_required
 @require_GET
 def import_list(request, member):
-    jobs = imports.import_jobs_for_seller(seller=member.seller)
+    jobs = selectors.import_jobs_for_seller(seller=member.seller)
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

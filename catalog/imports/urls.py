@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog import import_views as views
+from catalog.imports import views
 
 app_name = "catalog_imports"
 
