@@ -16,7 +16,7 @@ import logging
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from alibaba.gateway import parse_time
 from alibaba.models import InboundPush
 from alibaba.outbox import backoff_delay, dispatch_on_commit, storable_text
 
@@ -112,15 +113,10 @@ def _has_nul(value: Any) -> bool:
 
 def _parse_timestamp(value: Any) -> datetime:
     """Epoch milliseconds, as the gateway sends (epoch seconds are accepted too)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    parsed = parse_time(value) if isinstance(value, int | float) or str(value).strip().isdigit() else None
+    if parsed is None:
         raise EnvelopeError("timestamp must be epoch milliseconds")
-    try:
-        number = float(value)
-        if number > 1e11:
-            number /= 1000
-        return datetime.fromtimestamp(number, tz=UTC)
-    except (ValueError, OverflowError, OSError) as exc:
-        raise EnvelopeError("timestamp must be epoch milliseconds") from exc
+    return parsed
 
 
 @transaction.atomic

@@ -23,9 +23,11 @@ from dataclasses import asdict, dataclass, field
 from django.utils.translation import gettext as _
 
 from alibaba.errors import GatewayError
+from alibaba.gateway import shared_client
 from catalog import services
 from catalog.models import Product, ProductStatus
-from catalog.sync import Session, gateway_client
+from sellers import selectors as sellers_selectors
+from sellers.services import SupplierSession
 
 logger = logging.getLogger("dxports.catalog.reconcile")
 
@@ -58,13 +60,11 @@ def reconcile_listings(*, seller=None):
     """Reconcile every active seller's listings (or only ``seller``'s); returns the report as a dict
     (``counts`` and the details of each finding) and logs it. A seller whose listing cannot be read (the gateway
     fails, the token cannot be refreshed) is reported under ``errors`` and the others go on."""
-    from sellers.models import Seller, SellerStatus
-
-    sellers = Seller.objects.filter(status=SellerStatus.ACTIVE, supplier_account__isnull=False).order_by("pk")
+    sellers = sellers_selectors.sellers_that_may_sell()
     if seller is not None:
         sellers = sellers.filter(pk=seller.pk)
     report = Report()
-    client = gateway_client()
+    client = shared_client()
     for each in sellers:
         report.sellers += 1
         try:
@@ -90,7 +90,7 @@ def _held_by(session):
 
 
 def _reconcile_seller(seller, client, report):
-    session = Session(client, seller)
+    session = SupplierSession(client, seller)
     held = _held_by(session)
     report.on_gateway += len(held)
     by_code, by_id = defaultdict(list), {}

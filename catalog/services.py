@@ -7,7 +7,6 @@ product, delisting and blocking write their outbox row in the same transaction (
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
+from alibaba.gateway import parse_time
 from alibaba.models import OutboxAttempt, OutboxJob
 from catalog.errors import (
     IllegalTransition,
@@ -47,7 +47,6 @@ from catalog.models import (
 from catalog.rules import blocking_problems, listing_problems
 from dxports.audit import actor_or_none
 from dxports.states import StateMachine, require_reason
-from sellers.models import SellerStatus
 
 # The fields a seller edits directly; ``price_tiers`` and ``attributes`` are edited as whole lists.
 PRODUCT_FIELDS = (
@@ -89,7 +88,7 @@ def _audit(*, product, actor, kind, changes=None, reason="", from_status="", to_
 
 
 def _require_active_seller(seller):
-    if seller.status != SellerStatus.ACTIVE:
+    if not seller.may_sell:
         raise SellerNotActive(seller=seller)
 
 
@@ -645,7 +644,7 @@ def product_review_record(*, product, gateway_product_id, approved, reason="", r
     ):
         return False
     if reviewed_at is not None:
-        sent_at = _parse_gateway_time(_last_sync_answer(product).get("gmt_modified"))
+        sent_at = parse_time(_last_sync_answer(product).get("gmt_modified"))
         if sent_at is not None and reviewed_at < sent_at:
             return False
     if approved:
@@ -659,17 +658,6 @@ def product_review_record(*, product, gateway_product_id, approved, reason="", r
             % {"reason": reason.rstrip(".")},
         )
     return True
-
-
-def _parse_gateway_time(value):
-    """The gateway's ISO 8601 UTC time (``2025-03-01T09:30:00.125Z``) as an aware datetime, or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ re-reads the product and acts on its *current* state:
   public id), since a timeout, a killed worker or a lost lease can each hide an add the gateway applied. The result
   (gateway id, synced version) is recorded by ``services.product_sync_record``.
 - ``product.delist`` switches the product's display off (there is no delete).
-- An expired access token is refreshed once (``sellers.provisioning.refresh_access_token``) and the call repeated.
+- An expired access token is refreshed once (``sellers.services.SupplierSession``) and the call repeated.
 - Transient errors propagate to the engine, which retries with backoff and waits out bans; a refusal
   (``Rejected``, ``ConfigurationError``) or giving up reaches ``sync_failed``, which shows the seller what to fix.
 """
@@ -19,9 +19,7 @@ re-reads the product and acts on its *current* state:
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,11 +28,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alibaba import outbox, pushes
-from alibaba.client import PRODUCT_ADD, PRODUCT_UPDATE, AlibabaClient
+from alibaba.client import PRODUCT_ADD, PRODUCT_UPDATE
 from alibaba.errors import ConfigurationError, GatewayError, Rejected, TransientError
+from alibaba.gateway import parse_time, shared_client
 from alibaba.models import OutboxAttempt, OutboxJob
 from catalog import services
 from catalog.models import InputType, Port, Product, ProductAttributeValue, ProductImage, ProductStatus
+from sellers import selectors as sellers_selectors
+from sellers.services import SupplierSession
 
 logger = logging.getLogger("dxports.catalog.sync")
 
@@ -123,67 +124,6 @@ def gateway_product(product, image_urls):
     }
 
 
-# A seller's session with the gateway -----------------------------------------------------------------------------
-
-
-class Session:
-    """The client and the seller's supplier account; ``run(call)`` refreshes an expired token once and calls
-    again (``call`` reads ``session.token`` anew)."""
-
-    def __init__(self, client, seller):
-        from sellers.models import SupplierAccount
-
-        self.client = client
-        self.seller = seller
-        self.account = SupplierAccount.objects.filter(seller_id=seller.pk).first()
-        if self.account is None or not self.account.access_token:
-            raise ConfigurationError(
-                "NoSupplierAccount", f"{seller} has no Alibaba.com supplier account (or no access token) yet"
-            )
-
-    @property
-    def token(self):
-        return self.account.access_token
-
-    def run(self, call):
-        used = self.token
-        return outbox.with_token_refresh(call, refresh=lambda: self._refresh(used))
-
-    def _refresh(self, used):
-        from sellers.provisioning import refresh_access_token
-
-        self.account = refresh_access_token(account=self.account, client=self.client, used_token=used)
-
-
-_clients: dict = {}
-_clients_lock = threading.Lock()
-
-
-def gateway_client():
-    """The process's client for the configured gateway (``AlibabaClient.from_settings``), shared by the worker's
-    threads (it is thread-safe): creating one costs about 20 ms of CPU (its TLS context), more than the rest of a
-    job's own work, and a shared one keeps its connections alive."""
-    factory = AlibabaClient.from_settings
-    key = (
-        getattr(factory, "__func__", factory),
-        settings.ALIBABA_GATEWAY_URL,
-        settings.ALIBABA_APP_KEY,
-        settings.ALIBABA_APP_SECRET,
-    )
-    with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
-            client = _clients[key] = factory()
-        return client
-
-
-def close_clients():
-    with _clients_lock:
-        for client in _clients.values():
-            client.close()
-        _clients.clear()
-
-
 def _load(job):
     product = (
         Product.objects.select_related("seller", "category").filter(pk=_pk(job.target)).first()
@@ -213,7 +153,7 @@ def sync_product(job):
         return {"skipped": "the product no longer exists"}
     if product.status not in services.SYNCED_STATES:
         return {"skipped": f"the product is {product.status}"}
-    session = Session(gateway_client(), product.seller)
+    session = SupplierSession(shared_client(), product.seller)
     return session.run(lambda: _upsert(job, product, session))
 
 
@@ -333,7 +273,7 @@ def delist_product(job):
         return {"skipped": "the product no longer exists"}
     if product.status not in (ProductStatus.DELISTING, ProductStatus.DELISTED, ProductStatus.BLOCKED):
         return {"skipped": f"the product is {product.status}"}
-    session = Session(gateway_client(), product.seller)
+    session = SupplierSession(shared_client(), product.seller)
     ids = session.run(lambda: _switch_off(product, session))
     try:
         services.product_delist_record(product=product)
@@ -435,7 +375,7 @@ def record_review(push):
         gateway_product_id=product_id,
         approved=status == "approved",
         reason=data.get("reason") or "",
-        reviewed_at=_parse_time(data.get("gmt_modified")),
+        reviewed_at=parse_time(data.get("gmt_modified")),
     )
     if not applied:
         logger.info(
@@ -458,9 +398,7 @@ def _of_supplier(product, supplier_id):
     listed under its own seller's supplier account, so a push for another supplier is not about it."""
     if supplier_id is None:
         return True
-    from sellers.models import SupplierAccount
-
-    ours = SupplierAccount.objects.filter(seller_id=product.seller_id).values_list("supplier_id", flat=True).first()
+    ours = sellers_selectors.supplier_id_of(seller_id=product.seller_id)
     return ours is not None and str(ours) == str(supplier_id)
 
 
@@ -470,13 +408,3 @@ def _by_custom_code(custom_code):
     except (TypeError, ValueError):
         return None
     return Product.objects.filter(public_id=public_id).first()
-
-
-def _parse_time(value):
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

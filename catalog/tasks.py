@@ -21,13 +21,12 @@ def catalog_sync_categories():
 
     from django.conf import settings
 
-    from alibaba.client import AlibabaClient
+    from alibaba.gateway import shared_client
     from catalog.categories import categories_sync, categories_sync_due
 
     if not categories_sync_due(max_age=timedelta(seconds=settings.CATALOG_CATEGORIES_MAX_AGE_S)):
         return "fresh"
-    with AlibabaClient.from_settings() as client:
-        return str(categories_sync(client=client))
+    return str(categories_sync(client=shared_client()))
 
 
 @shared_task(acks_late=True)

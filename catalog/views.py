@@ -25,7 +25,6 @@ from catalog.models import LIVE_EDIT_STATES, ProductStatus
 from catalog.rules import BLOCKED_SCORE_CAP, blocking_problems, listing_problems, quality_score
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
-from sellers.models import SellerStatus
 
 PAGE_SIZE = 25
 # What the seller can do to a product in each state; the services decide for good (and say why not).
@@ -210,7 +209,7 @@ def product_detail(request, public_id, member):
     product = _product_or_404(member, public_id)
     problems = listing_problems(product)
     blocking = blocking_problems(problems)
-    seller_active = member.seller.status == SellerStatus.ACTIVE
+    seller_active = member.seller.may_sell
     return render(
         request,
         "catalog/product_detail.html",

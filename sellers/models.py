@@ -50,6 +50,10 @@ TRANSITIONS = {
 EDITABLE_STATES = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.ACTION_NEEDED})
 # States of a seller that was approved, so must have (or get) its Alibaba.com supplier account.
 PROVISIONED_STATES = frozenset({S.APPROVED, S.ACTIVE, S.SUSPENDED, S.ACTION_NEEDED})
+# The seller's rights in the program, the one definition the other domains ask (``Seller.may_sell``,
+# ``Seller.is_in_program``): only an active seller lists on Alibaba.com; an approved seller may prepare its catalog.
+SELLING_STATES = frozenset({S.ACTIVE})
+PROGRAM_STATES = frozenset({S.APPROVED, S.ACTIVE, S.ACTION_NEEDED})
 
 
 class BusinessType(models.TextChoices):
@@ -149,6 +153,16 @@ class Seller(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATES
+
+    @property
+    def may_sell(self):
+        """Whether the seller may have listings on Alibaba.com now (publish, update, keep them live)."""
+        return self.status in SELLING_STATES
+
+    @property
+    def is_in_program(self):
+        """Whether the seller was approved into the program (and is not suspended or rejected)."""
+        return self.status in PROGRAM_STATES
 
     @property
     def owner_nid_masked(self):

@@ -1,12 +1,14 @@
 """Reads of the sellers domain for a caller. Every read for a seller's user goes through the user's membership, so
 another seller's rows are never returned (the views turn "none" into 404)."""
 
+import hashlib
 from datetime import timedelta
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from sellers.models import (
+    SELLING_STATES,
     Document,
     Invitation,
     ReviewReason,
@@ -93,3 +95,22 @@ def supplier_accounts_due_for_refresh(*, now, within=timedelta(days=2)):
     return SupplierAccount.objects.filter(
         access_expires_at__lt=now + within, refresh_expires_at__gt=now, token_error=""
     ).select_related("seller")
+
+
+def token_hash(token):
+    """How an invitation's token is stored: only its hash, so the database never holds a usable token."""
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def invitation_for_token(token):
+    return Invitation.objects.select_related("seller").filter(token_hash=token_hash(token)).first()
+
+
+def sellers_that_may_sell():
+    """Sellers whose listings belong on Alibaba.com now: active, with a supplier account."""
+    return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")
+
+
+def supplier_id_of(*, seller_id):
+    """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
+    return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()

@@ -19,6 +19,6 @@ def sellers_expiry_sweep():
 @shared_task(acks_late=True)
 def sellers_refresh_supplier_tokens():
     """Hourly: refresh the gateway access tokens that expire within two days."""
-    from sellers.provisioning import refresh_due_tokens
+    from sellers import services
 
-    return refresh_due_tokens()
+    return services.supplier_tokens_refresh_due()

@@ -271,7 +271,7 @@ def invitation_revoke(request, public_id, member):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
-    found = services.invitation_for_token(token)
+    found = selectors.invitation_for_token(token)
     if found is None:
         raise Http404
     error = None

@@ -39,7 +39,6 @@ from catalog.imports.export import csv_lines, export_rows, header_row, product_r
 from catalog.imports.files import max_bytes, max_rows
 from catalog.imports.jobs import (
     BATCH_SIZE,
-    IMPORT_SELLER_STATES,
     apply_batch,
     import_job_create,
     import_run,
@@ -54,7 +53,6 @@ __all__ = [
     "COLUMN_KEYS",
     "ERRORS_HEADER",
     "FileRejected",
-    "IMPORT_SELLER_STATES",
     "ImportNotAllowed",
     "SEPARATOR",
     "apply_batch",

@@ -40,16 +40,11 @@ from catalog.models import (
     Product,
     ProductStatus,
 )
-from sellers.models import SellerStatus
 
 logger = logging.getLogger("dxports.catalog.imports")
 
 
 BATCH_SIZE = 500
-
-
-# Sellers in the program may import drafts; publishing still needs an active seller.
-IMPORT_SELLER_STATES = frozenset({SellerStatus.APPROVED, SellerStatus.ACTIVE, SellerStatus.ACTION_NEEDED})
 
 
 # Applying a batch ------------------------------------------------------------------------------------------------
@@ -194,7 +189,8 @@ def import_job_create(*, seller, actor, uploaded):
     that is not in the program, and for a file over the size limit."""
     from catalog.tasks import catalog_import_run
 
-    if seller.status not in IMPORT_SELLER_STATES:
+    # Sellers in the program may import drafts; publishing still needs an active seller.
+    if not seller.is_in_program:
         raise ImportNotAllowed(
             _("Your business can import products once it is approved; it is “%(status)s”.")
             % {"status": seller.get_status_display()}

@@ -66,12 +66,8 @@ def import_list(request, member):
     return render(
         request,
         "catalog/imports/list.html",
-        {"member": member, "seller": member.seller, "page": page, "can_import": _can_import(member.seller)},
+        {"member": member, "seller": member.seller, "page": page, "can_import": member.seller.is_in_program},
     )
-
-
-def _can_import(seller):
-    return seller.status in imports.IMPORT_SELLER_STATES
 
 
 @seller_required
@@ -100,7 +96,7 @@ def import_new(request, member):
             "choices": choices,
             "payment_methods": PAYMENT_METHODS,
             "separator": imports.SEPARATOR,
-            "can_import": _can_import(seller),
+            "can_import": seller.is_in_program,
             "max_mb": imports.max_bytes() // 2**20,
             "max_rows": imports.max_rows(),
         },

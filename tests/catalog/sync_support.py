@@ -137,7 +137,7 @@ def gateway_fixture(monkeypatch, use_gateway):
     monkeypatch.setattr(tasks.push_process, "apply_async", lambda *args, **kwargs: None)
     gateway.holder = holder
     yield gateway
-    from catalog.sync import close_clients
+    from alibaba.gateway import close_shared_clients as close_clients
 
     close_clients()
     gateway.close()

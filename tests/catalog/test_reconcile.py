@@ -77,7 +77,7 @@ def test_a_duplicate_copy_is_switched_off_and_an_unknown_one_reported(sync, live
 
 
 def sync_client():
-    from catalog.sync import gateway_client
+    from alibaba.gateway import shared_client as gateway_client
 
     return gateway_client()
 

@@ -336,7 +336,8 @@ def test_copies_found_by_custom_code_are_reduced_to_one_shown(sync, supplier):
     # Two adds whose answers were lost (say, by a version of us without the lookup): the gateway holds two copies.
     sync.gateway.configure(timeout_rate=1.0)
     assert sync.run_once(_job(product)).outcome == Outcome.TIMEOUT
-    from catalog.sync import gateway_client, gateway_product
+    from alibaba.gateway import shared_client as gateway_client
+    from catalog.sync import gateway_product
 
     urls = [image.photobank_url for image in product.images.all()]
     with pytest.raises(Exception):  # noqa: B017 - the lost answer of the second add

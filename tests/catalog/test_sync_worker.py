@@ -44,7 +44,7 @@ def served(monkeypatch, client):
     media = settings.BASE_DIR / "var" / "test-media"
     monkeypatch.setattr(settings, "MEDIA_ROOT", media)
     yield sync
-    from catalog.sync import close_clients
+    from alibaba.gateway import close_shared_clients as close_clients
 
     close_clients()
     stop()

@@ -11,8 +11,8 @@ from alibaba.client import AlibabaClient
 from alibaba.mock import MockGateway
 from alibaba.models import OutboxAttempt, OutboxJob
 from sellers.models import SellerStatus, SupplierAccount
-from sellers.provisioning import refresh_due_tokens
 from sellers.services import seller_approve
+from sellers.services import supplier_tokens_refresh_due as refresh_due_tokens
 from tests.sellers.factories import StaffFactory, complete_seller
 
 pytestmark = pytest.mark.django_db

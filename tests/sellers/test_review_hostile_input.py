@@ -10,7 +10,8 @@ from axes.models import AccessAttempt
 from django.db import connections
 from django.utils import timezone
 
-from sellers import services
+from sellers import selectors, services
+from sellers.errors import TeamError
 from sellers.models import Invitation, Seller, SellerEvent, SellerMember
 from tests.sellers.factories import DocumentFactory, UserFactory
 
@@ -71,10 +72,10 @@ def test_an_invitation_withdrawn_while_the_invitee_accepts_is_not_accepted(selle
     invitation = services.seller_invite(seller=seller, actor=owner, email="new@example.com")
     stale = Invitation.objects.select_related("seller").get(pk=invitation.pk)  # read by the accept, still open
     services.seller_invitation_revoke(seller=seller, actor=owner, invitation=invitation)
-    monkeypatch.setattr(services, "invitation_for_token", lambda token: stale)
+    monkeypatch.setattr(selectors, "invitation_for_token", lambda token: stale)
     invitee = UserFactory(email="new@example.com")
 
-    with pytest.raises(services.TeamError):
+    with pytest.raises(TeamError):
         services.seller_invitation_accept(token="the-token", user=invitee)
 
     assert not SellerMember.objects.filter(user=invitee).exists()
@@ -113,7 +114,7 @@ def test_a_double_submitted_start_creates_one_business_and_no_500():
 
     assert SellerMember.objects.filter(user=user).count() == 1
     assert Seller.objects.count() == 1
-    assert all(isinstance(error, services.TeamError) for error in errors), errors
+    assert all(isinstance(error, TeamError) for error in errors), errors
 
 
 def test_a_member_created_by_a_concurrent_request_is_a_clear_refusal(stranger, monkeypatch):
@@ -129,7 +130,7 @@ def test_a_member_created_by_a_concurrent_request_is_a_clear_refusal(stranger, m
         SellerMember.objects, "filter", lambda **kw: Unseen() if kw == {"user": stranger} else real_filter(**kw)
     )
 
-    with pytest.raises(services.TeamError, match="already belong"):
+    with pytest.raises(TeamError, match="already belong"):
         services.seller_create(owner=stranger, legal_name="Second Ltd.")
 
     assert list(Seller.objects.values_list("legal_name", flat=True)) == ["First Ltd."]
@@ -186,7 +187,7 @@ def test_removing_a_member_twice_is_refused_the_second_time_and_audited_once(own
     stale = SellerMember.objects.select_related("user").get(pk=member.pk)  # what a second, concurrent request read
     assert owner_client.post(url).status_code == 302
 
-    with pytest.raises(services.TeamError, match="no longer in your team"):
+    with pytest.raises(TeamError, match="no longer in your team"):
         services.seller_member_remove(seller=seller, actor=owner, member=stale)
 
     assert SellerEvent.objects.filter(seller=seller, changes__member=[member.user.email, None]).count() == 1

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alibaba.client import AlibabaClient, GatewayError
+from alibaba.errors import GatewayError
+from alibaba.gateway import shared_client
 from catalog.categories import categories_sync
 
 
@@ -10,9 +11,8 @@ class Command(BaseCommand):
     help = "Sync the Alibaba.com category tree and leaf attributes from the gateway."
 
     def handle(self, *args, **options):
-        with AlibabaClient.from_settings() as client:
-            try:
-                report = categories_sync(client=client)
-            except GatewayError as exc:
-                raise CommandError(f"the gateway refused or failed: {exc}") from exc
+        try:
+            report = categories_sync(client=shared_client())
+        except GatewayError as exc:
+            raise CommandError(f"the gateway refused or failed: {exc}") from exc
         self.stdout.write(str(report))

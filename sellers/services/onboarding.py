@@ -1,16 +1,7 @@
-"""Every write of the sellers domain: one function per use case, keyword-only, one transaction each.
-
-The seller's status changes only in ``seller_transition``, which locks the row, checks ``models.TRANSITIONS``,
-writes the audit row and the new state together. E-mails go out after commit (``sellers.emails``); the gateway is
-reached only through the outbox (``supplier.provision``, handled in ``sellers.provisioning``).
-"""
-
-import hashlib
-import secrets
-from datetime import timedelta
+"""Onboarding: the seller's state machine, creating the business, its profile and documents, submission, the
+reviewers' decisions, and expiry of its documents."""
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +22,6 @@ from sellers.models import (
     Document,
     EventKind,
     ExpiryReminder,
-    Invitation,
     MemberRole,
     ReasonCode,
     ReviewReason,
@@ -41,41 +31,13 @@ from sellers.models import (
     SellerStatus,
     SupplierAccount,
 )
-from sellers.requirements import TARGETS, checklist
+from sellers.requirements import TARGETS
+from sellers.services.common import audit, lock_seller, seller_checklist
 
 SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
-INVITATION_DAYS = 7
+
+
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
-
-
-def _lock(seller):
-    return Seller.objects.select_for_update().get(pk=seller.pk)
-
-
-def _audit(*, seller, actor, kind, changes=None, reason="", from_status="", to_status=""):
-    return SellerEvent.record(
-        seller=seller,
-        actor=actor,
-        kind=kind,
-        changes=changes,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-    )
-
-
-def _open_reasons(seller):
-    return list(ReviewReason.objects.filter(seller=seller, resolved_at__isnull=True))
-
-
-def _current_documents(seller):
-    return list(Document.objects.filter(seller=seller, is_current=True))
-
-
-def seller_checklist(*, seller, today=None):
-    """The requirement states of a seller, read fresh (used by the services' checks)."""
-    seller = Seller.objects.prefetch_related("categories").get(pk=seller.pk)
-    return checklist(seller, documents=_current_documents(seller), reasons=_open_reasons(seller), today=today)
 
 
 # The state machine -----------------------------------------------------------------------------------------------
@@ -100,7 +62,7 @@ MACHINE = StateMachine(
 def seller_transition(*, seller, to, actor=None, reason="", changes=None):
     """Move ``seller`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
     audit row. Returns the audit row; ``event.seller`` is the updated seller."""
-    return MACHINE.move(_lock(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
+    return MACHINE.move(lock_seller(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
 
 
 def _ensure_under_review(seller, actor):
@@ -112,7 +74,7 @@ def _ensure_under_review(seller, actor):
 @transaction.atomic
 def seller_submit(*, seller, actor):
     """Submit for review. Refused with every missing, invalid, expired or refused item at once."""
-    seller = _lock(seller)
+    seller = lock_seller(seller)
     if SellerStatus.SUBMITTED not in TRANSITIONS[SellerStatus(seller.status)]:
         raise IllegalTransition(seller=seller, to=SellerStatus.SUBMITTED)
     blocking = seller_checklist(seller=seller).blocking
@@ -134,7 +96,7 @@ def seller_start_review(*, seller, actor):
 def seller_approve(*, seller, actor, reason=""):
     """Approve a submitted or under-review seller whose file is complete, and queue the creation of its
     Alibaba.com supplier account (in this transaction). A seller that already has one becomes active at once."""
-    seller = _ensure_under_review(_lock(seller), actor)
+    seller = _ensure_under_review(lock_seller(seller), actor)
     if SellerStatus.APPROVED not in TRANSITIONS[SellerStatus(seller.status)]:
         raise IllegalTransition(seller=seller, to=SellerStatus.APPROVED)
     blocking = seller_checklist(seller=seller).blocking
@@ -176,7 +138,7 @@ def seller_request_changes(*, seller, actor, reasons, note=""):
     """Send the application back with every problem at once: ``reasons`` is a list of
     ``{"target": <field or "document:<kind>">, "code": <ReasonCode>, "message": str}``."""
     cleaned = _clean_reasons(reasons)
-    seller = _ensure_under_review(_lock(seller), actor)
+    seller = _ensure_under_review(lock_seller(seller), actor)
     event = seller_transition(
         seller=seller,
         to=SellerStatus.CHANGES_REQUESTED,
@@ -197,7 +159,7 @@ def _require_reason(reason):
 @transaction.atomic
 def seller_reject(*, seller, actor, reason):
     reason = _require_reason(reason)
-    seller = _ensure_under_review(_lock(seller), actor)
+    seller = _ensure_under_review(lock_seller(seller), actor)
     seller = seller_transition(seller=seller, to=SellerStatus.REJECTED, actor=actor, reason=reason).seller
     emails.send_to_seller(seller.pk, "rejected", reason=reason)
     return seller
@@ -236,7 +198,7 @@ def seller_create(*, owner, legal_name):
             SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
     except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
         raise TeamError(_("You already belong to a business.")) from exc
-    _audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
+    audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
 
@@ -259,7 +221,7 @@ def _resolve_reasons(seller, targets):
 def seller_update_profile(*, seller, actor, data):
     """Change profile fields (``data``: field → cleaned value; ``categories`` a list of ``Sector``). Records what
     changed, before and after (sensitive values masked), and closes the reviewer's reasons about those fields."""
-    seller = _lock(seller)
+    seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
     changes = {}
@@ -279,7 +241,7 @@ def seller_update_profile(*, seller, actor, data):
             changes[name] = [_shown(name, before), _shown(name, value)]
     if changes:
         seller.save()
-        _audit(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
+        audit(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
         _resolve_reasons(seller, list(changes))
     return seller
 
@@ -310,7 +272,7 @@ def seller_document_upload(*, seller, actor, kind, uploaded):
 
 @transaction.atomic
 def _document_record(*, seller, actor, document):
-    seller = _lock(seller)
+    seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
     previous = Document.objects.filter(seller=seller, kind=document.kind, is_current=True).first()
@@ -320,7 +282,7 @@ def _document_record(*, seller, actor, document):
     document.seller = seller
     document.save()
     target = f"document:{document.kind}"
-    _audit(
+    audit(
         seller=seller,
         actor=actor,
         kind=EventKind.DOCUMENT,
@@ -328,113 +290,6 @@ def _document_record(*, seller, actor, document):
     )
     _resolve_reasons(seller, [target])
     return document
-
-
-# Team ------------------------------------------------------------------------------------------------------------
-
-
-def _require_owner(seller, actor):
-    if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
-        raise TeamError(_("Only the owner of the business can change its team."))
-
-
-def _token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def seller_invite(*, seller, actor, email):
-    """Invite a person by e-mail (owner only). Returns the invitation; the token is only in the e-mail."""
-    seller = _lock(seller)
-    _require_owner(seller, actor)
-    email = (email or "").strip().lower()
-    if SellerMember.objects.filter(user__email__iexact=email).exists():
-        raise TeamError(_("%(email)s already belongs to a business on dxports.") % {"email": email})
-    now = timezone.now()
-    Invitation.objects.filter(seller=seller, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        seller=seller,
-        email=email,
-        token_hash=_token_hash(token),
-        invited_by=actor,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
-    )
-    _audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
-    emails.send_to_address(
-        email,
-        "invitation",
-        seller_name=seller.legal_name,
-        inviter=actor.email,
-        accept_url=emails.site_url(reverse("sellers:invitation", kwargs={"token": token})),
-        days=INVITATION_DAYS,
-    )
-    return invitation
-
-
-def invitation_for_token(token):
-    return Invitation.objects.select_related("seller").filter(token_hash=_token_hash(token or "")).first()
-
-
-@transaction.atomic
-def seller_invitation_accept(*, token, user):
-    """Join the seller that invited ``user``'s e-mail address."""
-    invitation = invitation_for_token(token)
-    if invitation is None or not invitation.is_open():
-        raise TeamError(_("This invitation is no longer valid. Ask the owner to invite you again."))
-    if invitation.email.lower() != user.email.lower():
-        raise TeamError(
-            _("This invitation is for %(email)s; you are logged in as another address.") % {"email": invitation.email}
-        )
-    if SellerMember.objects.filter(user=user).exists():
-        raise TeamError(_("You already belong to a business."))
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    # Checked again under the lock: the owner may have withdrawn it, or another request accepted it, meanwhile.
-    if not invitation.is_open():
-        raise TeamError(_("This invitation is no longer valid. Ask the owner to invite you again."))
-    try:
-        with transaction.atomic():
-            member = SellerMember.objects.create(seller=invitation.seller, user=user, role=MemberRole.STAFF)
-    except IntegrityError as exc:
-        raise TeamError(_("You already belong to a business.")) from exc
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
-    _audit(seller=invitation.seller, actor=user, kind=EventKind.TEAM, changes={"member": [None, user.email]})
-    return member
-
-
-@transaction.atomic
-def seller_member_remove(*, seller, actor, member):
-    seller = _lock(seller)
-    _require_owner(seller, actor)
-    if member.seller_id != seller.pk:
-        raise TeamError(_("This person is not in your team."))
-    if member.role == MemberRole.OWNER:
-        raise TeamError(_("The owner cannot be removed."))
-    email = member.user.email
-    # Conditional: a double click or a second tab may have removed them already (no second audit row then).
-    deleted, _rows = SellerMember.objects.filter(pk=member.pk, seller=seller).delete()
-    if not deleted:
-        raise TeamError(_("%(email)s is no longer in your team.") % {"email": email})
-    _audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
-
-
-@transaction.atomic
-def seller_invitation_revoke(*, seller, actor, invitation):
-    seller = _lock(seller)
-    _require_owner(seller, actor)
-    if invitation.seller_id != seller.pk:
-        raise TeamError(_("This invitation is not from your business."))
-    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not revoked:
-        raise TeamError(
-            _("The invitation to %(email)s was already accepted or withdrawn.") % {"email": invitation.email}
-        )
-    _audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})
 
 
 # Expiry ----------------------------------------------------------------------------------------------------------
@@ -448,7 +303,7 @@ def seller_expiry_check(*, seller, today=None):
     """For an approved or active seller: remind once per window before the trade licence or ERC expires
     (``REMINDER_DAYS``), and move it to "action needed" once one has expired. Safe to run any number of times."""
     today = today or timezone.localdate()
-    seller = _lock(seller)
+    seller = lock_seller(seller)
     if seller.status not in WATCHED_STATES:
         return seller
     expired = [name for name in EXPIRING if getattr(seller, name) and getattr(seller, name) < today]
@@ -471,7 +326,7 @@ def seller_expiry_check(*, seller, today=None):
         )
         if created:
             label = Seller._meta.get_field(name).verbose_name
-            _audit(
+            audit(
                 seller=seller,
                 actor=None,
                 kind=EventKind.REMINDER,
@@ -481,65 +336,4 @@ def seller_expiry_check(*, seller, today=None):
             emails.send_to_seller(
                 seller.pk, "expiry_reminder", item=str(label), expires_on=expires_on, days_left=days_left
             )
-    return seller
-
-
-# The Alibaba.com supplier account --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def seller_supplier_account_store(*, seller, supplier_id, tokens):
-    """Record the supplier account created on the gateway and its tokens; an approved seller becomes active.
-    Idempotent: storing the same account again changes only the tokens."""
-    seller = _lock(seller)
-    account, created = SupplierAccount.objects.get_or_create(seller=seller, defaults={"supplier_id": supplier_id})
-    if not created and account.supplier_id != supplier_id:
-        raise TeamError(
-            f"seller {seller.pk} already has supplier {account.supplier_id}; the gateway answered {supplier_id}"
-        )
-    _store_tokens(account, tokens)
-    if created:
-        _audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, changes={"supplier_id": [None, supplier_id]})
-    if seller.provisioning_error:
-        seller.provisioning_error = ""
-        seller.save(update_fields=["provisioning_error", "updated_at"])
-    if seller.status == SellerStatus.APPROVED:
-        seller = seller_transition(
-            seller=seller, to=SellerStatus.ACTIVE, reason=_("The Alibaba.com supplier account was created.")
-        ).seller
-        emails.send_to_seller(seller.pk, "active", supplier_id=supplier_id)
-    return account
-
-
-def _store_tokens(account, tokens):
-    account.access_token = tokens.access_token
-    account.refresh_token = tokens.refresh_token
-    account.access_expires_at = tokens.access_expires_at
-    account.refresh_expires_at = tokens.refresh_expires_at
-    account.refreshed_at = timezone.now()
-    account.token_error = ""
-    account.save()
-
-
-@transaction.atomic
-def seller_supplier_tokens_store(*, account, tokens):
-    account = SupplierAccount.objects.select_for_update().get(pk=account.pk)
-    _store_tokens(account, tokens)
-    return account
-
-
-@transaction.atomic
-def seller_supplier_token_failed(*, account, message):
-    message = outbox.storable_text(message)[:2000]
-    SupplierAccount.objects.filter(pk=account.pk).update(token_error=message, updated_at=timezone.now())
-
-
-@transaction.atomic
-def seller_provisioning_failed(*, seller, message):
-    """A permanent failure to create the supplier account: shown to staff on the seller in admin."""
-    message = outbox.storable_text(message)[:2000]  # the gateway's words, stored as they came but for NUL
-    seller = _lock(seller)
-    seller.provisioning_error = message
-    seller.save(update_fields=["provisioning_error", "updated_at"])
-    _audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, reason=message)
     return seller
