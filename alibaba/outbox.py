@@ -478,6 +478,47 @@ def relay(*, limit: int = 500) -> int:
     return len(ids)
 
 
+# Reads for the domains ------------------------------------------------------------------------------------------
+# A domain asks about the sync of its targets through these, never through the models or the attempt log's JSON.
+
+
+def latest_job(*, kinds: tuple[str, ...] | list[str], target: str) -> OutboxJob | None:
+    """The most recently changed job of ``target`` among ``kinds``, or ``None``."""
+    return OutboxJob.objects.filter(kind__in=kinds, target=str(target)).order_by("-updated_at", "-id").first()
+
+
+def is_running(*, kind: str, target: str) -> bool:
+    """Whether a worker holds the job of (``kind``, ``target``) right now."""
+    return OutboxJob.objects.filter(kind=kind, target=str(target), status=Status.RUNNING).exists()
+
+
+def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str):
+    """Every attempt of ``target``'s jobs among ``kinds``, newest first, each with its job: one query."""
+    return (
+        OutboxAttempt.objects.filter(job__kind__in=kinds, job__target=str(target))
+        .select_related("job")
+        .order_by("-started_at", "-id")
+    )
+
+
+def last_result(*, kind: str, target: str) -> dict[str, Any]:
+    """What the handler returned on the last successful attempt of (``kind``, ``target``): ``{}`` when none did or
+    it returned something else than a dict."""
+    attempt = (
+        OutboxAttempt.objects.filter(job__kind=kind, job__target=str(target), outcome=Outcome.OK)
+        .order_by("-started_at", "-id")
+        .only("result")
+        .first()
+    )
+    return attempt.result if attempt is not None and isinstance(attempt.result, dict) else {}
+
+
+def had_earlier_attempts(job: OutboxJob) -> bool:
+    """Whether an attempt of ``job`` before the running one may have reached the gateway: any earlier attempt at
+    all (a timeout, a crash, a lost lease and a killed worker look the same from here)."""
+    return OutboxAttempt.objects.filter(job_id=job.pk).count() > 1
+
+
 # Helpers --------------------------------------------------------------------------------------------------------
 
 

@@ -33,6 +33,8 @@ from catalog.rules import (
     PACKAGING_MAX,
     QUANTITY_MAX,
     TIERS_MAX,
+    hs_code_problems,
+    normalize_hs_code,
 )
 from catalog.selectors import leaf_categories
 
@@ -66,9 +68,6 @@ class ProductFilterForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
-
-
-HS_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 class ProductForm(forms.Form):
@@ -235,12 +234,10 @@ class ProductForm(forms.Form):
         return initial
 
     def clean_hs_code(self):
-        value = HS_SEPARATORS.sub("", self.cleaned_data["hs_code"] or "")
-        if value and not re.fullmatch(r"\d{6,10}", value):
-            raise forms.ValidationError(
-                _("An HS code has 6 to 10 digits, for example 630510 (dots and spaces are left out)."),
-                code="hs_code",
-            )
+        value = normalize_hs_code(self.cleaned_data["hs_code"])
+        problems = hs_code_problems(value)
+        if problems:
+            raise forms.ValidationError([f"{problem.message} {problem.fix}" for problem in problems], code="hs_code")
         return value
 
     def clean(self):

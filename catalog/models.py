@@ -126,6 +126,20 @@ EDITABLE_STATES = frozenset({P.DRAFT, P.READY, P.REJECTED, P.SYNC_FAILED, P.DELI
 LIVE_EDIT_STATES = frozenset({P.LIVE, P.UPDATING})
 # Edits of these states send the product back to draft; the only states a bulk edit (an import) may change.
 OFFLINE_EDIT_STATES = EDITABLE_STATES - LIVE_EDIT_STATES
+# States in which the gateway may hold (a version of) the product.
+GATEWAY_STATES = frozenset({P.PUBLISHING, P.UNDER_REVIEW, P.LIVE, P.UPDATING, P.DELISTING, P.SYNC_FAILED})
+# States whose product.upsert is sent; any other state makes the handler skip the job.
+SYNCED_STATES = frozenset({P.PUBLISHING, P.UPDATING, P.UNDER_REVIEW})
+# States that wait for the gateway's review of the version it holds.
+IN_REVIEW_STATES = frozenset({P.UNDER_REVIEW, P.UPDATING})
+# On their way to the gateway (a job runs or waits out a backoff): "send again now" may skip the wait.
+SENDING_STATES = frozenset({P.PUBLISHING, P.UPDATING, P.DELISTING})
+# The seller waits for the gateway: the product is on its way there or in its first review.
+WAITING_STATES = SENDING_STATES | {P.UNDER_REVIEW}
+# The outbox kinds of the listing sync (handled in catalog.sync).
+UPSERT_KIND = "product.upsert"
+DELIST_KIND = "product.delist"
+SYNC_KINDS = (UPSERT_KIND, DELIST_KIND)
 # States that need an active seller to be entered.
 PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
 

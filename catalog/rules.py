@@ -35,6 +35,7 @@ LEAD_TIMES_MAX, LEAD_DAYS_MAX = 4, 365
 PACKAGING_MAX = 2000
 ATTRIBUTE_TEXT_MAX = 128
 HS_CODE = re.compile(r"\d{6,10}")
+HS_SEPARATORS = re.compile(r"[\s.\-]")  # how people write HS codes: 6305.10, 6305 10, 6305-10
 STUFFING_REPEATS = 3
 # Words a good title may repeat without stuffing it.
 TITLE_STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
@@ -423,6 +424,17 @@ def _keywords(listing):
             yield Problem(f"keywords[{index}]", "keyword_length")
         elif "," in keyword or ";" in keyword:
             yield Problem(f"keywords[{index}]", "keyword_separator", {"keyword": keyword})
+
+
+def normalize_hs_code(text):
+    """An HS code as stored: the dots, spaces and dashes people write in it left out. Every entry point (the form,
+    the import) stores what this returns."""
+    return HS_SEPARATORS.sub("", text or "")
+
+
+def hs_code_problems(value):
+    """The rule problems of an HS code as stored; none for an empty one (a draft may lack it)."""
+    return list(_hs_code(Listing(hs_code=value))) if value else []
 
 
 def _hs_code(listing):

@@ -1,12 +1,24 @@
 """Reads of the catalog domain for a caller. A seller's reads are scoped to the seller, so another seller's product
 is never returned (the views turn "none" into 404)."""
 
+from dataclasses import dataclass
+
 from django.db.models import F, Q
 
-from catalog.models import Category, ImportJob, Product, ProductEvent, ProductImage, ProductStatus
+from alibaba import outbox
+from catalog.models import (
+    SENDING_STATES,
+    SYNC_KINDS,
+    TRANSITIONS,
+    WAITING_STATES,
+    Category,
+    ImportJob,
+    Product,
+    ProductEvent,
+    ProductImage,
+    ProductStatus,
+)
 from catalog.rules import LISTING_PREFETCH
-
-SENDING_STATES = [ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.DELISTING]
 
 
 def products_for_seller(*, seller):
@@ -97,13 +109,7 @@ def product_image_for_user(*, user, public_id, sha256):
 def product_sync_history(*, product):
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
     outbox attempts), newest first, each with its job (kind): one query whatever their number."""
-    from alibaba.models import OutboxAttempt
-
-    return (
-        OutboxAttempt.objects.filter(job__kind__in=("product.upsert", "product.delist"), job__target=str(product.pk))
-        .select_related("job")
-        .order_by("-started_at", "-id")
-    )
+    return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk))
 
 
 def import_jobs_for_seller(*, seller):
@@ -113,3 +119,31 @@ def import_jobs_for_seller(*, seller):
 def import_job_for_seller(*, seller, public_id):
     """One of the seller's jobs, or None."""
     return ImportJob.objects.filter(seller=seller, public_id=public_id).first()
+
+
+@dataclass(frozen=True)
+class ProductActions:
+    """What the seller may ask of a product in its state, read off the state table (the services decide for good
+    and say why not)."""
+
+    can_edit: bool
+    can_publish: bool  # draft → ready → publishing
+    can_retry: bool  # a failed sync sent again, or a waiting one sent now
+    can_delist: bool
+    edit_to_publish: bool  # must be edited back to draft before it can be published again
+    is_waiting: bool  # the gateway has it, or it is on its way there
+
+
+def product_actions(product):
+    status = ProductStatus(product.status)
+    targets = TRANSITIONS[status]
+    can_publish = status == ProductStatus.READY or ProductStatus.READY in targets
+    can_retry = status == ProductStatus.SYNC_FAILED or status in SENDING_STATES
+    return ProductActions(
+        can_edit=product.is_editable,
+        can_publish=can_publish,
+        can_retry=can_retry,
+        can_delist=ProductStatus.DELISTING in targets,
+        edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
+        is_waiting=status in WAITING_STATES,
+    )

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from alibaba import outbox
 from alibaba.gateway import parse_time
-from alibaba.models import OutboxAttempt, OutboxJob
 from catalog.errors import (
     IllegalTransition,
     ListingIncomplete,
@@ -27,13 +26,19 @@ from catalog.errors import (
     SellerNotActive,
 )
 from catalog.models import (
+    DELIST_KIND,
+    GATEWAY_STATES,
+    IN_REVIEW_STATES,
     LIVE_EDIT_STATES,
     MAX_PRICE,
     MAX_TIER_QUANTITY,
     MIN_PRICE,
     OFFLINE_EDIT_STATES,
     PUBLISHING_STATES,
+    SYNC_KINDS,
+    SYNCED_STATES,
     TRANSITIONS,
+    UPSERT_KIND,
     Category,
     CategoryAttribute,
     EventKind,
@@ -461,25 +466,6 @@ def product_record_edit(*, product, actor, changes):
 # gateway and report back through the services below. Every one of them is safe to run twice or late: it checks
 # the product's current status and version before changing anything.
 
-UPSERT_KIND = "product.upsert"
-DELIST_KIND = "product.delist"
-SYNC_KINDS = (UPSERT_KIND, DELIST_KIND)
-# States in which the gateway may hold (a version of) the product.
-GATEWAY_STATES = frozenset(
-    {
-        ProductStatus.PUBLISHING,
-        ProductStatus.UNDER_REVIEW,
-        ProductStatus.LIVE,
-        ProductStatus.UPDATING,
-        ProductStatus.DELISTING,
-        ProductStatus.SYNC_FAILED,
-    }
-)
-# States whose product.upsert is sent; any other state makes the handler skip the job.
-SYNCED_STATES = frozenset({ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.UNDER_REVIEW})
-# States that wait for the gateway's review of the version it holds.
-IN_REVIEW_STATES = frozenset({ProductStatus.UNDER_REVIEW, ProductStatus.UPDATING})
-
 
 def _after_edit(*, product, actor):
     """The status rule after an edit (``product_update``, ``product_record_edit``): a live or updating product is
@@ -541,7 +527,7 @@ def product_sync_retry(*, product, actor):
     fresh outbox row; a product whose sync is waiting out a backoff, or stuck past its lease, is retried now
     (``alibaba.outbox.retry``). ``NothingToRetry`` when the sync is running, done, or was never started."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
-    job = OutboxJob.objects.filter(kind__in=SYNC_KINDS, target=str(product.pk)).order_by("-updated_at", "-id").first()
+    job = outbox.latest_job(kinds=SYNC_KINDS, target=str(product.pk))
     if product.status == ProductStatus.SYNC_FAILED:
         kind = job.kind if job is not None else UPSERT_KIND
         to = ProductStatus.DELISTING if kind == DELIST_KIND else ProductStatus.PUBLISHING
@@ -616,19 +602,6 @@ def product_sync_failed(*, product, reason):
     return product
 
 
-def _last_sync_answer(product):
-    """What the last successful product.upsert recorded (``{"product_id", "version", "gmt_modified", …}``)."""
-    attempt = (
-        OutboxAttempt.objects.filter(
-            job__kind=UPSERT_KIND, job__target=str(product.pk), outcome=OutboxAttempt.Outcome.OK
-        )
-        .order_by("-started_at", "-id")
-        .only("result")
-        .first()
-    )
-    return attempt.result if attempt is not None and isinstance(attempt.result, dict) else {}
-
-
 @transaction.atomic
 def product_review_record(*, product, gateway_product_id, approved, reason="", reviewed_at=None):
     """The gateway's review of the product (a push or reconciliation): approved → live, rejected → rejected with
@@ -644,7 +617,7 @@ def product_review_record(*, product, gateway_product_id, approved, reason="", r
     ):
         return False
     if reviewed_at is not None:
-        sent_at = parse_time(_last_sync_answer(product).get("gmt_modified"))
+        sent_at = parse_time(outbox.last_result(kind=UPSERT_KIND, target=str(product.pk)).get("gmt_modified"))
         if sent_at is not None and reviewed_at < sent_at:
             return False
     if approved:

@@ -31,9 +31,8 @@ from alibaba import outbox, pushes
 from alibaba.client import PRODUCT_ADD, PRODUCT_UPDATE
 from alibaba.errors import ConfigurationError, GatewayError, Rejected, TransientError
 from alibaba.gateway import parse_time, shared_client
-from alibaba.models import OutboxAttempt, OutboxJob
 from catalog import services
-from catalog.models import InputType, Port, Product, ProductAttributeValue, ProductImage, ProductStatus
+from catalog.models import SYNCED_STATES, InputType, Port, Product, ProductAttributeValue, ProductImage, ProductStatus
 from sellers import selectors as sellers_selectors
 from sellers.services import SupplierSession
 
@@ -151,7 +150,7 @@ def sync_product(job):
     product = _load(job)
     if product is None:
         return {"skipped": "the product no longer exists"}
-    if product.status not in services.SYNCED_STATES:
+    if product.status not in SYNCED_STATES:
         return {"skipped": f"the product is {product.status}"}
     session = SupplierSession(shared_client(), product.seller)
     return session.run(lambda: _upsert(job, product, session))
@@ -211,7 +210,7 @@ def _upsert(job, product, session):
 def _add_may_have_happened(job):
     """Whether an earlier attempt of this job may have added the product without recording its id: any earlier
     attempt at all (a timeout, a crash, a lost lease or a killed worker each look the same from here)."""
-    return OutboxAttempt.objects.filter(job_id=job.pk).count() > 1
+    return outbox.had_earlier_attempts(job)
 
 
 def _ensure_photobank(product, images, session):
@@ -357,12 +356,12 @@ def record_review(push):
             data.get("supplier_id"),
         )
         return
-    if product is not None and product.gateway_product_id is None and product.status in services.SYNCED_STATES:
+    if product is not None and product.gateway_product_id is None and product.status in SYNCED_STATES:
         raise ReviewArrivedEarly(f"product {product.pk} has no gateway id recorded yet")
     if product is None:
         logger.info("push %s: review of product %s, which is not ours", push.event_id, product_id)
         return
-    if OutboxJob.objects.filter(kind=UPSERT, target=str(product.pk), status=OutboxJob.Status.RUNNING).exists():
+    if outbox.is_running(kind=UPSERT, target=str(product.pk)):
         # A worker is sending a version right now: until it has recorded what the gateway answered, we cannot
         # tell whether this verdict is about that version or the one before it.
         raise ReviewArrivedEarly(f"product {product.pk} is being sent to the gateway")

@@ -21,19 +21,12 @@ from catalog import images as product_images
 from catalog import selectors, services
 from catalog.errors import ListingIncomplete
 from catalog.forms import SYNC_LABELS, ImageMoveForm, ImageUploadForm, ProductFilterForm, ProductForm, form_field_of
-from catalog.models import LIVE_EDIT_STATES, ProductStatus
+from catalog.models import LIVE_EDIT_STATES
 from catalog.rules import BLOCKED_SCORE_CAP, blocking_problems, listing_problems, quality_score
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 
 PAGE_SIZE = 25
-# What the seller can do to a product in each state; the services decide for good (and say why not).
-PUBLISHABLE = frozenset({ProductStatus.DRAFT, ProductStatus.READY})
-# On its way to the gateway: "send again now" skips a backoff or a stuck job (services.product_sync_retry).
-SENDING = frozenset({ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.DELISTING})
-WAITING = SENDING | {ProductStatus.UNDER_REVIEW}
-# Edited back to draft before they can be published again.
-EDIT_TO_PUBLISH = frozenset({ProductStatus.REJECTED, ProductStatus.DELISTED})
 
 
 def _product_or_404(member, public_id):
@@ -228,12 +221,7 @@ def product_detail(request, public_id, member):
             "events": list(selectors.product_events(product=product)),
             "attempts": list(selectors.product_sync_history(product=product)),
             "seller_active": seller_active,
-            "can_edit": product.is_editable,
-            "can_publish": product.status in PUBLISHABLE,
-            "can_retry": product.status == ProductStatus.SYNC_FAILED or product.status in SENDING,
-            "edit_to_publish": product.status in EDIT_TO_PUBLISH,
-            "can_delist": product.status == ProductStatus.LIVE,
-            "is_waiting": product.status in WAITING,
+            **vars(selectors.product_actions(product)),
             "image_form": ImageUploadForm(),
             "images_full": product.images.all().count() >= product_images.IMAGES_MAX,
             "sync_labels": SYNC_LABELS,

@@ -13,7 +13,7 @@ from catalog.models import (
     Category,
     InputType,
 )
-from catalog.rules import QUANTITY_MAX, AttributeValue, Listing, problems_of
+from catalog.rules import QUANTITY_MAX, AttributeValue, Listing, normalize_hs_code, problems_of
 
 # The listing rules' problems that make a row invalid. The others say that a draft is incomplete (it is imported)
 # or how to improve it.
@@ -150,7 +150,7 @@ def parse_row(row, catalog):
         if key in values:
             fields[key] = values[key]
     if "hs_code" in values:
-        fields["hs_code"] = values["hs_code"].replace(" ", "").replace(".", "")
+        fields["hs_code"] = normalize_hs_code(values["hs_code"])
     if "category_id" in values:
         fields["category"] = None
         text = values["category_id"]

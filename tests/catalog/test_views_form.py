@@ -130,7 +130,7 @@ def test_bad_values_are_reported_next_to_their_fields_and_nothing_typed_is_lost(
     form = response.context["form"]
     assert form.errors["tier_price_1"] == ["Enter a number."]
     assert form.errors["min_order_quantity"] == ["Ensure this value is greater than or equal to 1."]
-    assert "An HS code has 6 to 10 digits" in form.errors["hs_code"][0]
+    assert form.errors["hs_code"] == ["“12ab” is not an HS code. Enter 6 to 10 digits, without dots or spaces."]
     assert form.errors["lead_days_0"] == ["Enter both the quantity and the days, or neither."]
     assert form.errors["tier_price_2"] == ["Enter both the quantity and the price, or neither."]
     assert set(form.errors) == {"tier_price_1", "min_order_quantity", "hs_code", "lead_days_0", "tier_price_2"}
@@ -138,7 +138,7 @@ def test_bad_values_are_reported_next_to_their_fields_and_nothing_typed_is_lost(
     assert "Nothing was saved: correct the fields marked below." in content
     # each error sits with its field, and what was typed elsewhere is still there
     hs_field = content.index('name="hs_code"')
-    assert hs_field < content.index("An HS code has 6 to 10 digits") < content.index('name="tier_quantity_0"')
+    assert hs_field < content.index("is not an HS code") < content.index('name="tier_quantity_0"')
     assert 'value="abc"' in content and 'value="-5"' in content
     assert 'value="Rupsha"' in content and '<option value="302" selected>' in content
     assert "Eco-friendly Hessian Jute Shopping Bag" in content and "পাটের ব্যাগ" in content
