@@ -1,9 +1,6 @@
 """Staff's view of the sync: read-only records, a "needs attention" filter, and actions that call services."""
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,9 +10,6 @@ from django.utils.translation import ngettext
 from alibaba import outbox, pushes
 from alibaba.models import InboundPush, OutboxAttempt, OutboxJob
 from dxports.admin_tools import ReadOnlyAdmin
-
-# A due job that no worker has taken for this long means the workers (or the relay) are not running.
-OVERDUE_AFTER = timedelta(minutes=10)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -33,15 +27,12 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         conditions = {
-            "failed": Q(status=OutboxJob.Status.FAILED),
-            "stuck": Q(status=OutboxJob.Status.RUNNING, lease_expires_at__lte=now),
-            "overdue": Q(status=OutboxJob.Status.PENDING, next_attempt_at__lte=now - OVERDUE_AFTER),
+            "any": queryset.needing_attention(now),
+            "failed": queryset.failed(),
+            "stuck": queryset.stuck(now),
+            "overdue": queryset.overdue(now),
         }
-        if self.value() == "any":
-            return queryset.filter(conditions["failed"] | conditions["stuck"] | conditions["overdue"])
-        if self.value() in conditions:
-            return queryset.filter(conditions[self.value()])
-        return queryset
+        return conditions.get(self.value(), queryset)
 
 
 @admin.register(OutboxJob)

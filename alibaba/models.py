@@ -5,10 +5,35 @@ the kind (``alibaba.outbox.register``); a push is an envelope whose ``data`` bel
 its message type (``alibaba.pushes.register_push_handler``).
 """
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A due job that no worker has taken for this long means the workers (or the relay) are not running.
+OVERDUE_AFTER = timedelta(minutes=10)
+
+
+class OutboxJobQuerySet(models.QuerySet):
+    """The jobs staff must look at: the one definition of "failed", "stuck" and "overdue"."""
+
+    def failed(self):
+        return self.filter(status=OutboxJob.Status.FAILED)
+
+    def stuck(self, now=None):
+        """Running past its lease: its worker died or overran."""
+        return self.filter(status=OutboxJob.Status.RUNNING, lease_expires_at__lte=now or timezone.now())
+
+    def overdue(self, now=None):
+        """Due for ``OVERDUE_AFTER`` and not taken by a worker."""
+        now = now or timezone.now()
+        return self.filter(status=OutboxJob.Status.PENDING, next_attempt_at__lte=now - OVERDUE_AFTER)
+
+    def needing_attention(self, now=None):
+        now = now or timezone.now()
+        return self.failed() | self.stuck(now) | self.overdue(now)
 
 
 class OutboxJob(models.Model):
@@ -46,6 +71,8 @@ class OutboxJob(models.Model):
     last_request_id = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutboxJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

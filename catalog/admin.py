@@ -4,14 +4,8 @@ Products are read here, never edited: their fields are the seller's, their statu
 for a reason on an intermediate page and call one service (``catalog.moderate_product`` to block or unblock).
 """
 
-from datetime import timedelta
-
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +17,9 @@ from catalog.models import (
     Product,
     ProductAttributeValue,
     ProductEvent,
-    ProductStatus,
 )
 from catalog.rules import listing_problems, quality_score
-from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, action_page, apply_each
+from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, apply_each, reason_action
 
 
 class PartInline(ReadOnlyInline):
@@ -79,15 +72,6 @@ class ProductEventInline(PartInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (the seller reads it)"), widget=forms.Textarea(attrs={"rows": 3}), required=True
-    )
-
-
-# A product on its way to or off the gateway for this long without an answer is stuck (the outbox's own job view
-# says why: failed, past its lease, or not taken by a worker).
-STUCK_AFTER = timedelta(minutes=30)
 SYNC_ATTEMPTS_SHOWN = 20
 
 
@@ -105,15 +89,12 @@ class SyncAttentionFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        stuck = Q(
-            status__in=[ProductStatus.PUBLISHING, ProductStatus.UPDATING, ProductStatus.DELISTING],
-            status_changed_at__lte=timezone.now() - STUCK_AFTER,
-        )
-        failed = Q(status=ProductStatus.SYNC_FAILED)
-        conditions = {"any": failed | stuck, "failed": failed, "stuck": stuck}
-        if self.value() in conditions:
-            return queryset.filter(conditions[self.value()])
-        return queryset
+        conditions = {
+            "any": queryset.sync_needing_attention(),
+            "failed": queryset.sync_failed(),
+            "stuck": queryset.sync_stuck(),
+        }
+        return conditions.get(self.value(), queryset)
 
 
 @admin.register(Product)
@@ -195,25 +176,16 @@ class ProductAdmin(ReadOnlyAdmin):
         return request.user.has_perm("catalog.moderate_product")
 
     def _moderate(self, request, queryset, *, title, service, action):
-        """An intermediate page asking for the reason, then ``service`` for each selected product."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
-        if "confirm" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            apply_each(
-                self,
-                request,
-                queryset,
-                lambda product: service(product=product, actor=request.user, reason=reason),
-                title=title,
-            )
-            return None
-        return action_page(
+        return reason_action(
             self,
             request,
-            "admin/catalog/product/moderation.html",
-            {"title": title, "products": queryset.select_related("seller"), "form": form, "action": action},
+            queryset.select_related("seller"),
+            action=action,
+            title=title,
+            call=lambda product, reason: service(product=product, actor=request.user, reason=reason),
+            allowed=self.has_moderate_permission(request),
+            label=lambda product: f"{product.title or product.sku} — {product.seller}",
+            describe=lambda product: product.get_status_display(),
         )
 
     @admin.action(description=_("Block (with a reason the seller sees)"), permissions=["moderate"])

@@ -7,6 +7,7 @@ Writes go through ``catalog.services``; the one place a product's status changes
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -188,6 +189,25 @@ class SamplePolicy(models.TextChoices):
     PAID = "paid", _("Paid samples")
 
 
+# A product on its way to or off the gateway for this long without an answer is stuck (the outbox's own job view
+# says why: failed, past its lease, or not taken by a worker).
+STUCK_AFTER = timedelta(minutes=30)
+
+
+class ProductQuerySet(models.QuerySet):
+    """The products whose sync staff must look at: the one definition of "failed" and "stuck"."""
+
+    def sync_failed(self):
+        return self.filter(status=ProductStatus.SYNC_FAILED)
+
+    def sync_stuck(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status__in=SENDING_STATES, status_changed_at__lte=now - STUCK_AFTER)
+
+    def sync_needing_attention(self, now=None):
+        return self.sync_failed() | self.sync_stuck(now)
+
+
 class Product(models.Model):
     """A seller's export product. ``version`` counts the seller's edits; ``synced_version`` is the version the
     gateway holds (``gateway_product_id``), so a product is in step when they are equal.
@@ -231,6 +251,8 @@ class Product(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,7 +2,9 @@
 usually from an admin action), and the two halves of such an action: the intermediate page that asks for a reason,
 and a service called for each selected row."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +63,34 @@ def apply_each(model_admin, request, queryset, call, *, title, label=str):
         model_admin.message_user(request, _("%(title)s: %(names)s") % {"title": title, "names": ", ".join(done)})
     for message in refused:
         model_admin.message_user(request, message, level=messages.ERROR)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the seller reads it)"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note to the seller (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+def reason_action(
+    model_admin, request, queryset, *, action, title, call, allowed, form_class=ReasonForm, label=str, describe=None
+):
+    """An admin action that asks for the reason on an intermediate page, then ``call(row, reason)`` for each
+    selected row (``apply_each``). ``allowed`` is checked on both halves (``PermissionDenied``), so a forged post
+    cannot skip the page's check. ``describe(row)`` is what the page says of a row besides its label."""
+    if not allowed:
+        raise PermissionDenied
+    form = form_class(request.POST if "confirm" in request.POST else None)
+    if "confirm" in request.POST and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        apply_each(model_admin, request, queryset, lambda row: call(row, reason), title=title, label=label)
+        return None
+    rows = [(row.pk, label(row), describe(row) if describe else "") for row in queryset]
+    return action_page(
+        model_admin, request, "admin/reason_action.html", {"title": title, "rows": rows, "form": form, "action": action}
+    )

@@ -5,8 +5,6 @@ one service. "Reviewers" (``sellers.decide_seller``) can decide; "Support" can o
 offered, and the action views check the permission again).
 """
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -14,11 +12,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, action_page, apply_each
+from dxports.admin_tools import (
+    OptionalReasonForm,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReasonForm,
+    action_page,
+    reason_action,
+)
 from dxports.errors import ApplicationError
 from sellers import geo, services
-from sellers.forms import DecisionForm, OptionalReasonForm, ReasonFormSet
+from sellers.forms import ReasonFormSet
 from sellers.models import (
+    REVIEW_WAIT_BANDS,
     Document,
     ReviewReason,
     Sector,
@@ -33,7 +39,6 @@ from sellers.models import (
 class WaitingFilter(admin.SimpleListFilter):
     title = _("waiting time")
     parameter_name = "waiting"
-    BANDS = {"lt1": (0, 1), "1to3": (1, 3), "3to7": (3, 7), "gt7": (7, None)}
 
     def lookups(self, request, model_admin):
         return [
@@ -44,16 +49,10 @@ class WaitingFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        band = self.BANDS.get(self.value())
+        band = REVIEW_WAIT_BANDS.get(self.value())
         if band is None:
             return queryset
-        now = timezone.now()
-        low, high = band
-        waiting = queryset.filter(status__in=[SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW])
-        waiting = waiting.filter(submitted_at__lte=now - timedelta(days=low))
-        if high is not None:
-            waiting = waiting.filter(submitted_at__gt=now - timedelta(days=high))
-        return waiting
+        return queryset.waiting_for_review(min_days=band[0], max_days=band[1])
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -126,7 +125,7 @@ class MemberInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
-def _decision(action, *, title, service, description=None, form_class=DecisionForm):
+def _decision(action, *, title, service, description=None, form_class=ReasonForm):
     """The admin action named ``action``: ``SellerAdmin._decide`` with ``form_class``, calling ``service``. Its
     description in the action menu is ``title`` unless ``description`` says more."""
 
@@ -289,25 +288,17 @@ class SellerAdmin(ReadOnlyAdmin):
             raise PermissionDenied
 
     def _decide(self, request, queryset, *, title, service, form_class, action):
-        """An intermediate page asking for the reason, then ``service`` for each selected seller."""
-        self._check_decide(request)
-        form = form_class(request.POST if "confirm" in request.POST else None)
-        if "confirm" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            apply_each(
-                self,
-                request,
-                queryset,
-                lambda seller: service(seller=seller, actor=request.user, reason=reason),
-                title=title,
-                label=lambda seller: seller.legal_name,
-            )
-            return None
-        return action_page(
+        return reason_action(
             self,
             request,
-            "admin/sellers/seller/decision.html",
-            {"title": title, "sellers": queryset, "form": form, "action": action},
+            queryset,
+            action=action,
+            title=title,
+            call=lambda seller, reason: service(seller=seller, actor=request.user, reason=reason),
+            allowed=self.has_decide_permission(request),
+            form_class=form_class,
+            label=lambda seller: seller.legal_name,
+            describe=lambda seller: seller.get_status_display(),
         )
 
     @admin.action(description=_("Start review"), permissions=["decide"])

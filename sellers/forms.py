@@ -237,18 +237,6 @@ class InviteForm(forms.Form):
 # Admin review forms -------------------------------------------------------------------------------------------
 
 
-class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (the seller reads it)"), widget=forms.Textarea(attrs={"rows": 3}), required=True
-    )
-
-
-class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Note to the seller (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-
 class ReasonForm(forms.Form):
     target = forms.ChoiceField(label=_("Field or document"), choices=[("", "---------")])
     code = forms.ChoiceField(label=_("Problem"), choices=[("", "---------"), *ReasonCode.choices])

@@ -5,6 +5,7 @@ which enforces ``TRANSITIONS`` below.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,23 @@ class Sector(models.Model):
         return self.name
 
 
+# How long a submission has waited for a decision, in days: the bands staff filter and count by.
+REVIEW_WAIT_BANDS = {"lt1": (0, 1), "1to3": (1, 3), "3to7": (3, 7), "gt7": (7, None)}
+
+
+class SellerQuerySet(models.QuerySet):
+    def waiting_for_review(self, *, min_days=0, max_days=None, now=None):
+        """Submitted or under review, waiting since at least ``min_days`` and less than ``max_days`` days."""
+        now = now or timezone.now()
+        waiting = self.filter(
+            status__in=[SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW],
+            submitted_at__lte=now - timedelta(days=min_days),
+        )
+        if max_days is not None:
+            waiting = waiting.filter(submitted_at__gt=now - timedelta(days=max_days))
+        return waiting
+
+
 class Seller(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=SellerStatus.choices, default=SellerStatus.DRAFT)
@@ -132,6 +150,8 @@ class Seller(models.Model):
     provisioning_error = models.TextField(_("provisioning error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SellerQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name", "id"]
