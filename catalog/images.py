@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from catalog.errors import ImageRefused
 from catalog.models import ProductImage
 from catalog.rules import IMAGES_MAX
+from dxports import uploads
 
 logger = logging.getLogger("dxports.catalog.images")
 
@@ -38,9 +39,6 @@ MAX_PIXELS = 40_000_000
 MIN_SIDE = 100  # smaller than this is not a product photo a buyer can see anything in
 THUMBNAIL_SIZE = (320, 320)
 THUMBNAIL_QUALITY = 82
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,7 @@ class InspectedImage:
 
 
 def _name_of(uploaded):
-    name = str(getattr(uploaded, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(char for char in name if char.isprintable())[:80] or _("the file")
+    return uploads.display_name(getattr(uploaded, "name", ""), default=_("the file"))[:80]
 
 
 def inspect_image(uploaded):
@@ -79,63 +76,40 @@ def inspect_image(uploaded):
             )
             % {"name": name, "size": size / (1024 * 1024)}
         )
-    if not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
-        raise ImageRefused(
-            _("“%(name)s” is not a JPEG or PNG image (whatever its name says). Upload a photo in JPEG or PNG.")
-            % {"name": name}
-        )
-    image_format, width, height = _decode(data, name)
-    return InspectedImage(
-        data=data,
-        content_type="image/png" if image_format == "PNG" else "image/jpeg",
-        sha256=hashlib.sha256(data).hexdigest(),
-        width=width,
-        height=height,
-    )
-
-
-def _decode(data, name):
-    broken = ImageRefused(
-        _("The image “%(name)s” is damaged or incomplete. Save or export it again and upload the new file.")
-        % {"name": name}
-    )
-    too_large = ImageRefused(
-        _(
-            "The image “%(name)s” is too large in pixels (at most %(limit)d megapixels). Resize it, for example to "
-            "2000 × 2000 pixels."
-        )
-        % {"name": name, "limit": MAX_PIXELS // 1_000_000}
-    )
     try:
-        # Pillow checks the declared size when it opens a file: a warning above Image.MAX_IMAGE_PIXELS, an error
-        # above twice that. Either way the file is refused, before any pixel is decoded.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": metadata, not the pixels checked here
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                image_format = image.format
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise too_large
-                image.verify()
-            # verify() checks the structure; only decoding every pixel finds a file cut short.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_large from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise broken from exc
-    if image_format not in ("PNG", "JPEG"):
-        raise broken
-    if min(width, height) < MIN_SIDE:
+        inspected = uploads.inspect(data, allowed={"jpeg", "png"}, max_pixels=MAX_PIXELS)
+    except uploads.FileProblem as problem:
+        raise ImageRefused(_refusal(problem.code, name)) from problem
+    if min(inspected.width, inspected.height) < MIN_SIDE:
         raise ImageRefused(
             _(
                 "The image “%(name)s” is %(width)d × %(height)d pixels; buyers need at least %(min)d pixels on each "
                 "side. Upload a larger photo."
             )
-            % {"name": name, "width": width, "height": height, "min": MIN_SIDE}
+            % {"name": name, "width": inspected.width, "height": inspected.height, "min": MIN_SIDE}
         )
-    return image_format, width, height
+    return InspectedImage(
+        data=data,
+        content_type=inspected.content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=inspected.width,
+        height=inspected.height,
+    )
+
+
+def _refusal(code, name):
+    if code == "not_allowed":
+        return _("“%(name)s” is not a JPEG or PNG image (whatever its name says). Upload a photo in JPEG or PNG.") % {
+            "name": name
+        }
+    if code == "image_too_large":
+        return _(
+            "The image “%(name)s” is too large in pixels (at most %(limit)d megapixels). Resize it, for example to "
+            "2000 × 2000 pixels."
+        ) % {"name": name, "limit": MAX_PIXELS // 1_000_000}
+    return _("The image “%(name)s” is damaged or incomplete. Save or export it again and upload the new file.") % {
+        "name": name
+    }
 
 
 def _upright(image):

@@ -5,22 +5,17 @@ does not start like a PDF, a truncated PNG because Pillow cannot decode it to th
 """
 
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
+from dxports import uploads
 from sellers.errors import DocumentRefused
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NAME_LENGTH = 200
 # Larger images are refused before decoding: a scan of an A4 page at 600 dpi is about 35 megapixels.
 MAX_PIXELS = 60_000_000
-
-PDF_MAGIC = b"%PDF-"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 @dataclass(frozen=True)
@@ -61,44 +56,20 @@ def inspect_upload(uploaded):
     if len(data) != size or len(data) > MAX_BYTES:
         raise DocumentRefused(_("The file “%(name)s” could not be read completely.") % {"name": name})
 
-    if data.startswith(PDF_MAGIC):
-        content_type = _check_pdf(data, name)
-    elif data.startswith((PNG_MAGIC, JPEG_MAGIC)):
-        content_type = _check_image(uploaded, data, name)
-    else:
-        raise DocumentRefused(
-            _("“%(name)s” is not a PDF, JPEG or PNG file (whatever its name says). Upload a scan or a photo.")
-            % {"name": name}
-        )
-    return Inspected(content_type=content_type, size=size, sha256=hashlib.sha256(data).hexdigest(), name=name)
-
-
-def _check_pdf(data, name):
-    # A complete PDF ends with %%EOF (possibly followed by a line break or a few bytes of padding).
-    if b"%%EOF" not in data[-1024:]:
-        raise DocumentRefused(
-            _("The PDF “%(name)s” is incomplete (it was cut off during upload or saving). Save it again.")
-            % {"name": name}
-        )
-    return "application/pdf"
-
-
-def _check_image(uploaded, data, name):
-    broken = DocumentRefused(
-        _("The image “%(name)s” is damaged or incomplete. Take the photo or scan again.") % {"name": name}
-    )
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise broken
-            image.verify()
-        # verify() checks the structure; only decoding every pixel finds a file cut short.
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise broken from exc
-    if image_format not in ("PNG", "JPEG"):
-        raise broken
-    return "image/png" if image_format == "PNG" else "image/jpeg"
+        inspected = uploads.inspect(data, allowed={"pdf", "jpeg", "png"}, max_pixels=MAX_PIXELS)
+    except uploads.FileProblem as problem:
+        raise DocumentRefused(_refusal(problem.code, name)) from problem
+    return Inspected(content_type=inspected.content_type, size=size, sha256=hashlib.sha256(data).hexdigest(), name=name)
+
+
+def _refusal(code, name):
+    if code == "not_allowed":
+        return _("“%(name)s” is not a PDF, JPEG or PNG file (whatever its name says). Upload a scan or a photo.") % {
+            "name": name
+        }
+    if code == "pdf_incomplete":
+        return _("The PDF “%(name)s” is incomplete (it was cut off during upload or saving). Save it again.") % {
+            "name": name
+        }
+    return _("The image “%(name)s” is damaged or incomplete. Take the photo or scan again.") % {"name": name}
