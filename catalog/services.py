@@ -111,6 +111,14 @@ MACHINE = StateMachine(
     reason_required=frozenset({ProductStatus.BLOCKED}),
     reason_error=ProductInvalid,
     reason_field="status_reason",
+    events={
+        ProductStatus.LIVE: "product.live",
+        ProductStatus.REJECTED: "product.rejected",
+        ProductStatus.SYNC_FAILED: "product.sync_failed",
+        ProductStatus.DELISTED: "product.delisted",
+        ProductStatus.BLOCKED: "product.blocked",
+    },
+    seller_of=lambda product: product.seller_id,
 )
 
 

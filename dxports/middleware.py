@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils import translation
 
 
 class RejectNulInQueryMiddleware:
@@ -12,4 +14,20 @@ class RejectNulInQueryMiddleware:
     def __call__(self, request):
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return HttpResponseBadRequest("The address holds a NUL character.", content_type="text/plain")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A logged-in person reads the site in the language they chose (``User.language``) on any device; a choice
+    made in this browser (the language cookie) wins. After ``AuthenticationMiddleware`` and ``LocaleMiddleware``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and chosen in dict(settings.LANGUAGES) and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
         return self.get_response(request)

@@ -1,7 +1,9 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +37,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the dashboard and of e-mails; empty: the site's default."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -48,3 +57,61 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+
+class Event(models.Model):
+    """Something a seller's partners may hear about (``seller.approved``, ``product.live``, ``inquiry.received``),
+    recorded by ``dxports.events.record`` in the transaction of the change. ``seller_id`` is the seller it concerns
+    (partners see events of the sellers they may see); ``data`` is the small public description of the change."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("type"), max_length=64)
+    seller_id = models.BigIntegerField(_("seller"), null=True, blank=True)
+    subject_type = models.CharField(_("about a"), max_length=32)
+    subject_id = models.UUIDField(_("about id"))
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["seller_id", "-created_at"]), models.Index(fields=["type", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.type} {self.subject_id}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one address, rendered in the recipient's language when it was queued (``dxports.mail``).
+    ``key`` makes a notification unique ("the new-inquiry mail of inquiry 12 to user 5"): queuing it again is a
+    no-op, so nothing is sent twice however often beat or a retry runs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (gave up)")
+
+    key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "dxports.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dxports.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -288,6 +289,12 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "task": "catalog.tasks.catalog_sync_categories",
     "schedule": 120,
     "options": {"expires": 120},
+}
+# E-mails whose first try failed are sent again with backoff (dxports.mail).
+CELERY_BEAT_SCHEDULE["mail-send-due"] = {
+    "task": "dxports.tasks.mail_send_due",
+    "schedule": 60,
+    "options": {"expires": 60},
 }
 
 REST_FRAMEWORK = {

@@ -15,6 +15,7 @@ A domain declares its machine once, beside its services::
 and its ``xxx_transition`` service locks the row and calls ``machine.move(obj, to=…)``; a bulk path calls
 ``machine.move_many`` with rows it has locked. Both check every move against the table before changing anything, so
 no entry point can set a status the table does not allow. The model has ``status`` and ``status_changed_at``.
+Entering a state named in ``events`` records that domain event (``dxports.events``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxports import events as domain_events
 from dxports.audit import actor_or_none
 from dxports.errors import ApplicationError
 
@@ -54,6 +56,8 @@ class StateMachine:
     reason_error: type[ApplicationError] = ReasonRequired
     reason_field: str = ""
     stamps: Mapping[Any, str] = field(default_factory=dict)
+    events: Mapping[Any, str] = field(default_factory=dict)  # state entered → domain event (dxports.events)
+    seller_of: Callable[[Any], int | None] = lambda obj: None  # the seller an event is about
 
     def allows(self, current: Any, to: Any) -> bool:
         return to in self.table.get(current, ())
@@ -99,6 +103,7 @@ class StateMachine:
         event = self._apply(obj, to=to, actor=actor, reason=reason, changes=changes, now=timezone.now())
         obj.save(update_fields=self._fields([to]))
         event.save()
+        self._announce(obj, event)
         return event
 
     def move_many(self, objs: list[Any], *, to: Any, actor: Any = None, reason: str = "") -> list[models.Model]:
@@ -112,4 +117,12 @@ class StateMachine:
             obj.updated_at = now
         type(objs[0]).objects.bulk_update(objs, self._fields([to]), batch_size=500)
         type(events[0]).objects.bulk_create(events)
+        for obj, event in zip(objs, events, strict=True):
+            self._announce(obj, event)
         return events
+
+    def _announce(self, obj: Any, event: Any) -> None:
+        event_type = self.events.get(event.to_status)
+        if event_type:
+            data = {"status": str(event.to_status), "previous_status": str(event.from_status), "reason": event.reason}
+            domain_events.record(event_type, seller_id=self.seller_of(obj), subject=obj, data=data)

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alibaba.hooks import alibaba_push
 from dxports.health import healthz
-from dxports.views import LandingView
+from dxports.views import LandingView, set_language
 
 admin.site.site_header = "dxports program administration"
 admin.site.site_title = "dxports admin"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("dashboard/imports/", include("catalog.imports.urls")),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

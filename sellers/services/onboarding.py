@@ -55,6 +55,16 @@ MACHINE = StateMachine(
         SellerStatus.APPROVED: "decided_at",
         SellerStatus.REJECTED: "decided_at",
     },
+    events={
+        SellerStatus.SUBMITTED: "seller.submitted",
+        SellerStatus.APPROVED: "seller.approved",
+        SellerStatus.ACTIVE: "seller.active",
+        SellerStatus.CHANGES_REQUESTED: "seller.changes_requested",
+        SellerStatus.REJECTED: "seller.rejected",
+        SellerStatus.SUSPENDED: "seller.suspended",
+        SellerStatus.ACTION_NEEDED: "seller.action_needed",
+    },
+    seller_of=lambda seller: seller.pk,
 )
 
 
