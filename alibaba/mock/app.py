@@ -10,16 +10,16 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from typing import Any
 
-from . import harness
+from . import downloads, harness
 from .calls import APP, ROUTES, SELLER
 from .calls.auth import authenticate
 from .calls.common import Call
-from .errors import ApiError, Hang, invalid, missing
+from .calls.inquiries import DOWNLOAD_PATH
+from .errors import HANG_KEY, ApiError, Hang, invalid, missing
 from .signing import sign
 
 logger = logging.getLogger(__name__)
 
-HANG_KEY = "dxports.mock.raise_on_hang"
 TIMESTAMP_WINDOW_S = 600
 MAX_BODY_BYTES = 8 * 1024 * 1024
 SYSTEM_PARAMS = ("app_key", "timestamp", "sign_method", "sign")
@@ -35,6 +35,8 @@ def application(gateway, environ: dict, start_response) -> list[bytes]:
             status, answer = "200 OK", rest(gateway, path.removeprefix("/rest"), environ)
         else:
             status, answer = "405 Method Not Allowed", {"error": f"{method} is not allowed: calls are GET or POST"}
+    elif path.startswith(DOWNLOAD_PATH + "/"):
+        return downloads.serve(gateway, environ, start_response)
     elif path.startswith("/_mock/"):
         status, answer = harness.handle(gateway, method, path, environ)
     else:
@@ -57,7 +59,7 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
     try:
         params, files = _read_params(environ)
         api_path = _api_path(path_api, params)
-        answer, hang = _dispatch(gateway, api_path, params, files)
+        answer, hang = _dispatch(gateway, api_path, params, files, _base_url(environ))
         answer = {"code": "0", "request_id": request_id, **answer}
         outcome = "timeout" if hang else "ok"
     except ApiError as error:
@@ -74,7 +76,9 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
     return answer
 
 
-def _dispatch(gateway, api_path: str, params: dict[str, str], files: dict[str, bytes]) -> tuple[dict, bool]:
+def _dispatch(
+    gateway, api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
+) -> tuple[dict, bool]:
     route = ROUTES.get(api_path)
     if route is None:
         raise ApiError("ISV", "InvalidApiPath", f"InvalidApiPath: {api_path} is not an API of this gateway")
@@ -100,7 +104,7 @@ def _dispatch(gateway, api_path: str, params: dict[str, str], files: dict[str, b
         raise missing("access_token", "is required for this call")
     with gateway.store.transaction() as conn:
         supplier_id = authenticate(conn, token, now) if auth != APP and token else None
-        return handler(Call(gateway, conn, params, files, supplier_id, now)), hang
+        return handler(Call(gateway, conn, params, files, supplier_id, now, base_url)), hang
 
 
 def _api_path(path_api: str, params: dict[str, str]) -> str:
@@ -117,6 +121,11 @@ def _api_path(path_api: str, params: dict[str, str]) -> str:
     if method and method != path_api:
         raise invalid("method", f"names {method} but the call was sent to /rest{path_api}")
     return path_api
+
+
+def _base_url(environ: dict) -> str:
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
 
 def _check_timestamp(value: str) -> None:

@@ -55,6 +55,7 @@ SPEC: dict[str, tuple[Any, Callable[[str, Any], Any]]] = {
     "push_backoff_s": (1.0, _number()),
     "push_timeout_s": (5.0, _number(0.001)),
     "clock_offset_s": (0.0, _number(None)),
+    "attachment_url_ttl_s": (300, _number(1)),
 }
 DEFAULTS: dict[str, Any] = {key: default for key, (default, _) in SPEC.items()}
 

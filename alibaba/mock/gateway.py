@@ -2,6 +2,7 @@
 
 import logging
 import random
+import secrets
 import threading
 import time
 from collections import Counter
@@ -44,6 +45,7 @@ class MockGateway:
         self._config = self._initial_config
         self._config_lock = threading.Lock()
         self.store = Store(db)
+        self.link_key = secrets.token_bytes(32)  # signs download links; a restarted gateway voids the old ones
         self.faults = Faults(self._config["seed"])
         self._buyers_rng = random.Random(self._config["seed"])
         self._sender = push_sender or pushes.http_sender(lambda: self._config["push_timeout_s"])
@@ -96,11 +98,24 @@ class MockGateway:
         with self.store.transaction() as conn:
             return expire_access_tokens(conn, self.now())
 
-    def simulate_inquiries(self, *, count: int = 1, product_id: int | None = None) -> list[dict]:
-        return buyers.ask(self, self._buyers_rng, count=count, product_id=product_id)
+    def simulate_inquiries(
+        self,
+        *,
+        count: int = 1,
+        product_id: int | None = None,
+        countries: list[str] | None = None,
+        attachments: int | None = None,
+    ) -> list[dict]:
+        """See ``buyers.ask``."""
+        return buyers.ask(
+            self, self._buyers_rng, count=count, product_id=product_id, countries=countries, attachments=attachments
+        )
 
-    def simulate_messages(self, *, count: int = 1, inquiry_id: int | None = None) -> list[dict]:
-        return buyers.follow_up(self, self._buyers_rng, count=count, inquiry_id=inquiry_id)
+    def simulate_messages(
+        self, *, count: int = 1, inquiry_id: int | None = None, attachments: int | None = None
+    ) -> list[dict]:
+        """See ``buyers.follow_up``."""
+        return buyers.follow_up(self, self._buyers_rng, count=count, inquiry_id=inquiry_id, attachments=attachments)
 
     def reset(self) -> dict[str, Any]:
         """Forgets everything and goes back to the config the gateway was made with; answers that config."""

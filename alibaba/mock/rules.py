@@ -1,4 +1,5 @@
-"""The rules of the gateway's structured parameters: a product (add, update) and a quotation (inquiry reply).
+"""The rules of the gateway's structured parameters: a product (add, update), a quotation (inquiry reply) and a
+company profile (``profile_rules``).
 
 Fields are checked in the order of the protocol's field list and the first broken rule is answered, naming the
 field by its path (``subject``, ``sourcing_trade.fob_min_price``, ``attributes[2].value_id``). Answers hold the
@@ -7,7 +8,9 @@ and name.
 """
 
 import json
+import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,7 +33,19 @@ TRADE_FIELDS = (
     "fob_currency", "fob_min_price", "fob_max_price", "fob_unit_type", "min_order_quantity", "supply_quantity",
     "supply_period_type", "delivery_port", "payment_methods", "deliver_periods", "packaging_desc",
 )  # fmt: skip
-QUOTATION_FIELDS = ("price", "currency", "quantity", "unit", "valid_days")
+QUOTATION_FIELDS = (
+    "currency", "price", "quantity", "unit", "incoterm", "port_of_loading", "destination", "lead_time_days",
+    "payment_terms", "valid_until", "valid_days", "sample_terms",
+)  # fmt: skip
+INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+# The seller hands the goods to a carrier it did not choose (EXW at its door, FCA at a named place): no port of
+# loading is the seller's to name. Under every other term the seller moves the goods to or through a port.
+WITHOUT_PORT_OF_LOADING = ("EXW", "FCA")
+# C and D terms name the place of destination the seller pays carriage (and, for D terms, delivers) to.
+WITH_DESTINATION = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+MAX_VALIDITY_DAYS = 180
+DEFAULT_VALIDITY_DAYS = 30
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_product(raw: str | None, *, catalog: Catalog, owns_photo: Callable[[str], bool]) -> dict[str, Any]:
@@ -52,21 +67,69 @@ def parse_product(raw: str | None, *, catalog: Catalog, owns_photo: Callable[[st
     }
 
 
-def parse_quotation(raw: str | None) -> dict[str, Any] | None:
+def parse_quotation(raw: str | None, *, today: date) -> dict[str, Any] | None:
+    """The normalized quotation of the ``quotation`` parameter (``None`` when absent), or the ``ApiError`` of its
+    first broken rule. ``today`` is the gateway's UTC date: the offer must hold at least until then."""
     if raw is None or raw == "":
         return None
     quotation = _json_object(raw, "quotation")
     _known_keys(quotation, QUOTATION_FIELDS, "quotation.")
-    currency = _required(quotation, "currency", "quotation.currency")
-    if currency != "USD":
+
+    def field(key: str) -> Any:
+        return _required(quotation, key, f"quotation.{key}")
+
+    if field("currency") != "USD":
         raise invalid("quotation.currency", "must be USD")
+    price = _price(field("price"), "quotation.price")
+    quantity = _integer(field("quantity"), "quotation.quantity", 1)
+    unit = _choice(field("unit"), "quotation.unit", UNITS)
+    incoterm = _choice(field("incoterm"), "quotation.incoterm", INCOTERMS)
+    port = quotation.get("port_of_loading")
+    if port is None and incoterm not in WITHOUT_PORT_OF_LOADING:
+        raise missing("quotation.port_of_loading", f"is required with {incoterm} (every term but EXW and FCA)")
+    destination = quotation.get("destination")
+    if destination is None and incoterm in WITH_DESTINATION:
+        raise missing("quotation.destination", f"is required with {incoterm}: the named place or port of destination")
     return {
-        "price": _price(_required(quotation, "price", "quotation.price"), "quotation.price"),
-        "currency": currency,
-        "quantity": _integer(_required(quotation, "quantity", "quotation.quantity"), "quotation.quantity", 1),
-        "unit": _choice(_required(quotation, "unit", "quotation.unit"), "quotation.unit", UNITS),
-        "valid_days": _integer(quotation.get("valid_days", 30), "quotation.valid_days", 1, 90),
+        "price": price,
+        "currency": "USD",
+        "quantity": quantity,
+        "unit": unit,
+        "incoterm": incoterm,
+        "port_of_loading": _optional_string(port, "quotation.port_of_loading", 128),
+        "destination": _optional_string(destination, "quotation.destination", 128),
+        "lead_time_days": _integer(field("lead_time_days"), "quotation.lead_time_days", 1, 365),
+        "payment_terms": _payment_methods(field("payment_terms"), "quotation.payment_terms"),
+        "valid_until": _valid_until(quotation, today).isoformat(),
+        "sample_terms": _optional_string(quotation.get("sample_terms"), "quotation.sample_terms", 1000) or "",
     }
+
+
+def _valid_until(quotation: dict[str, Any], today: date) -> date:
+    """``valid_until`` (a date), or ``valid_days`` from today (the older form), never both; 30 days by default."""
+    until, days = quotation.get("valid_until"), quotation.get("valid_days")
+    if until is not None and days is not None:
+        raise invalid("quotation.valid_days", "cannot be sent with valid_until: send valid_until only")
+    if days is not None:
+        return today + timedelta(days=_integer(days, "quotation.valid_days", 1, MAX_VALIDITY_DAYS))
+    if until is None:
+        return today + timedelta(days=DEFAULT_VALIDITY_DAYS)
+    moment = _date(until, "quotation.valid_until")
+    if not today <= moment <= today + timedelta(days=MAX_VALIDITY_DAYS):
+        raise invalid(
+            "quotation.valid_until",
+            f"must be from today ({today.isoformat()}, UTC) to {MAX_VALIDITY_DAYS} days ahead (it is {until})",
+        )
+    return moment
+
+
+def _date(value: Any, path: str) -> date:
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise invalid(path, f"must be a date YYYY-MM-DD (it is {value!r})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(path, f"is not a calendar date ({value})") from None
 
 
 def _json_object(raw: str | None, field: str) -> dict[str, Any]:
@@ -271,19 +334,19 @@ def _sourcing_trade(value: Any) -> dict[str, Any]:
         "supply_quantity": _integer(field("supply_quantity"), "sourcing_trade.supply_quantity", 1),
         "supply_period_type": _choice(field("supply_period_type"), "sourcing_trade.supply_period_type", SUPPLY_PERIODS),
         "delivery_port": _string(field("delivery_port"), "sourcing_trade.delivery_port", 128),
-        "payment_methods": _payment_methods(field("payment_methods")),
+        "payment_methods": _payment_methods(field("payment_methods"), "sourcing_trade.payment_methods"),
         "deliver_periods": _deliver_periods(field("deliver_periods")),
         "packaging_desc": "" if packaging is None else _string(packaging, "sourcing_trade.packaging_desc", 2000),
     }
 
 
-def _payment_methods(value: Any) -> list[str]:
-    methods = _list(value, "sourcing_trade.payment_methods", 1, len(PAYMENT_METHODS))
+def _payment_methods(value: Any, path: str) -> list[str]:
+    methods = _list(value, path, 1, len(PAYMENT_METHODS))
     for index, method in enumerate(methods):
-        path = f"sourcing_trade.payment_methods[{index}]"
-        _choice(method, path, PAYMENT_METHODS)
+        item = f"{path}[{index}]"
+        _choice(method, item, PAYMENT_METHODS)
         if method in methods[:index]:
-            raise invalid(path, f"repeats {method}")
+            raise invalid(item, f"repeats {method}")
     return methods
 
 

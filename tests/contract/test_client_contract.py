@@ -50,7 +50,10 @@ def test_a_seller_goes_from_account_to_live_product_to_answered_inquiry(client, 
     inquiries = client.inquiry_list(tokens.access_token)
     inquiry = inquiries.inquiries[0]
     assert (inquiry.product_id, inquiry.custom_code) == (product_id, "listing-0001")
-    quotation = {"price": Decimal("1.85"), "currency": "USD", "quantity": 5000, "unit": "piece"}
+    quotation = {
+        "price": Decimal("1.85"), "currency": "USD", "quantity": 5000, "unit": "piece", "incoterm": "FOB",
+        "port_of_loading": "Chattogram", "lead_time_days": 30, "payment_terms": ["T/T", "L/C"],
+    }  # fmt: skip
     reply_id = client.inquiry_reply(tokens.access_token, inquiry.inquiry_id, content="Our offer:", quotation=quotation)
     assert reply_id > 0
     assert inquiries.next_cursor is not None

@@ -22,5 +22,7 @@ ROUTES = {
     "/alibaba/icbu/product/list": (products.product_list, SELLER),
     "/icbu/product/update/display": (products.display_update, SELLER),
     "/dexports/inquiry/list": (inquiries.inquiry_list, SELLER),
+    "/dexports/inquiry/get": (inquiries.inquiry_get, SELLER),
     "/dexports/inquiry/reply": (inquiries.inquiry_reply, SELLER),
+    "/dexports/inquiry/attachment/get": (inquiries.attachment_get, SELLER),
 }
