@@ -50,6 +50,8 @@ SPEC: dict[str, tuple[Any, Callable[[str, Any], Any]]] = {
     "refresh_token_ttl_s": (60 * 86400, _number()),
     "review_delay_s": (10.0, _number()),
     "reject_rate": (0.1, _SHARE),
+    "company_review_delay_s": (10.0, _number()),
+    "company_reject_rate": (0.1, _SHARE),
     "push_url": (DEFAULT_PUSH_URL, _url),
     "push_max_attempts": (8, _number(1, integer=True)),
     "push_backoff_s": (1.0, _number()),

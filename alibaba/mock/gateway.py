@@ -88,11 +88,18 @@ class MockGateway:
             self._calls[api_path, outcome] += 1
 
     def tick(self, *, all_reviews_due: bool = False) -> dict[str, int]:
-        """Runs what is due now: reviews (all products in review with ``all_reviews_due``), then push attempts."""
+        """Runs what is due now: reviews of products, then of company profiles (all of those in review with
+        ``all_reviews_due``), then push attempts."""
         with self._tick_lock:
             reviewed = reviews.run_due(self, all_due=all_reviews_due)
+            profiles_reviewed = reviews.run_due_profiles(self, all_due=all_reviews_due)
             delivery = pushes.deliver_due(self, self._sender)
-        return {"reviewed": reviewed, "pushes_delivered": delivery["delivered"], "pushes_failed": delivery["failed"]}
+        return {
+            "reviewed": reviewed,
+            "profiles_reviewed": profiles_reviewed,
+            "pushes_delivered": delivery["delivered"],
+            "pushes_failed": delivery["failed"],
+        }
 
     def expire_access_tokens(self) -> int:
         with self.store.transaction() as conn:

@@ -11,9 +11,9 @@ RECENT_PUSHES = 50
 
 def snapshot(gateway, calls: Counter) -> dict[str, Any]:
     """Products grouped by ``custom_code`` (those without one under ``""``), the custom codes held by more than one
-    product, suppliers, inquiries with their threads and the supplier replies sent more than once (same content and
-    quotation), calls per api_path and outcome, pushes by status with the latest ones, and the fault machinery
-    (bans, quota used)."""
+    product, suppliers, company profiles with their review, inquiries with their threads and the supplier replies
+    sent more than once (same content and quotation), calls per api_path and outcome, pushes by status with the
+    latest ones, and the fault machinery (bans, quota used)."""
     now = gateway.now()
     with gateway.store.transaction() as conn:
         products = conn.execute(
@@ -37,6 +37,10 @@ def snapshot(gateway, calls: Counter) -> dict[str, Any]:
         ).fetchall()
         messages = conn.execute(
             "SELECT message_id, inquiry_id, sender, content, quotation, gmt_create FROM messages ORDER BY message_id"
+        ).fetchall()
+        profiles = conn.execute(
+            "SELECT supplier_id, status, reason, version, review_due_at, gmt_modified FROM company_profiles"
+            " ORDER BY supplier_id"
         ).fetchall()
         attachments = dict(
             conn.execute("SELECT COALESCE(message_id, -inquiry_id), COUNT(*) FROM attachments GROUP BY 1").fetchall()
@@ -110,6 +114,17 @@ def snapshot(gateway, calls: Counter) -> dict[str, Any]:
                 for row in recent_pushes
             ],
         },
+        "company_profiles": [
+            {
+                "supplier_id": row["supplier_id"],
+                "status": row["status"],
+                "reason": row["reason"],
+                "version": row["version"],
+                "review_due_at": iso(row["review_due_at"]) if row["review_due_at"] is not None else None,
+                "updated_at": iso(row["gmt_modified"]),
+            }
+            for row in profiles
+        ],
         "inquiries": len(inquiries),
         "messages": len(messages),
         "attachments": sum(attachments.values()),
