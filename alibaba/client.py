@@ -47,6 +47,8 @@ __all__ = [
     "AttributeValue",
     "BadResponse",
     "Category",
+    "Certification",
+    "CompanyProfile",
     "ConfigurationError",
     "DailyQuotaExceeded",
     "DownloadedFile",
@@ -56,15 +58,18 @@ __all__ = [
     "Inquiry",
     "InquiryPage",
     "LinkExpired",
+    "MarketShare",
     "Message",
     "PermanentError",
     "ProductPage",
+    "ProfileReview",
     "Quotation",
     "RateLimited",
     "Rejected",
     "SupplierAccount",
     "TokenExpired",
     "Tokens",
+    "TradeShow",
     "TransientError",
     "sign",
     "signature_base",
@@ -344,6 +349,62 @@ class DownloadedFile:
     size: int
     sha256: str
     content_type: str
+
+
+@dataclass(frozen=True)
+class MarketShare:
+    country: str  # ISO 3166-1 alpha-2
+    share: int  # percent of exports
+
+
+@dataclass(frozen=True)
+class TradeShow:
+    name: str
+    year: int
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Certification:
+    type: str  # BSCI, WRAP, OEKO-TEX, GOTS, Fairtrade, ISO 9001, HACCP, Halal, … (docs/gateway.md)
+    issuer: str
+    number: str
+    valid_from: date
+    valid_until: date
+    file_url: str  # from ``company_certificate_upload``
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """The supplier's public company profile as the gateway holds it: the latest one sent, with its review
+    (``status`` new = in review, approved, tbd = rejected with ``reject_reason``). ``capacity_*`` is per month."""
+
+    supplier_id: int
+    status: str
+    reject_reason: str | None
+    version: int
+    modified_at: datetime | None
+    company_story: str
+    year_established: int
+    employees: str
+    capacity_quantity: int
+    capacity_unit: str
+    main_markets: tuple[MarketShare, ...]
+    factory_photos: tuple[str, ...]
+    brand_logo: str | None
+    trade_shows: tuple[TradeShow, ...]
+    certifications: tuple[Certification, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ProfileReview:
+    """What an update answers: the profile's new ``version``, now in review (``status`` new)."""
+
+    supplier_id: int
+    status: str
+    version: int
+    modified_at: datetime | None
 
 
 # The client ------------------------------------------------------------------------------------------------------
@@ -758,6 +819,34 @@ class AlibabaClient:
         self._log(f"download {where}", "ok", started, None)
         return DownloadedFile(attachment=None, size=size, sha256=digest.hexdigest(), content_type=content_type)
 
+    def company_certificate_upload(self, access_token: str, *, filename: str, content: bytes) -> str:
+        """Upload a certificate file (PDF, JPEG or PNG by content, ≤ 5 MB) and return its URL, the only URLs a
+        profile's certifications may name."""
+        if content.startswith(b"%PDF-"):
+            content_type = "application/pdf"
+        elif content.startswith(b"\x89PNG\r\n\x1a\n"):
+            content_type = "image/png"
+        else:
+            content_type = "image/jpeg"
+        return self._typed(
+            COMPANY_CERTIFICATE_UPLOAD,
+            {"file_name": filename},
+            _parse_certificate_url,
+            access_token=access_token,
+            files={"file": (filename, content, content_type)},
+        )
+
+    def company_profile_update(self, access_token: str, profile: Mapping[str, Any]) -> ProfileReview:
+        """Replace the supplier's company profile (all or nothing; docs/gateway.md lists the fields) and send it to
+        review, restarting a review under way. Safe to repeat: the same profile is simply reviewed again."""
+        return self._typed(
+            COMPANY_PROFILE_UPDATE, {"profile": profile}, _parse_profile_review, access_token=access_token
+        )
+
+    def company_profile_get(self, access_token: str) -> CompanyProfile | None:
+        """The supplier's company profile with its review status, or ``None`` if it never sent one."""
+        return self._typed(COMPANY_PROFILE_GET, {}, _parse_company_profile, access_token=access_token)
+
     def _typed(self, api_path: str, params: Mapping[str, Any], parse: Callable[[dict], T], **kwargs: Any) -> T:
         payload = self.call(api_path, params, **kwargs)
         try:
@@ -788,6 +877,9 @@ INQUIRY_LIST = "/dexports/inquiry/list"
 INQUIRY_GET = "/dexports/inquiry/get"
 INQUIRY_REPLY = "/dexports/inquiry/reply"
 INQUIRY_ATTACHMENT = "/dexports/inquiry/attachment/get"
+COMPANY_CERTIFICATE_UPLOAD = "/dexports/company/certificate/upload"
+COMPANY_PROFILE_UPDATE = "/dexports/company/profile/update"
+COMPANY_PROFILE_GET = "/dexports/company/profile/get"
 
 
 # Reading answers: one function per answer, so that the gateway's field names live in one place each. A missing or
@@ -963,6 +1055,59 @@ def _parse_attachment_link(payload: Mapping[str, Any]) -> AttachmentLink:
         message_id=_int_or_none(item.get("message_id")),
         url=_text(payload["download_url"]),
         expires_at=_parse_time(payload["expires_at"]),
+    )
+
+
+def _parse_certificate_url(payload: Mapping[str, Any]) -> str:
+    return _text(payload["certificate_url"])
+
+
+def _parse_profile_review(payload: Mapping[str, Any]) -> ProfileReview:
+    return ProfileReview(
+        supplier_id=_id(payload["supplier_id"]),
+        status=_text(payload["status"]),
+        version=int(payload["version"]),
+        modified_at=_parse_time(payload["gmt_modified"]) if payload.get("gmt_modified") else None,
+    )
+
+
+def _parse_company_profile(payload: Mapping[str, Any]) -> CompanyProfile | None:
+    profile = payload.get("profile")
+    if profile is None:
+        return None
+    capacity = profile["production_capacity"]
+    return CompanyProfile(
+        supplier_id=_id(payload["supplier_id"]),
+        status=_text(payload["status"]),
+        reject_reason=payload.get("reason") or None,
+        version=int(payload["version"]),
+        modified_at=_parse_time(payload["gmt_modified"]) if payload.get("gmt_modified") else None,
+        company_story=str(profile["company_story"]),
+        year_established=int(profile["year_established"]),
+        employees=_text(profile["employees"]),
+        capacity_quantity=int(capacity["quantity"]),
+        capacity_unit=_text(capacity["unit"]),
+        main_markets=tuple(
+            MarketShare(country=_text(m["country"]), share=int(m["share"])) for m in _items(profile, "main_markets")
+        ),
+        factory_photos=tuple(_text(url) for url in profile.get("factory_photos") or ()),
+        brand_logo=profile.get("brand_logo") or None,
+        trade_shows=tuple(
+            TradeShow(name=_text(t["name"]), year=int(t["year"]), country=t.get("country") or None)
+            for t in _items(profile, "trade_shows")
+        ),
+        certifications=tuple(
+            Certification(
+                type=_text(c["type"]),
+                issuer=_text(c["issuer"]),
+                number=_text(c["number"]),
+                valid_from=date.fromisoformat(c["valid_from"]),
+                valid_until=date.fromisoformat(c["valid_until"]),
+                file_url=_text(c["file"]),
+            )
+            for c in _items(profile, "certifications")
+        ),
+        raw=payload,
     )
 
 

@@ -837,3 +837,40 @@ def test_an_attachment_is_downloaded_through_a_fresh_link(gateway, make_client):
     assert gateway.form(0)["attachment_id"] == "7"
     assert str(gateway.requests[1].url).startswith("https://files.example/files/inquiry-attachments/7/")
     assert (downloaded.attachment.attachment_id, downloaded.size) == (7, 5)
+
+
+# The company profile -----------------------------------------------------------------------------------------------
+
+
+def test_a_certificate_goes_multipart_with_its_type_read_from_the_content(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "certificate_url": "https://files.test/c.pdf"})
+
+    url = client.company_certificate_upload(TOKEN, filename="bsci.pdf", content=b"%PDF-1.4 certificate")
+
+    assert url == "https://files.test/c.pdf"
+    request = gateway.requests[0]
+    request.read()
+    assert str(request.url) == "http://gateway.test/rest/dexports/company/certificate/upload"
+    assert b'name="file"; filename="bsci.pdf"' in request.content
+    assert b"Content-Type: application/pdf" in request.content
+
+
+def test_a_profile_that_was_never_sent_reads_as_none(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "supplier_id": 5, "profile": None, "status": None})
+
+    assert client.company_profile_get(TOKEN) is None
+
+
+def test_a_profile_update_is_sent_as_json_and_answers_its_review(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append(
+        {"code": "0", "request_id": "r1", "supplier_id": 5, "status": "new", "version": 3,
+         "gmt_modified": "2023-11-14T22:13:20.000Z"}
+    )  # fmt: skip
+
+    review = client.company_profile_update(TOKEN, {"year_established": 1987, "employees": "51-100"})
+
+    assert json.loads(gateway.form()["profile"]) == {"year_established": 1987, "employees": "51-100"}
+    assert (review.status, review.version, review.modified_at) == ("new", 3, datetime.fromtimestamp(NOW, tz=UTC))
