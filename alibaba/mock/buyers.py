@@ -142,13 +142,13 @@ def ask(
                 f"Date: {utc_date(now).isoformat()}",
             ]
             context = {"company": company, "country": country, "sheet": sheet}
-            files_ = _attach(conn, rng, now, product["supplier_id"], inquiry_id, None, kinds[:number], context)
+            attached = _attach(conn, rng, now, product["supplier_id"], inquiry_id, None, kinds[:number], context)
             row = conn.execute(
                 f"SELECT {INQUIRY_COLUMNS} FROM inquiries i JOIN products p ON p.product_id = i.product_id"
                 " WHERE i.inquiry_id = ?",
                 (inquiry_id,),
             ).fetchone()
-            inquiry = render(row, files_)
+            inquiry = render(row, attached)
             pushes.enqueue(conn, now, pushes.INQUIRY_NEW, inquiry)
             created.append(inquiry)
     return created
