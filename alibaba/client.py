@@ -13,19 +13,22 @@ import hmac
 import json
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import httpx
 
 from alibaba.errors import (
+    AttachmentTooLarge,
     ConfigurationError,
     DailyQuotaExceeded,
     GatewayError,
     GatewayTimeout,
+    LinkExpired,
     PermanentError,
     RateLimited,
     Rejected,
@@ -37,24 +40,36 @@ from alibaba.ratelimit import RateLimiter, RateLimitTimeout
 
 __all__ = [
     "AlibabaClient",
+    "Attachment",
+    "AttachmentLink",
+    "AttachmentTooLarge",
     "Attribute",
     "AttributeValue",
     "BadResponse",
     "Category",
+    "Certification",
+    "CompanyProfile",
     "ConfigurationError",
     "DailyQuotaExceeded",
+    "DownloadedFile",
     "GatewayError",
     "GatewayProduct",
     "GatewayTimeout",
     "Inquiry",
     "InquiryPage",
+    "LinkExpired",
+    "MarketShare",
+    "Message",
     "PermanentError",
     "ProductPage",
+    "ProfileReview",
+    "Quotation",
     "RateLimited",
     "Rejected",
     "SupplierAccount",
     "TokenExpired",
     "Tokens",
+    "TradeShow",
     "TransientError",
     "sign",
     "signature_base",
@@ -62,6 +77,12 @@ __all__ = [
 
 logger = logging.getLogger("dxports.alibaba")
 T = TypeVar("T")
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
+# The gateway refuses a call whose timestamp is more than 10 minutes off its clock, so for any call it accepted, its
+# clock and ours agreed within that much: the margin when a time of ours is compared with one of the gateway's.
+CLOCK_MARGIN = timedelta(minutes=10)
 
 SYSTEM_PARAMS = frozenset({"app_key", "timestamp", "sign_method", "access_token", "sign"})
 # Parameter values that are credentials: never logged, scrubbed from messages we log or raise.
@@ -188,9 +209,77 @@ class ProductPage:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a buyer attached to an inquiry or a message. Fetch it with ``inquiry_attachment_download``."""
+
+    attachment_id: int
+    file_name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """An offer's export terms (docs/gateway.md, ``/dexports/inquiry/reply``): ``price`` per ``unit`` in USD for
+    ``quantity`` units under ``incoterm`` (EXW, FCA, FAS, FOB, CFR, CIF, CPT, CIP, DAP, DPU, DDP). Every term but
+    EXW and FCA needs ``port_of_loading``; C and D terms need ``destination``. ``valid_until`` None lets the gateway
+    set 30 days from its today; it always answers the date."""
+
+    price: Decimal
+    quantity: int
+    unit: str
+    incoterm: str
+    lead_time_days: int
+    payment_terms: tuple[str, ...]
+    port_of_loading: str | None = None
+    destination: str | None = None
+    valid_until: date | None = None
+    sample_terms: str = ""
+    currency: str = "USD"
+
+    def as_params(self) -> dict[str, Any]:
+        """The ``quotation`` parameter (absent optional fields left out)."""
+        params: dict[str, Any] = {
+            "price": self.price,
+            "currency": self.currency,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "incoterm": self.incoterm,
+            "port_of_loading": self.port_of_loading,
+            "destination": self.destination,
+            "lead_time_days": self.lead_time_days,
+            "payment_terms": list(self.payment_terms),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "sample_terms": self.sample_terms or None,
+        }
+        return {key: value for key, value in params.items() if value is not None}
+
+    def same_offer(self, other: Quotation) -> bool:
+        """Whether ``other`` holds the same terms; a ``valid_until`` left to the gateway (None) matches any date."""
+        mine, theirs = self.as_params(), other.as_params()
+        if self.valid_until is None or other.valid_until is None:
+            mine.pop("valid_until", None)
+            theirs.pop("valid_until", None)
+        return mine == theirs
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a thread after the inquiry's opening: ``sender`` ``buyer`` or ``supplier``."""
+
+    message_id: int
+    sender: str
+    content: str
+    quotation: Quotation | None
+    attachments: tuple[Attachment, ...]
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Inquiry:
-    """A buyer's inquiry; ``custom_code`` is the asked-about product's (our listing id). ``raw`` holds the rest,
-    including the thread's ``messages``."""
+    """A buyer's inquiry; ``custom_code`` is the asked-about product's (our listing id). The buyer's opening is
+    ``content`` with its ``attachments``; ``messages`` are the rest of the thread, oldest first (``inquiry_list``
+    holds every message too; a push holds none). ``raw`` is the answer as read."""
 
     inquiry_id: int
     product_id: int | None
@@ -204,7 +293,34 @@ class Inquiry:
     quantity_unit: str
     created_at: datetime | None
     modified_at: datetime | None
+    attachments: tuple[Attachment, ...]
+    messages: tuple[Message, ...]
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def find_reply(
+        self,
+        *,
+        content: str,
+        sent_from: datetime,
+        quotation: Quotation | None = None,
+        known_message_ids: Iterable[int] = (),
+    ) -> Message | None:
+        """The supplier message that a reply first attempted at ``sent_from`` became, or ``None`` if it never
+        arrived: the earliest supplier message with exactly this ``content`` (and the same terms when ``quotation``
+        is given), created no earlier than ``sent_from`` less ``CLOCK_MARGIN``, that is not one of
+        ``known_message_ids`` (the replies already recorded, so that a reply repeated on purpose is not taken for
+        the lost one). Read the thread with ``inquiry_get`` before resending a reply whose answer was lost."""
+        known = set(known_message_ids)
+        earliest = sent_from - CLOCK_MARGIN
+        for message in self.messages:
+            if message.sender != "supplier" or message.message_id in known or message.content != content:
+                continue
+            if message.created_at is not None and message.created_at < earliest:
+                continue
+            if quotation is not None and (message.quotation is None or not message.quotation.same_offer(quotation)):
+                continue
+            return message
+        return None
 
 
 @dataclass(frozen=True)
@@ -212,6 +328,83 @@ class InquiryPage:
     inquiries: tuple[Inquiry, ...]
     next_cursor: str | None
     has_more: bool
+
+
+@dataclass(frozen=True)
+class AttachmentLink:
+    """A time-limited download link for an attachment. ``url`` is a credential until ``expires_at``: never logged."""
+
+    attachment: Attachment
+    inquiry_id: int
+    message_id: int | None
+    url: str = field(repr=False)
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """What a download wrote: ``size`` bytes with ``sha256``, of the ``content_type`` the file host declared."""
+
+    attachment: Attachment | None
+    size: int
+    sha256: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class MarketShare:
+    country: str  # ISO 3166-1 alpha-2
+    share: int  # percent of exports
+
+
+@dataclass(frozen=True)
+class TradeShow:
+    name: str
+    year: int
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Certification:
+    type: str  # BSCI, WRAP, OEKO-TEX, GOTS, Fairtrade, ISO 9001, HACCP, Halal, … (docs/gateway.md)
+    issuer: str
+    number: str
+    valid_from: date
+    valid_until: date
+    file_url: str  # from ``company_certificate_upload``
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """The supplier's public company profile as the gateway holds it: the latest one sent, with its review
+    (``status`` new = in review, approved, tbd = rejected with ``reject_reason``). ``capacity_*`` is per month."""
+
+    supplier_id: int
+    status: str
+    reject_reason: str | None
+    version: int
+    modified_at: datetime | None
+    company_story: str
+    year_established: int
+    employees: str
+    capacity_quantity: int
+    capacity_unit: str
+    main_markets: tuple[MarketShare, ...]
+    factory_photos: tuple[str, ...]
+    brand_logo: str | None
+    trade_shows: tuple[TradeShow, ...]
+    certifications: tuple[Certification, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ProfileReview:
+    """What an update answers: the profile's new ``version``, now in review (``status`` new)."""
+
+    supplier_id: int
+    status: str
+    version: int
+    modified_at: datetime | None
 
 
 # The client ------------------------------------------------------------------------------------------------------
@@ -497,13 +690,162 @@ class AlibabaClient:
         params = {"cursor": cursor, "page_size": page_size}
         return self._typed(INQUIRY_LIST, params, _parse_inquiry_page, access_token=access_token)
 
+    def inquiry_get(self, access_token: str, inquiry_id: int) -> Inquiry:
+        """One inquiry with its whole thread (``messages``, oldest first). Another supplier's inquiry is a
+        ``ConfigurationError`` (``InsufficientPermission``). Before resending a reply whose answer was lost, look
+        for it with ``Inquiry.find_reply``."""
+        return self._typed(INQUIRY_GET, {"inquiry_id": inquiry_id}, _parse_inquiry_answer, access_token=access_token)
+
     def inquiry_reply(
-        self, access_token: str, inquiry_id: int, *, content: str, quotation: Mapping[str, Any] | None = None
+        self,
+        access_token: str,
+        inquiry_id: int,
+        *,
+        content: str,
+        quotation: Quotation | Mapping[str, Any] | None = None,
     ) -> int:
-        """The seller's reply to an inquiry, with an optional quotation (sent as JSON); returns the message id.
-        Not idempotent: a repeated reply is a second message."""
-        params = {"inquiry_id": inquiry_id, "content": content, "quotation": quotation}
+        """The seller's reply to an inquiry, with an optional quotation; returns the message id. Not idempotent: a
+        repeated reply is a second message, so after an error with ``outcome_unknown`` look for the reply in the
+        thread (``inquiry_get``, ``Inquiry.find_reply``) before sending it again."""
+        terms = quotation.as_params() if isinstance(quotation, Quotation) else quotation
+        params = {"inquiry_id": inquiry_id, "content": content, "quotation": terms}
         return self._typed(INQUIRY_REPLY, params, _parse_message_id, access_token=access_token)
+
+    def inquiry_attachment_link(self, access_token: str, attachment_id: int) -> AttachmentLink:
+        """A download link for a buyer's attachment (only the supplier the inquiry was sent to gets one), good for
+        a few minutes."""
+        params = {"attachment_id": attachment_id}
+        return self._typed(INQUIRY_ATTACHMENT, params, _parse_attachment_link, access_token=access_token)
+
+    def inquiry_attachment_download(
+        self,
+        access_token: str,
+        attachment_id: int,
+        dest: BinaryIO,
+        *,
+        max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES,
+    ) -> DownloadedFile:
+        """Fetch a fresh link for the attachment and stream the file into ``dest``, at most ``max_bytes``.
+
+        Raises ``AttachmentTooLarge`` when the declared size is over the cap (nothing is transferred) or the
+        transfer passes it (stopped there); ``LinkExpired`` (transient) when the link lapsed before the file came;
+        ``TransientError``/``GatewayTimeout`` for a file host that failed; the errors of ``inquiry_attachment_link``.
+        On any error ``dest`` may hold part of the file: write to a temporary file and keep it only on success.
+        """
+        link = self.inquiry_attachment_link(access_token, attachment_id)
+        if link.attachment.size > max_bytes:
+            raise AttachmentTooLarge(
+                "AttachmentTooLarge",
+                f"attachment {attachment_id} has {link.attachment.size} bytes, more than the {max_bytes} allowed",
+                limit=max_bytes,
+                size=link.attachment.size,
+                api_path=INQUIRY_ATTACHMENT,
+                type="CLIENT",
+            )
+        downloaded = self.download(link.url, dest, max_bytes=max_bytes)
+        if downloaded.size != link.attachment.size:
+            raise BadResponse(
+                "BadResponse",
+                f"attachment {attachment_id}: {downloaded.size} bytes came, {link.attachment.size} were declared",
+                api_path=INQUIRY_ATTACHMENT,
+                type="TRANSPORT",
+                outcome_unknown=False,
+            )
+        return DownloadedFile(
+            attachment=link.attachment,
+            size=downloaded.size,
+            sha256=downloaded.sha256,
+            content_type=downloaded.content_type,
+        )
+
+    def download(self, url: str, dest: BinaryIO, *, max_bytes: int) -> DownloadedFile:
+        """Stream a file from a download link into ``dest``, at most ``max_bytes`` (see
+        ``inquiry_attachment_download``). The link is a plain GET: it is not signed, counts against no rate limit,
+        and is never logged with its query (its signature)."""
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme not in ("http", "https"):
+            raise ValueError("a download link must be an http(s) URL")
+        where = parsed.path
+        started = time.monotonic()
+        digest, size = hashlib.sha256(), 0
+        try:
+            with self._http.stream("GET", url) as response:
+                _check_download_status(response, where)
+                declared = _int_or_none(response.headers.get("Content-Length"))
+                if declared is not None and declared > max_bytes:
+                    raise AttachmentTooLarge(
+                        "AttachmentTooLarge",
+                        f"the file has {declared} bytes, more than the {max_bytes} allowed",
+                        limit=max_bytes,
+                        size=declared,
+                        api_path=where,
+                        type="CLIENT",
+                    )
+                for chunk in response.iter_bytes(DOWNLOAD_CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise AttachmentTooLarge(
+                            "AttachmentTooLarge",
+                            f"the file passed the {max_bytes} bytes allowed; the transfer was stopped",
+                            limit=max_bytes,
+                            size=size,
+                            api_path=where,
+                            type="CLIENT",
+                        )
+                    digest.update(chunk)
+                    dest.write(chunk)
+                if declared is not None and size != declared:
+                    raise BadResponse(
+                        "BadResponse",
+                        f"the file ended after {size} of {declared} bytes",
+                        api_path=where,
+                        type="TRANSPORT",
+                        outcome_unknown=False,
+                    )
+                content_type = response.headers.get("Content-Type", "application/octet-stream")
+        except httpx.TimeoutException as exc:
+            error = GatewayTimeout("Timeout", _describe(exc), api_path=where, type="TRANSPORT", outcome_unknown=False)
+            self._log(f"download {where}", error.code, started, None, error)
+            raise error from exc
+        except httpx.TransportError as exc:
+            error = TransientError(
+                "ConnectionError", _describe(exc), api_path=where, type="TRANSPORT", outcome_unknown=False
+            )
+            self._log(f"download {where}", error.code, started, None, error)
+            raise error from exc
+        except GatewayError as error:
+            self._log(f"download {where}", error.code, started, None, error)
+            raise
+        self._log(f"download {where}", "ok", started, None)
+        return DownloadedFile(attachment=None, size=size, sha256=digest.hexdigest(), content_type=content_type)
+
+    def company_certificate_upload(self, access_token: str, *, filename: str, content: bytes) -> str:
+        """Upload a certificate file (PDF, JPEG or PNG by content, ≤ 5 MB) and return its URL, the only URLs a
+        profile's certifications may name."""
+        if content.startswith(b"%PDF-"):
+            content_type = "application/pdf"
+        elif content.startswith(b"\x89PNG\r\n\x1a\n"):
+            content_type = "image/png"
+        else:
+            content_type = "image/jpeg"
+        return self._typed(
+            COMPANY_CERTIFICATE_UPLOAD,
+            {"file_name": filename},
+            _parse_certificate_url,
+            access_token=access_token,
+            files={"file": (filename, content, content_type)},
+        )
+
+    def company_profile_update(self, access_token: str, profile: Mapping[str, Any]) -> ProfileReview:
+        """Replace the supplier's company profile (all or nothing; docs/gateway.md lists the fields) and send it to
+        review, restarting a review under way. Safe to repeat: the same profile is simply reviewed again."""
+        return self._typed(
+            COMPANY_PROFILE_UPDATE, {"profile": profile}, _parse_profile_review, access_token=access_token
+        )
+
+    def company_profile_get(self, access_token: str) -> CompanyProfile | None:
+        """The supplier's company profile with its review status, or ``None`` if it never sent one."""
+        return self._typed(COMPANY_PROFILE_GET, {}, _parse_company_profile, access_token=access_token)
 
     def _typed(self, api_path: str, params: Mapping[str, Any], parse: Callable[[dict], T], **kwargs: Any) -> T:
         payload = self.call(api_path, params, **kwargs)
@@ -532,7 +874,12 @@ PRODUCT_GET = "/alibaba/icbu/product/get"
 PRODUCT_LIST = "/alibaba/icbu/product/list"
 PRODUCT_DISPLAY = "/icbu/product/update/display"
 INQUIRY_LIST = "/dexports/inquiry/list"
+INQUIRY_GET = "/dexports/inquiry/get"
 INQUIRY_REPLY = "/dexports/inquiry/reply"
+INQUIRY_ATTACHMENT = "/dexports/inquiry/attachment/get"
+COMPANY_CERTIFICATE_UPLOAD = "/dexports/company/certificate/upload"
+COMPANY_PROFILE_UPDATE = "/dexports/company/profile/update"
+COMPANY_PROFILE_GET = "/dexports/company/profile/get"
 
 
 # Reading answers: one function per answer, so that the gateway's field names live in one place each. A missing or
@@ -649,8 +996,139 @@ def _parse_inquiry(item: Mapping[str, Any]) -> Inquiry:
         quantity_unit=str(item.get("quantity_unit", "")),
         created_at=_parse_time(item["gmt_create"]) if item.get("gmt_create") else None,
         modified_at=_parse_time(item["gmt_modified"]) if item.get("gmt_modified") else None,
+        attachments=tuple(_parse_attachment(a) for a in _items(item, "attachments")),
+        messages=tuple(_parse_message(m) for m in _items(item, "messages")),
         raw=item,
     )
+
+
+def _parse_inquiry_answer(payload: Mapping[str, Any]) -> Inquiry:
+    inquiry = payload["inquiry"]
+    if not isinstance(inquiry, Mapping):
+        raise TypeError("inquiry is not an object")
+    return _parse_inquiry(inquiry)
+
+
+def _parse_message(item: Mapping[str, Any]) -> Message:
+    quotation = item.get("quotation")
+    return Message(
+        message_id=_id(item["message_id"]),
+        sender=_text(item["sender"]),
+        content=str(item.get("content", "")),
+        quotation=_parse_quotation(quotation) if quotation else None,
+        attachments=tuple(_parse_attachment(a) for a in _items(item, "attachments")),
+        created_at=_parse_time(item["gmt_create"]) if item.get("gmt_create") else None,
+    )
+
+
+def _parse_quotation(item: Mapping[str, Any]) -> Quotation:
+    valid_until = item.get("valid_until")
+    return Quotation(
+        price=Decimal(str(item["price"])),
+        currency=str(item.get("currency", "USD")),
+        quantity=int(item["quantity"]),
+        unit=_text(item["unit"]),
+        incoterm=str(item.get("incoterm") or ""),
+        port_of_loading=item.get("port_of_loading") or None,
+        destination=item.get("destination") or None,
+        lead_time_days=int(item.get("lead_time_days") or 0),
+        payment_terms=tuple(str(term) for term in item.get("payment_terms") or ()),
+        valid_until=date.fromisoformat(valid_until) if valid_until else None,
+        sample_terms=str(item.get("sample_terms") or ""),
+    )
+
+
+def _parse_attachment(item: Mapping[str, Any]) -> Attachment:
+    return Attachment(
+        attachment_id=_id(item["attachment_id"]),
+        file_name=_text(item["file_name"]),
+        content_type=_text(item["content_type"]),
+        size=int(item["size"]),
+    )
+
+
+def _parse_attachment_link(payload: Mapping[str, Any]) -> AttachmentLink:
+    item = payload["attachment"]
+    return AttachmentLink(
+        attachment=_parse_attachment(item),
+        inquiry_id=_id(item["inquiry_id"]),
+        message_id=_int_or_none(item.get("message_id")),
+        url=_text(payload["download_url"]),
+        expires_at=_parse_time(payload["expires_at"]),
+    )
+
+
+def _parse_certificate_url(payload: Mapping[str, Any]) -> str:
+    return _text(payload["certificate_url"])
+
+
+def _parse_profile_review(payload: Mapping[str, Any]) -> ProfileReview:
+    return ProfileReview(
+        supplier_id=_id(payload["supplier_id"]),
+        status=_text(payload["status"]),
+        version=int(payload["version"]),
+        modified_at=_parse_time(payload["gmt_modified"]) if payload.get("gmt_modified") else None,
+    )
+
+
+def _parse_company_profile(payload: Mapping[str, Any]) -> CompanyProfile | None:
+    profile = payload.get("profile")
+    if profile is None:
+        return None
+    capacity = profile["production_capacity"]
+    return CompanyProfile(
+        supplier_id=_id(payload["supplier_id"]),
+        status=_text(payload["status"]),
+        reject_reason=payload.get("reason") or None,
+        version=int(payload["version"]),
+        modified_at=_parse_time(payload["gmt_modified"]) if payload.get("gmt_modified") else None,
+        company_story=str(profile["company_story"]),
+        year_established=int(profile["year_established"]),
+        employees=_text(profile["employees"]),
+        capacity_quantity=int(capacity["quantity"]),
+        capacity_unit=_text(capacity["unit"]),
+        main_markets=tuple(
+            MarketShare(country=_text(m["country"]), share=int(m["share"])) for m in _items(profile, "main_markets")
+        ),
+        factory_photos=tuple(_text(url) for url in profile.get("factory_photos") or ()),
+        brand_logo=profile.get("brand_logo") or None,
+        trade_shows=tuple(
+            TradeShow(name=_text(t["name"]), year=int(t["year"]), country=t.get("country") or None)
+            for t in _items(profile, "trade_shows")
+        ),
+        certifications=tuple(
+            Certification(
+                type=_text(c["type"]),
+                issuer=_text(c["issuer"]),
+                number=_text(c["number"]),
+                valid_from=date.fromisoformat(c["valid_from"]),
+                valid_until=date.fromisoformat(c["valid_until"]),
+                file_url=_text(c["file"]),
+            )
+            for c in _items(profile, "certifications")
+        ),
+        raw=payload,
+    )
+
+
+def _check_download_status(response: httpx.Response, where: str) -> None:
+    """A download answered with an error status: read its (small) body for the file host's code."""
+    if response.status_code == 200:
+        return
+    response.read()
+    try:
+        code = str(response.json().get("code") or "")
+    except ValueError:
+        code = ""
+    status = response.status_code
+    message = f"HTTP {status} {code}".strip()
+    if status == 403:
+        raise LinkExpired(code or "LinkExpired", message, api_path=where, type="TRANSPORT")
+    if status == 404:
+        raise PermanentError(code or "NotFound", message, api_path=where, type="TRANSPORT")
+    error = TransientError(code or f"HTTP{status}", message, api_path=where, type="TRANSPORT", outcome_unknown=False)
+    error.retry_after = _retry_after_header(response)
+    raise error
 
 
 def _parse_inquiry_page(payload: Mapping[str, Any]) -> InquiryPage:

@@ -9,6 +9,8 @@ How a caller (the sync engine, DESIGN.md §6) treats each class:
 - ``TokenExpired``: refresh the access token, then retry once.
 - ``Rejected``: the request is wrong; show ``user_message`` (about ``field``) to the seller, never retry unchanged.
 - ``ConfigurationError``: our signature, clock, path or permissions are wrong; never retried, needs an operator.
+- ``AttachmentTooLarge``: a file is larger than the caller's cap; never retried.
+- ``LinkExpired``: a download link expired or was refused; ask for a new link, then download again.
 """
 
 from __future__ import annotations
@@ -105,6 +107,23 @@ class Rejected(PermanentError):
 
 class ConfigurationError(PermanentError):
     """Our fault or our setup (signature, clock, api path, permissions): an operator must act."""
+
+
+class AttachmentTooLarge(PermanentError):
+    """A download would pass ``limit`` bytes. ``size`` is the size the gateway declared, or the bytes received when
+    the transfer was stopped; nothing beyond ``limit`` was kept."""
+
+    def __init__(self, code: str, message: str = "", *, limit: int, size: int | None, **kwargs: Any) -> None:
+        super().__init__(code, message, **kwargs)
+        self.limit = limit
+        self.size = size
+
+
+class LinkExpired(TransientError):
+    """The download link expired (or its signature was refused) before the file came: get a new link and download
+    again. Nothing was written at the gateway."""
+
+    outcome_unknown = False
 
 
 DEFAULT_BAN_SECONDS = 5.0

@@ -10,46 +10,56 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from typing import Any
 
-from . import harness
+from . import downloads, harness
 from .calls import APP, ROUTES, SELLER
 from .calls.auth import authenticate
 from .calls.common import Call
-from .errors import ApiError, Hang, invalid, missing
+from .calls.inquiries import DOWNLOAD_PATH
+from .errors import HANG_KEY, ApiError, Hang, invalid, missing
 from .signing import sign
 
 logger = logging.getLogger(__name__)
 
-HANG_KEY = "dxports.mock.raise_on_hang"
 TIMESTAMP_WINDOW_S = 600
 MAX_BODY_BYTES = 8 * 1024 * 1024
 SYSTEM_PARAMS = ("app_key", "timestamp", "sign_method", "sign")
+REST_METHODS = ("GET", "POST")
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 
 
 def application(gateway, environ: dict, start_response) -> list[bytes]:
     path = environ.get("PATH_INFO", "")
-    if path.startswith("/rest/"):
-        status, answer = "200 OK", rest(gateway, path.removeprefix("/rest"), environ)
+    method = environ.get("REQUEST_METHOD", "GET")
+    if path == "/rest" or path.startswith("/rest/"):
+        if method in REST_METHODS:
+            status, answer = "200 OK", rest(gateway, path.removeprefix("/rest"), environ)
+        else:
+            status, answer = "405 Method Not Allowed", {"error": f"{method} is not allowed: calls are GET or POST"}
+    elif path.startswith(DOWNLOAD_PATH + "/"):
+        return downloads.serve(gateway, environ, start_response)
     elif path.startswith("/_mock/"):
-        status, answer = harness.handle(gateway, environ.get("REQUEST_METHOD", "GET"), path, environ)
+        status, answer = harness.handle(gateway, method, path, environ)
     else:
-        status, answer = "404 Not Found", {"error": f"no such path {path}: calls are POST /rest/<api_path>"}
+        status, answer = "404 Not Found", {"error": f"no such path {path}: calls go to /rest/<api_path> or /rest"}
     body = json.dumps(answer, separators=(",", ":")).encode()
     start_response(status, [*JSON_HEADERS, ("Content-Length", str(len(body)))])
     return [body]
 
 
-def rest(gateway, api_path: str, environ: dict) -> dict[str, Any]:
-    """One protocol call. A drawn timeout strikes after the call succeeded (its write is done): over HTTP the answer
-    comes ``hang_seconds`` late; in process (``HANG_KEY`` in the environ) ``Hang`` is raised instead."""
+def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
+    """One protocol call, named by the path (``/rest/<api_path>``) or by the ``method`` parameter (``/rest``, the
+    SDK's form). A drawn timeout strikes after the call succeeded (its write is done): over HTTP the answer comes
+    ``hang_seconds`` late; in process (``HANG_KEY`` in the environ) ``Hang`` is raised instead."""
     config = gateway.config
     request_id = uuid.uuid4().hex
     hang = False
+    api_path = "/rest" if path_api in ("", "/") else path_api
     if config["latency_ms"]:
         gateway.wait(config["latency_ms"] / 1000)
     try:
         params, files = _read_params(environ)
-        answer, hang = _dispatch(gateway, api_path, params, files)
+        api_path = _api_path(path_api, params)
+        answer, hang = _dispatch(gateway, api_path, params, files, _base_url(environ))
         answer = {"code": "0", "request_id": request_id, **answer}
         outcome = "timeout" if hang else "ok"
     except ApiError as error:
@@ -66,7 +76,9 @@ def rest(gateway, api_path: str, environ: dict) -> dict[str, Any]:
     return answer
 
 
-def _dispatch(gateway, api_path: str, params: dict[str, str], files: dict[str, bytes]) -> tuple[dict, bool]:
+def _dispatch(
+    gateway, api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
+) -> tuple[dict, bool]:
     route = ROUTES.get(api_path)
     if route is None:
         raise ApiError("ISV", "InvalidApiPath", f"InvalidApiPath: {api_path} is not an API of this gateway")
@@ -92,7 +104,28 @@ def _dispatch(gateway, api_path: str, params: dict[str, str], files: dict[str, b
         raise missing("access_token", "is required for this call")
     with gateway.store.transaction() as conn:
         supplier_id = authenticate(conn, token, now) if auth != APP and token else None
-        return handler(Call(gateway, conn, params, files, supplier_id, now)), hang
+        return handler(Call(gateway, conn, params, files, supplier_id, now, base_url)), hang
+
+
+def _api_path(path_api: str, params: dict[str, str]) -> str:
+    """The call's api_path: the path after ``/rest``, else the ``method`` parameter. ``method`` is signed like any
+    parameter; when both name a call they must agree. ``format`` (the SDK sends ``json``) takes only ``json``;
+    ``partner_id``, ``simplify`` and ``debug`` are accepted and change nothing (answers are always flat JSON)."""
+    method = params.get("method", "")
+    if params.get("format", "json") != "json":
+        raise invalid("format", f"must be json (it is {params['format']!r})")
+    if path_api in ("", "/"):
+        if not method:
+            raise missing("method", "is required when the call is sent to /rest (or use /rest/<api_path>)")
+        return method
+    if method and method != path_api:
+        raise invalid("method", f"names {method} but the call was sent to /rest{path_api}")
+    return path_api
+
+
+def _base_url(environ: dict) -> str:
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
 
 def _check_timestamp(value: str) -> None:

@@ -1,10 +1,14 @@
 """How the gateway writes and reads times: epoch seconds inside, ISO 8601 UTC with milliseconds in answers."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def iso(epoch_s: float) -> str:
     return datetime.fromtimestamp(epoch_s, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def utc_date(epoch_s: float) -> date:
+    return datetime.fromtimestamp(epoch_s, tz=UTC).date()
 
 
 def parse_instant(text: str) -> float | None:

@@ -50,11 +50,14 @@ SPEC: dict[str, tuple[Any, Callable[[str, Any], Any]]] = {
     "refresh_token_ttl_s": (60 * 86400, _number()),
     "review_delay_s": (10.0, _number()),
     "reject_rate": (0.1, _SHARE),
+    "company_review_delay_s": (10.0, _number()),
+    "company_reject_rate": (0.1, _SHARE),
     "push_url": (DEFAULT_PUSH_URL, _url),
     "push_max_attempts": (8, _number(1, integer=True)),
     "push_backoff_s": (1.0, _number()),
     "push_timeout_s": (5.0, _number(0.001)),
     "clock_offset_s": (0.0, _number(None)),
+    "attachment_url_ttl_s": (300, _number(1)),
 }
 DEFAULTS: dict[str, Any] = {key: default for key, (default, _) in SPEC.items()}
 

@@ -18,9 +18,12 @@ class ApiError(Exception):
         return {"type": self.type, "code": self.code, "message": self.message, "request_id": request_id, **self.extra}
 
 
+HANG_KEY = "dxports.mock.raise_on_hang"
+
+
 class Hang(Exception):
     """The call was carried out but its answer is lost: raised instead of sleeping when the in-process transport
-    asked for it (``transport.HANG_KEY`` in the environ), so that the client sees a read timeout at once."""
+    asked for it (``HANG_KEY`` in the environ), so that the client sees a read timeout at once."""
 
 
 def missing(field: str, why: str = "is required") -> ApiError:

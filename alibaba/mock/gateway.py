@@ -2,6 +2,7 @@
 
 import logging
 import random
+import secrets
 import threading
 import time
 from collections import Counter
@@ -44,6 +45,7 @@ class MockGateway:
         self._config = self._initial_config
         self._config_lock = threading.Lock()
         self.store = Store(db)
+        self.link_key = secrets.token_bytes(32)  # signs download links; a restarted gateway voids the old ones
         self.faults = Faults(self._config["seed"])
         self._buyers_rng = random.Random(self._config["seed"])
         self._sender = push_sender or pushes.http_sender(lambda: self._config["push_timeout_s"])
@@ -86,21 +88,41 @@ class MockGateway:
             self._calls[api_path, outcome] += 1
 
     def tick(self, *, all_reviews_due: bool = False) -> dict[str, int]:
-        """Runs what is due now: reviews (all products in review with ``all_reviews_due``), then push attempts."""
+        """Runs what is due now: reviews of products, then of company profiles (all of those in review with
+        ``all_reviews_due``), then push attempts."""
         with self._tick_lock:
             reviewed = reviews.run_due(self, all_due=all_reviews_due)
+            profiles_reviewed = reviews.run_due_profiles(self, all_due=all_reviews_due)
             delivery = pushes.deliver_due(self, self._sender)
-        return {"reviewed": reviewed, "pushes_delivered": delivery["delivered"], "pushes_failed": delivery["failed"]}
+        return {
+            "reviewed": reviewed,
+            "profiles_reviewed": profiles_reviewed,
+            "pushes_delivered": delivery["delivered"],
+            "pushes_failed": delivery["failed"],
+        }
 
     def expire_access_tokens(self) -> int:
         with self.store.transaction() as conn:
             return expire_access_tokens(conn, self.now())
 
-    def simulate_inquiries(self, *, count: int = 1, product_id: int | None = None) -> list[dict]:
-        return buyers.ask(self, self._buyers_rng, count=count, product_id=product_id)
+    def simulate_inquiries(
+        self,
+        *,
+        count: int = 1,
+        product_id: int | None = None,
+        countries: list[str] | None = None,
+        attachments: int | None = None,
+    ) -> list[dict]:
+        """See ``buyers.ask``."""
+        return buyers.ask(
+            self, self._buyers_rng, count=count, product_id=product_id, countries=countries, attachments=attachments
+        )
 
-    def simulate_messages(self, *, count: int = 1, inquiry_id: int | None = None) -> list[dict]:
-        return buyers.follow_up(self, self._buyers_rng, count=count, inquiry_id=inquiry_id)
+    def simulate_messages(
+        self, *, count: int = 1, inquiry_id: int | None = None, attachments: int | None = None
+    ) -> list[dict]:
+        """See ``buyers.follow_up``."""
+        return buyers.follow_up(self, self._buyers_rng, count=count, inquiry_id=inquiry_id, attachments=attachments)
 
     def reset(self) -> dict[str, Any]:
         """Forgets everything and goes back to the config the gateway was made with; answers that config."""

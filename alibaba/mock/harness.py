@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from .buyers import NothingToAsk
+from .buyers import MAX_ATTACHMENTS, NothingToAsk, UnknownCountry
 from .config import ConfigError
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -30,14 +30,36 @@ def _flag(body: dict[str, Any], key: str) -> bool:
     return value
 
 
+def _attachments(body: dict[str, Any]) -> int | None:
+    value = body.get("attachments")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ATTACHMENTS:
+        raise _BadRequest(f"attachments must be an integer from 0 to {MAX_ATTACHMENTS}")
+    return value
+
+
+def _countries(body: dict[str, Any]) -> list[str] | None:
+    value = body.get("countries")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not 1 <= len(value) <= 50 or not all(isinstance(c, str) for c in value):
+        raise _BadRequest("countries must be a list of 1 to 50 ISO country codes")
+    return value
+
+
 def _simulate_inquiries(gateway, body: dict[str, Any]) -> dict[str, Any]:
     count, product_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "product_id", None)
-    return {"inquiries": gateway.simulate_inquiries(count=count, product_id=product_id)}
+    inquiries = gateway.simulate_inquiries(
+        count=count, product_id=product_id, countries=_countries(body), attachments=_attachments(body)
+    )
+    return {"inquiries": inquiries}
 
 
 def _simulate_messages(gateway, body: dict[str, Any]) -> dict[str, Any]:
     count, inquiry_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "inquiry_id", None)
-    return {"messages": gateway.simulate_messages(count=count, inquiry_id=inquiry_id)}
+    messages = gateway.simulate_messages(count=count, inquiry_id=inquiry_id, attachments=_attachments(body))
+    return {"messages": messages}
 
 
 ENDPOINTS = {
@@ -61,7 +83,7 @@ def handle(gateway, method: str, path: str, environ: dict) -> tuple[str, Any]:
         return "404 Not Found", {"error": f"no such harness endpoint {path}"}
     try:
         return "200 OK", endpoint(gateway, _json_body(environ))
-    except (_BadRequest, ConfigError) as error:
+    except (_BadRequest, ConfigError, UnknownCountry) as error:
         return "400 Bad Request", {"error": str(error)}
     except NothingToAsk as error:
         return "409 Conflict", {"error": str(error)}

@@ -12,6 +12,7 @@ from typing import Any
 from .signing import push_authorization
 
 PRODUCT_REVIEWED = "product.reviewed"
+COMPANY_REVIEWED = "company.reviewed"
 INQUIRY_NEW = "inquiry.new"
 INQUIRY_MESSAGE = "inquiry.message"
 

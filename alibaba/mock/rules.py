@@ -1,4 +1,5 @@
-"""The rules of the gateway's structured parameters: a product (add, update) and a quotation (inquiry reply).
+"""The rules of the gateway's structured parameters: a product (add, update), a quotation (inquiry reply) and a
+company profile (``profile_rules``).
 
 Fields are checked in the order of the protocol's field list and the first broken rule is answered, naming the
 field by its path (``subject``, ``sourcing_trade.fob_min_price``, ``attributes[2].value_id``). Answers hold the
@@ -7,7 +8,9 @@ and name.
 """
 
 import json
+import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,7 +33,19 @@ TRADE_FIELDS = (
     "fob_currency", "fob_min_price", "fob_max_price", "fob_unit_type", "min_order_quantity", "supply_quantity",
     "supply_period_type", "delivery_port", "payment_methods", "deliver_periods", "packaging_desc",
 )  # fmt: skip
-QUOTATION_FIELDS = ("price", "currency", "quantity", "unit", "valid_days")
+QUOTATION_FIELDS = (
+    "currency", "price", "quantity", "unit", "incoterm", "port_of_loading", "destination", "lead_time_days",
+    "payment_terms", "valid_until", "valid_days", "sample_terms",
+)  # fmt: skip
+INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+# The seller hands the goods to a carrier it did not choose (EXW at its door, FCA at a named place): no port of
+# loading is the seller's to name. Under every other term the seller moves the goods to or through a port.
+WITHOUT_PORT_OF_LOADING = ("EXW", "FCA")
+# C and D terms name the place of destination the seller pays carriage (and, for D terms, delivers) to.
+WITH_DESTINATION = ("CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+MAX_VALIDITY_DAYS = 180
+DEFAULT_VALIDITY_DAYS = 30
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_product(raw: str | None, *, catalog: Catalog, owns_photo: Callable[[str], bool]) -> dict[str, Any]:
@@ -52,21 +67,69 @@ def parse_product(raw: str | None, *, catalog: Catalog, owns_photo: Callable[[st
     }
 
 
-def parse_quotation(raw: str | None) -> dict[str, Any] | None:
+def parse_quotation(raw: str | None, *, today: date) -> dict[str, Any] | None:
+    """The normalized quotation of the ``quotation`` parameter (``None`` when absent), or the ``ApiError`` of its
+    first broken rule. ``today`` is the gateway's UTC date: the offer must hold at least until then."""
     if raw is None or raw == "":
         return None
     quotation = _json_object(raw, "quotation")
     _known_keys(quotation, QUOTATION_FIELDS, "quotation.")
-    currency = _required(quotation, "currency", "quotation.currency")
-    if currency != "USD":
+
+    def field(key: str) -> Any:
+        return _required(quotation, key, f"quotation.{key}")
+
+    if field("currency") != "USD":
         raise invalid("quotation.currency", "must be USD")
+    price = _price(field("price"), "quotation.price")
+    quantity = _integer(field("quantity"), "quotation.quantity", 1)
+    unit = _choice(field("unit"), "quotation.unit", UNITS)
+    incoterm = _choice(field("incoterm"), "quotation.incoterm", INCOTERMS)
+    port = quotation.get("port_of_loading")
+    if port is None and incoterm not in WITHOUT_PORT_OF_LOADING:
+        raise missing("quotation.port_of_loading", f"is required with {incoterm} (every term but EXW and FCA)")
+    destination = quotation.get("destination")
+    if destination is None and incoterm in WITH_DESTINATION:
+        raise missing("quotation.destination", f"is required with {incoterm}: the named place or port of destination")
     return {
-        "price": _price(_required(quotation, "price", "quotation.price"), "quotation.price"),
-        "currency": currency,
-        "quantity": _integer(_required(quotation, "quantity", "quotation.quantity"), "quotation.quantity", 1),
-        "unit": _choice(_required(quotation, "unit", "quotation.unit"), "quotation.unit", UNITS),
-        "valid_days": _integer(quotation.get("valid_days", 30), "quotation.valid_days", 1, 90),
+        "price": price,
+        "currency": "USD",
+        "quantity": quantity,
+        "unit": unit,
+        "incoterm": incoterm,
+        "port_of_loading": _optional_string(port, "quotation.port_of_loading", 128),
+        "destination": _optional_string(destination, "quotation.destination", 128),
+        "lead_time_days": _integer(field("lead_time_days"), "quotation.lead_time_days", 1, 365),
+        "payment_terms": _payment_methods(field("payment_terms"), "quotation.payment_terms"),
+        "valid_until": _valid_until(quotation, today).isoformat(),
+        "sample_terms": _optional_string(quotation.get("sample_terms"), "quotation.sample_terms", 1000) or "",
     }
+
+
+def _valid_until(quotation: dict[str, Any], today: date) -> date:
+    """``valid_until`` (a date), or ``valid_days`` from today (the older form), never both; 30 days by default."""
+    until, days = quotation.get("valid_until"), quotation.get("valid_days")
+    if until is not None and days is not None:
+        raise invalid("quotation.valid_days", "cannot be sent with valid_until: send valid_until only")
+    if days is not None:
+        return today + timedelta(days=_integer(days, "quotation.valid_days", 1, MAX_VALIDITY_DAYS))
+    if until is None:
+        return today + timedelta(days=DEFAULT_VALIDITY_DAYS)
+    moment = _date(until, "quotation.valid_until")
+    if not today <= moment <= today + timedelta(days=MAX_VALIDITY_DAYS):
+        raise invalid(
+            "quotation.valid_until",
+            f"must be from today ({today.isoformat()}, UTC) to {MAX_VALIDITY_DAYS} days ahead (it is {until})",
+        )
+    return moment
+
+
+def _date(value: Any, path: str) -> date:
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise invalid(path, f"must be a date YYYY-MM-DD (it is {value!r})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(path, f"is not a calendar date ({value})") from None
 
 
 def _json_object(raw: str | None, field: str) -> dict[str, Any]:
@@ -271,19 +334,19 @@ def _sourcing_trade(value: Any) -> dict[str, Any]:
         "supply_quantity": _integer(field("supply_quantity"), "sourcing_trade.supply_quantity", 1),
         "supply_period_type": _choice(field("supply_period_type"), "sourcing_trade.supply_period_type", SUPPLY_PERIODS),
         "delivery_port": _string(field("delivery_port"), "sourcing_trade.delivery_port", 128),
-        "payment_methods": _payment_methods(field("payment_methods")),
+        "payment_methods": _payment_methods(field("payment_methods"), "sourcing_trade.payment_methods"),
         "deliver_periods": _deliver_periods(field("deliver_periods")),
         "packaging_desc": "" if packaging is None else _string(packaging, "sourcing_trade.packaging_desc", 2000),
     }
 
 
-def _payment_methods(value: Any) -> list[str]:
-    methods = _list(value, "sourcing_trade.payment_methods", 1, len(PAYMENT_METHODS))
+def _payment_methods(value: Any, path: str) -> list[str]:
+    methods = _list(value, path, 1, len(PAYMENT_METHODS))
     for index, method in enumerate(methods):
-        path = f"sourcing_trade.payment_methods[{index}]"
-        _choice(method, path, PAYMENT_METHODS)
+        item = f"{path}[{index}]"
+        _choice(method, item, PAYMENT_METHODS)
         if method in methods[:index]:
-            raise invalid(path, f"repeats {method}")
+            raise invalid(item, f"repeats {method}")
     return methods
 
 
@@ -317,4 +380,173 @@ def _bulk_discount_prices(value: Any) -> list[dict[str, Any]]:
             raise invalid(f"{path}.start_quantity", "must be greater than the start_quantity before it (ascending)")
         price = _price(_required(tier, "price", f"{path}.price"), f"{path}.price")
         result.append({"start_quantity": start, "price": price})
+    return result
+
+
+# The company profile ---------------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "company_story", "year_established", "employees", "production_capacity", "main_markets", "factory_photos",
+    "brand_logo", "trade_shows", "certifications",
+)  # fmt: skip
+# Alibaba.com's ranges for the number of employees.
+EMPLOYEE_RANGES = (
+    "fewer_than_5", "5-10", "11-50", "51-100", "101-200", "201-300", "301-500", "501-1000", "above_1000",
+)  # fmt: skip
+CERTIFICATION_TYPES = (
+    "BSCI", "SMETA", "SA8000", "WRAP", "OEKO-TEX", "GOTS", "OCS", "GRS", "Fairtrade", "FSC", "LWG", "ISO 9001",
+    "ISO 14001", "ISO 45001", "ISO 22000", "FSSC 22000", "HACCP", "BRCGS", "BAP", "ASC", "Halal", "Kosher", "CE",
+)  # fmt: skip
+_ISO_3166_ALPHA_2 = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
+    GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO
+    JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR
+    MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO
+    RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV
+    TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
+COUNTRIES = frozenset(_ISO_3166_ALPHA_2.split())
+HOME_COUNTRY = "BD"
+FIRST_YEAR = 1800
+
+
+def parse_profile(
+    raw: str | None, *, today: date, owns_photo: Callable[[str], bool], owns_certificate: Callable[[str], bool]
+) -> dict[str, Any]:
+    """The normalized company profile of the ``profile`` parameter, or the ``ApiError`` of its first broken rule.
+    ``today`` is the gateway's UTC date (years and certificate dates are checked against it)."""
+    profile = _json_object(raw, "profile")
+    _known_keys(profile, PROFILE_FIELDS, "")
+    factory_photos = _optional_list(profile.get("factory_photos"), "factory_photos", 10)
+    for index, url in enumerate(factory_photos):
+        _photo(url, f"factory_photos[{index}]", owns_photo)
+        if url in factory_photos[:index]:
+            raise invalid(f"factory_photos[{index}]", f"repeats factory_photos[{factory_photos.index(url)}]")
+    logo = profile.get("brand_logo")
+    return {
+        "company_story": _story(_required(profile, "company_story", "company_story")),
+        "year_established": _integer(
+            _required(profile, "year_established", "year_established"), "year_established", FIRST_YEAR, today.year
+        ),
+        "employees": _choice(_required(profile, "employees", "employees"), "employees", EMPLOYEE_RANGES),
+        "production_capacity": _capacity(_required(profile, "production_capacity", "production_capacity")),
+        "main_markets": _markets(_required(profile, "main_markets", "main_markets")),
+        "factory_photos": factory_photos,
+        "brand_logo": None if logo is None else _photo(logo, "brand_logo", owns_photo),
+        "trade_shows": _trade_shows(profile.get("trade_shows"), today),
+        "certifications": _certifications(profile.get("certifications"), today, owns_certificate),
+    }
+
+
+def _story(value: Any) -> str:
+    """English prose: printable ASCII and line breaks (``\\r\\n`` kept as ``\\n``), 50-5000 characters."""
+    story = _string(value, "company_story", 5000).replace("\r\n", "\n")
+    if len(story.strip()) < 50:
+        raise invalid("company_story", f"must have at least 50 characters (it has {len(story.strip())})")
+    for position, char in enumerate(story):
+        if char != "\n" and not " " <= char <= "~":
+            raise invalid("company_story", f"must be English in ASCII (and line breaks): {char!r} at {position} is not")
+    return story
+
+
+def _optional_list(value: Any, path: str, maximum: int) -> list[Any]:
+    return [] if value is None else _list(value, path, 0, maximum)
+
+
+def _photo(value: Any, path: str, owns_photo: Callable[[str], bool]) -> str:
+    if not isinstance(value, str) or not owns_photo(value):
+        raise invalid(path, "is not a photobank URL of this supplier (upload with /alibaba/icbu/photobank/upload)")
+    return value
+
+
+def _object(value: Any, path: str, known: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid(path, f"must be an object {{{', '.join(known)}}}")
+    _known_keys(value, known, f"{path}.")
+    return value
+
+
+def _capacity(value: Any) -> dict[str, Any]:
+    capacity = _object(value, "production_capacity", ("quantity", "unit"))
+    quantity = _required(capacity, "quantity", "production_capacity.quantity")
+    return {
+        "quantity": _integer(quantity, "production_capacity.quantity", 1),
+        "unit": _choice(_required(capacity, "unit", "production_capacity.unit"), "production_capacity.unit", UNITS),
+        "period": "month",
+    }
+
+
+def _country(value: Any, path: str) -> str:
+    if not isinstance(value, str) or value not in COUNTRIES:
+        raise invalid(path, f"must be an ISO 3166-1 alpha-2 country code in capitals (it is {value!r})")
+    return value
+
+
+def _markets(value: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for index, item in enumerate(_list(value, "main_markets", 1, 10)):
+        path = f"main_markets[{index}]"
+        market = _object(item, path, ("country", "share"))
+        country = _country(_required(market, "country", f"{path}.country"), f"{path}.country")
+        if country == HOME_COUNTRY:
+            raise invalid(f"{path}.country", "must be an export market: BD is the home market")
+        if any(earlier["country"] == country for earlier in result):
+            raise invalid(f"{path}.country", f"repeats {country}")
+        share = _integer(_required(market, "share", f"{path}.share"), f"{path}.share", 1, 100)
+        result.append({"country": country, "share": share})
+    total = sum(market["share"] for market in result)
+    if total > 100:
+        raise invalid("main_markets", f"shares must add up to at most 100 (they add up to {total})")
+    return result
+
+
+def _trade_shows(value: Any, today: date) -> list[dict[str, Any]]:
+    result = []
+    for index, item in enumerate(_optional_list(value, "trade_shows", 20)):
+        path = f"trade_shows[{index}]"
+        show = _object(item, path, ("name", "year", "country"))
+        country = show.get("country")
+        result.append(
+            {
+                "name": _string(_required(show, "name", f"{path}.name"), f"{path}.name", 128),
+                "year": _integer(_required(show, "year", f"{path}.year"), f"{path}.year", 1950, today.year),
+                "country": None if country is None else _country(country, f"{path}.country"),
+            }
+        )
+    return result
+
+
+def _certifications(value: Any, today: date, owns_certificate: Callable[[str], bool]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    fields = ("type", "issuer", "number", "valid_from", "valid_until", "file")
+    for index, item in enumerate(_optional_list(value, "certifications", 20)):
+        path = f"certifications[{index}]"
+        certificate = _object(item, path, fields)
+
+        def field(key: str, certificate=certificate, path=path) -> Any:
+            return _required(certificate, key, f"{path}.{key}")
+
+        kind = _choice(field("type"), f"{path}.type", CERTIFICATION_TYPES)
+        issuer = _string(field("issuer"), f"{path}.issuer", 128)
+        number = _string(field("number"), f"{path}.number", 64)
+        if any((earlier["type"], earlier["number"]) == (kind, number) for earlier in result):
+            raise invalid(f"{path}.number", f"repeats {kind} certificate {number}")
+        valid_from = _date(field("valid_from"), f"{path}.valid_from")
+        if valid_from > today:
+            raise invalid(f"{path}.valid_from", f"must not be after today ({today.isoformat()}, UTC)")
+        valid_until = _date(field("valid_until"), f"{path}.valid_until")
+        if valid_until <= valid_from:
+            raise invalid(f"{path}.valid_until", f"must be after valid_from ({valid_from.isoformat()})")
+        if valid_until < today:
+            raise invalid(f"{path}.valid_until", f"is past: the certificate expired on {valid_until.isoformat()}")
+        url = field("file")
+        if not isinstance(url, str) or not owns_certificate(url):
+            raise invalid(
+                f"{path}.file",
+                "is not a certificate file of this supplier (upload with /dexports/company/certificate/upload)",
+            )
+        result.append(
+            {"type": kind, "issuer": issuer, "number": number, "valid_from": valid_from.isoformat(),
+             "valid_until": valid_until.isoformat(), "file": url}
+        )  # fmt: skip
     return result

@@ -15,3 +15,8 @@ def sign(secret: str, api_path: str, params: Mapping[str, str]) -> str:
 def push_authorization(secret: str, app_key: str, body: bytes) -> str:
     """The ``Authorization`` header of a push: HEX_UPPER(HMAC_SHA256(secret, app_key + raw body))."""
     return hmac.new(secret.encode(), app_key.encode() + body, hashlib.sha256).hexdigest().upper()
+
+
+def link_signature(key: bytes, attachment_id: int, expires: int) -> str:
+    """The signature of a download link: HEX(HMAC_SHA256(the gateway's own link key, "attachment_id:expires"))."""
+    return hmac.new(key, f"{attachment_id}:{expires}".encode(), hashlib.sha256).hexdigest()

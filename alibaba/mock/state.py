@@ -1,5 +1,6 @@
 """``GET /_mock/state``: what the gateway holds, for tests and for a person looking at a drifting system."""
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -10,8 +11,9 @@ RECENT_PUSHES = 50
 
 def snapshot(gateway, calls: Counter) -> dict[str, Any]:
     """Products grouped by ``custom_code`` (those without one under ``""``), the custom codes held by more than one
-    product, suppliers, calls per api_path and outcome, pushes by status with the latest ones, and the fault
-    machinery (bans, quota used)."""
+    product, suppliers, company profiles with their review, inquiries with their threads and the supplier replies
+    sent more than once (same content and quotation), calls per api_path and outcome, pushes by status with the
+    latest ones, and the fault machinery (bans, quota used)."""
     now = gateway.now()
     with gateway.store.transaction() as conn:
         products = conn.execute(
@@ -29,8 +31,20 @@ def snapshot(gateway, calls: Counter) -> dict[str, Any]:
             " FROM pushes ORDER BY created_at DESC, event_id LIMIT ?",
             (RECENT_PUSHES,),
         ).fetchall()
-        (inquiries,) = conn.execute("SELECT COUNT(*) FROM inquiries").fetchone()
-        (messages,) = conn.execute("SELECT COUNT(*) FROM messages").fetchone()
+        inquiries = conn.execute(
+            "SELECT inquiry_id, supplier_id, product_id, buyer_name, buyer_country, gmt_create FROM inquiries"
+            " ORDER BY inquiry_id"
+        ).fetchall()
+        messages = conn.execute(
+            "SELECT message_id, inquiry_id, sender, content, quotation, gmt_create FROM messages ORDER BY message_id"
+        ).fetchall()
+        profiles = conn.execute(
+            "SELECT supplier_id, status, reason, version, review_due_at, gmt_modified FROM company_profiles"
+            " ORDER BY supplier_id"
+        ).fetchall()
+        attachments = dict(
+            conn.execute("SELECT COALESCE(message_id, -inquiry_id), COUNT(*) FROM attachments GROUP BY 1").fetchall()
+        )
 
     by_code: dict[str, list[dict]] = {}
     for row in products:
@@ -46,6 +60,33 @@ def snapshot(gateway, calls: Counter) -> dict[str, Any]:
                 "updated_at": iso(row["gmt_modified"]),
             }
         )
+    threads = {
+        row["inquiry_id"]: {
+            "inquiry_id": row["inquiry_id"],
+            "supplier_id": row["supplier_id"],
+            "product_id": row["product_id"],
+            "buyer_name": row["buyer_name"],
+            "buyer_country": row["buyer_country"],
+            "attachments": attachments.get(-row["inquiry_id"], 0),
+            "gmt_create": iso(row["gmt_create"]),
+            "messages": [],
+        }
+        for row in inquiries
+    }
+    seen_replies: dict[tuple[int, str, str | None], list[int]] = {}
+    for row in messages:
+        threads[row["inquiry_id"]]["messages"].append(
+            {
+                "message_id": row["message_id"],
+                "sender": row["sender"],
+                "content": row["content"],
+                "quotation": json.loads(row["quotation"]) if row["quotation"] else None,
+                "attachments": attachments.get(row["message_id"], 0),
+                "gmt_create": iso(row["gmt_create"]),
+            }
+        )
+        if row["sender"] == "supplier":
+            seen_replies.setdefault((row["inquiry_id"], row["content"], row["quotation"]), []).append(row["message_id"])
     per_path: dict[str, dict[str, int]] = {}
     for (api_path, outcome), count in sorted(calls.items()):
         per_path.setdefault(api_path, {})[outcome] = count
@@ -73,7 +114,21 @@ def snapshot(gateway, calls: Counter) -> dict[str, Any]:
                 for row in recent_pushes
             ],
         },
-        "inquiries": inquiries,
-        "messages": messages,
+        "company_profiles": [
+            {
+                "supplier_id": row["supplier_id"],
+                "status": row["status"],
+                "reason": row["reason"],
+                "version": row["version"],
+                "review_due_at": iso(row["review_due_at"]) if row["review_due_at"] is not None else None,
+                "updated_at": iso(row["gmt_modified"]),
+            }
+            for row in profiles
+        ],
+        "inquiries": len(inquiries),
+        "messages": len(messages),
+        "attachments": sum(attachments.values()),
+        "threads": list(threads.values()),
+        "reply_duplicates": {str(inquiry_id): ids for (inquiry_id, _, _), ids in seen_replies.items() if len(ids) > 1},
         **gateway.faults.snapshot(now),
     }

@@ -80,6 +80,36 @@ CREATE TABLE IF NOT EXISTS messages (
     gmt_create REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_inquiry ON messages (inquiry_id, message_id);
+CREATE TABLE IF NOT EXISTS attachments (
+    attachment_id INTEGER PRIMARY KEY,
+    inquiry_id INTEGER NOT NULL,
+    message_id INTEGER,
+    supplier_id INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    recipe TEXT NOT NULL,
+    gmt_create REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attachments_inquiry ON attachments (inquiry_id, attachment_id);
+CREATE TABLE IF NOT EXISTS certificate_files (
+    url TEXT PRIMARY KEY,
+    supplier_id INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS company_profiles (
+    supplier_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('new', 'approved', 'tbd')),
+    reason TEXT,
+    version INTEGER NOT NULL,
+    review_due_at REAL,
+    gmt_create REAL NOT NULL,
+    gmt_modified REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pushes (
     event_id TEXT PRIMARY KEY,
     message_type TEXT NOT NULL,
@@ -94,7 +124,10 @@ CREATE TABLE IF NOT EXISTS pushes (
 );
 CREATE INDEX IF NOT EXISTS pushes_due ON pushes (status, next_attempt_at);
 """
-TABLES = ("suppliers", "auth_codes", "tokens", "photos", "products", "inquiries", "messages", "pushes")
+TABLES = (
+    "suppliers", "auth_codes", "tokens", "photos", "products", "inquiries", "messages", "attachments",
+    "certificate_files", "company_profiles", "pushes",
+)  # fmt: skip
 
 # Ids look like the platform's (long numbers), not 1, 2, 3.
 ID_BASES = {
@@ -102,6 +135,7 @@ ID_BASES = {
     ("products", "product_id"): 1_600_000_000_000,
     ("inquiries", "inquiry_id"): 91_000_000_000,
     ("messages", "message_id"): 92_000_000_000,
+    ("attachments", "attachment_id"): 93_000_000_000,
     ("inquiries", "seq"): 0,
 }
 

@@ -3,8 +3,7 @@
 
 import httpx
 
-from .app import HANG_KEY
-from .errors import Hang
+from .errors import HANG_KEY, Hang
 from .gateway import MockGateway
 
 

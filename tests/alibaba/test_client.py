@@ -1,11 +1,15 @@
 """The gateway client's own wire format and error contract, through an httpx.MockTransport that captures what we
 send. The contract against the real mock gateway lives in tests/contract/."""
 
+import dataclasses
 import hashlib
 import hmac
+import io
+import json
 import logging
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qsl
 
 import httpx
@@ -13,12 +17,15 @@ import pytest
 
 from alibaba.client import (
     AlibabaClient,
+    AttachmentTooLarge,
     BadResponse,
     ConfigurationError,
     DailyQuotaExceeded,
     GatewayError,
     GatewayTimeout,
+    LinkExpired,
     PermanentError,
+    Quotation,
     RateLimited,
     Rejected,
     TokenExpired,
@@ -658,3 +665,212 @@ def test_from_settings_shares_one_limiter_per_process(settings, monkeypatch):
 
 def test_the_client_repr_shows_no_secret(gateway, make_client):
     assert SECRET not in repr(make_client(gateway))
+
+
+# Inquiries: threads, quotations, attachments -----------------------------------------------------------------------
+
+THREAD = {
+    "inquiry_id": 91,
+    "product_id": 16,
+    "custom_code": "L-1",
+    "subject": "Inquiry about jute bags",
+    "content": "Please quote.",
+    "attachments": [{"attachment_id": 7, "file_name": "spec.pdf", "content_type": "application/pdf", "size": 5}],
+    "quantity": 500,
+    "quantity_unit": "piece",
+    "buyer_name": "Priya Sharma",
+    "buyer_company": "Sharma Overseas Pvt. Ltd.",
+    "buyer_country": "IN",
+    "gmt_create": "2023-11-14T22:00:00.000Z",
+    "gmt_modified": "2023-11-14T22:10:00.000Z",
+    "messages": [
+        {"message_id": 1, "sender": "supplier", "content": "Offer", "quotation": None, "attachments": [],
+         "gmt_create": "2023-11-14T22:01:00.000Z"},
+        {"message_id": 2, "sender": "buyer", "content": "Offer", "quotation": None, "attachments": [],
+         "gmt_create": "2023-11-14T22:02:00.000Z"},
+        {"message_id": 3, "sender": "supplier", "content": "Offer",
+         "quotation": {"price": "2.15", "currency": "USD", "quantity": 500, "unit": "piece", "incoterm": "FOB",
+                       "port_of_loading": "Chattogram", "destination": None, "lead_time_days": 30,
+                       "payment_terms": ["T/T"], "valid_until": "2023-12-14", "sample_terms": ""},
+         "attachments": [], "gmt_create": "2023-11-14T22:09:00.000Z"},
+    ],
+}  # fmt: skip
+FOB = Quotation(
+    price=Decimal("2.15"), quantity=500, unit="piece", incoterm="FOB", port_of_loading="Chattogram",
+    lead_time_days=30, payment_terms=("T/T",),
+)  # fmt: skip
+
+
+def test_a_quotation_is_sent_as_compact_json_without_empty_terms(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "message_id": 9})
+
+    assert client.inquiry_reply(TOKEN, 91, content="Offer", quotation=FOB) == 9
+
+    assert json.loads(gateway.form()["quotation"]) == {
+        "price": 2.15, "currency": "USD", "quantity": 500, "unit": "piece", "incoterm": "FOB",
+        "port_of_loading": "Chattogram", "lead_time_days": 30, "payment_terms": ["T/T"],
+    }  # fmt: skip
+
+
+def test_a_thread_is_read_into_typed_messages(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "inquiry": THREAD})
+
+    thread = client.inquiry_get(TOKEN, 91)
+
+    assert gateway.form()["inquiry_id"] == "91"
+    assert thread.attachments[0].file_name == "spec.pdf"
+    assert [m.sender for m in thread.messages] == ["supplier", "buyer", "supplier"]
+    quotation = thread.messages[2].quotation
+    assert (quotation.price, quotation.valid_until, quotation.payment_terms) == (
+        Decimal("2.15"), date(2023, 12, 14), ("T/T",)
+    )  # fmt: skip
+    assert quotation.same_offer(FOB)
+    assert not quotation.same_offer(dataclasses.replace(FOB, incoterm="CIF", destination="Hamburg"))
+
+
+def test_find_reply_takes_the_earliest_supplier_message_with_that_content_since_the_attempt(gateway, make_client):
+    gateway.answers.append({"code": "0", "request_id": "r1", "inquiry": THREAD})
+    thread = make_client(gateway).inquiry_get(TOKEN, 91)
+    first_attempt = datetime(2023, 11, 14, 22, 5, tzinfo=UTC)
+
+    assert thread.find_reply(content="Offer", sent_from=first_attempt).message_id == 1  # within the clock margin
+    assert thread.find_reply(content="Offer", sent_from=first_attempt, known_message_ids=[1]).message_id == 3
+    assert thread.find_reply(content="Offer", sent_from=first_attempt, quotation=FOB).message_id == 3
+    assert thread.find_reply(content="Offer", sent_from=first_attempt + timedelta(minutes=20)) is None
+    assert thread.find_reply(content="Other text", sent_from=first_attempt) is None
+
+
+def _stream(*chunks):
+    yield from chunks
+
+
+@pytest.mark.parametrize(
+    ("response", "error", "code"),
+    [
+        (httpx.Response(403, json={"code": "LinkExpired"}), LinkExpired, "LinkExpired"),
+        (httpx.Response(403, json={"code": "SignatureDoesNotMatch"}), LinkExpired, "SignatureDoesNotMatch"),
+        (httpx.Response(404, json={"code": "NotFound"}), PermanentError, "NotFound"),
+        (httpx.Response(503, text="down", headers={"Retry-After": "4"}), TransientError, "HTTP503"),
+    ],
+)
+def test_a_failed_download_says_what_to_do(gateway, make_client, response, error, code):
+    client = make_client(gateway)
+    gateway.answers.append(response)
+
+    with pytest.raises(error) as raised:
+        client.download("https://files.example/a/1/spec.pdf?expires=1&signature=abc", io.BytesIO(), max_bytes=100)
+
+    assert raised.value.code == code
+    assert not raised.value.outcome_unknown
+    if code == "HTTP503":
+        assert raised.value.retry_after == 4.0
+
+
+def test_a_download_without_a_declared_size_is_stopped_at_the_cap(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append(httpx.Response(200, content=_stream(b"a" * 60, b"b" * 60, b"c" * 60)))
+    dest = io.BytesIO()
+
+    with pytest.raises(AttachmentTooLarge) as raised:
+        client.download("https://files.example/a/1/x.jpg?signature=abc", dest, max_bytes=100)
+
+    assert raised.value.limit == 100
+    assert len(dest.getvalue()) <= 100
+
+
+def test_a_download_streams_into_the_file_with_its_hash(gateway, make_client, caplog):
+    client = make_client(gateway)
+    body = b"%PDF-1.4 spec"
+    gateway.answers.append(httpx.Response(200, content=body, headers={"Content-Type": "application/pdf"}))
+    dest = io.BytesIO()
+
+    with caplog.at_level(logging.INFO, logger="dxports.alibaba"):
+        downloaded = client.download("https://files.example/a/1/spec.pdf?signature=s3cr3tsig", dest, max_bytes=100)
+
+    assert dest.getvalue() == body
+    assert (downloaded.size, downloaded.content_type) == (len(body), "application/pdf")
+    assert downloaded.sha256 == hashlib.sha256(body).hexdigest()
+    assert gateway.requests[0].method == "GET"
+    assert "s3cr3tsig" not in caplog.text
+    assert "/a/1/spec.pdf" in caplog.text
+
+
+def test_a_declared_size_over_the_cap_reads_nothing(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append(httpx.Response(200, content=b"x" * 500))
+    dest = io.BytesIO()
+
+    with pytest.raises(AttachmentTooLarge) as raised:
+        client.download("https://files.example/f?signature=s", dest, max_bytes=499)
+
+    assert (raised.value.size, dest.getvalue()) == (500, b"")
+
+
+def test_only_http_links_are_followed(gateway, make_client):
+    client = make_client(gateway)
+
+    with pytest.raises(ValueError):
+        client.download("file:///etc/passwd", io.BytesIO(), max_bytes=100)
+
+    assert gateway.requests == []
+
+
+def test_an_attachment_is_downloaded_through_a_fresh_link(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers += [
+        {
+            "code": "0",
+            "request_id": "r1",
+            "attachment": {"attachment_id": 7, "inquiry_id": 91, "message_id": None, "file_name": "spec.pdf",
+                           "content_type": "application/pdf", "size": 5},
+            "download_url": "https://files.example/files/inquiry-attachments/7/spec.pdf?expires=1&signature=s",
+            "expires_in": 300,
+            "expires_at": "2023-11-14T22:18:20.000Z",
+        },
+        httpx.Response(200, content=b"%PDF-", headers={"Content-Type": "application/pdf"}),
+    ]  # fmt: skip
+
+    downloaded = client.inquiry_attachment_download(TOKEN, 7, io.BytesIO(), max_bytes=10)
+
+    assert gateway.form(0)["attachment_id"] == "7"
+    assert str(gateway.requests[1].url).startswith("https://files.example/files/inquiry-attachments/7/")
+    assert (downloaded.attachment.attachment_id, downloaded.size) == (7, 5)
+
+
+# The company profile -----------------------------------------------------------------------------------------------
+
+
+def test_a_certificate_goes_multipart_with_its_type_read_from_the_content(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "certificate_url": "https://files.test/c.pdf"})
+
+    url = client.company_certificate_upload(TOKEN, filename="bsci.pdf", content=b"%PDF-1.4 certificate")
+
+    assert url == "https://files.test/c.pdf"
+    request = gateway.requests[0]
+    request.read()
+    assert str(request.url) == "http://gateway.test/rest/dexports/company/certificate/upload"
+    assert b'name="file"; filename="bsci.pdf"' in request.content
+    assert b"Content-Type: application/pdf" in request.content
+
+
+def test_a_profile_that_was_never_sent_reads_as_none(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append({"code": "0", "request_id": "r1", "supplier_id": 5, "profile": None, "status": None})
+
+    assert client.company_profile_get(TOKEN) is None
+
+
+def test_a_profile_update_is_sent_as_json_and_answers_its_review(gateway, make_client):
+    client = make_client(gateway)
+    gateway.answers.append(
+        {"code": "0", "request_id": "r1", "supplier_id": 5, "status": "new", "version": 3,
+         "gmt_modified": "2023-11-14T22:13:20.000Z"}
+    )  # fmt: skip
+
+    review = client.company_profile_update(TOKEN, {"year_established": 1987, "employees": "51-100"})
+
+    assert json.loads(gateway.form()["profile"]) == {"year_established": 1987, "employees": "51-100"}
+    assert (review.status, review.version, review.modified_at) == ("new", 3, datetime.fromtimestamp(NOW, tz=UTC))

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from alibaba.client import (
-    AlibabaClient,
     ConfigurationError,
     DailyQuotaExceeded,
     GatewayTimeout,
@@ -18,103 +17,9 @@ from alibaba.client import (
     TokenExpired,
     TransientError,
 )
-from alibaba.mock import MockGateway, serve_in_thread
-from alibaba.mock.transport import MockTransport
 from alibaba.ratelimit import LocalRateLimiter
 
-APP_KEY = "client-test-app"
-APP_SECRET = "client-test-secret"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-JUTE_BAGS = 1202  # a leaf of the mock's seeded tree
-
-
-@pytest.fixture
-def gateway():
-    gateway = MockGateway(
-        app_key=APP_KEY,
-        app_secret=APP_SECRET,
-        push_sender=lambda url, body, headers: 200,
-        seed=11,
-        rate_limit_per_s=None,
-        daily_quota=None,
-        review_delay_s=60,
-        reject_rate=0.0,
-    )
-    yield gateway
-    gateway.close()
-
-
-@pytest.fixture(params=["in_process", "loopback"])
-def make_client(request, gateway):
-    """Clients of ``gateway``: through httpx's WSGI transport, or over HTTP to the gateway served on a free
-    loopback port (with a short read timeout, so that a lost answer is a real socket timeout)."""
-    clients = []
-    if request.param == "loopback":
-        base_url, stop = serve_in_thread(gateway)
-        options = {"read_timeout": 1.0}
-    else:
-        base_url, stop = "http://mock-gateway", None
-        options = {"transport": MockTransport(gateway)}
-
-    def make(**kwargs):
-        kwargs.setdefault("app_secret", APP_SECRET)
-        client = AlibabaClient(base_url, APP_KEY, **options, **kwargs)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
-    if stop:
-        stop()
-
-
-@pytest.fixture
-def client(make_client):
-    return make_client()
-
-
-@pytest.fixture
-def tokens(client):
-    account = client.supplier_create(seller_ref="seller-1", company_name="Golden Fibre Ltd", contact_email="a@gf.bd")
-    return client.token_create(account.code)
-
-
-def a_product(client, tokens, **changes):
-    photo = client.photobank_upload(tokens.access_token, filename="bag.png", content=PNG)
-    attributes = client.category_attributes(JUTE_BAGS)
-    chosen = [
-        {"attribute_id": attribute.attribute_id, "value_id": attribute.values[0].value_id}
-        if attribute.values
-        else {"attribute_id": attribute.attribute_id, "value_name": "Golden Fibre"}
-        for attribute in attributes
-        if attribute.required
-    ]
-    product = {
-        "subject": "Eco-friendly Hessian Jute Shopping Bag",
-        "category_id": JUTE_BAGS,
-        "keywords": ["jute bag"],
-        "attributes": chosen,
-        "main_image": {"images": [photo]},
-        "sourcing_trade": {
-            "fob_currency": "USD",
-            "fob_min_price": "1.20",
-            "fob_max_price": "2.50",
-            "fob_unit_type": "piece",
-            "min_order_quantity": 500,
-            "supply_quantity": 50000,
-            "supply_period_type": "month",
-            "delivery_port": "Chattogram",
-            "payment_methods": ["T/T"],
-            "deliver_periods": [{"quantity": 1000, "days": 25}],
-            "packaging_desc": "50 bags per carton",
-        },
-        "bulk_discount_prices": [{"start_quantity": 500, "price": "2.50"}],
-        "description": "<p>Natural hessian jute bag.</p>",
-        "custom_code": "listing-0001",
-    }
-    product.update(changes)
-    return product
+from .conftest import JUTE_BAGS, a_product
 
 
 def test_a_seller_goes_from_account_to_live_product_to_answered_inquiry(client, gateway):
@@ -145,7 +50,10 @@ def test_a_seller_goes_from_account_to_live_product_to_answered_inquiry(client, 
     inquiries = client.inquiry_list(tokens.access_token)
     inquiry = inquiries.inquiries[0]
     assert (inquiry.product_id, inquiry.custom_code) == (product_id, "listing-0001")
-    quotation = {"price": Decimal("1.85"), "currency": "USD", "quantity": 5000, "unit": "piece"}
+    quotation = {
+        "price": Decimal("1.85"), "currency": "USD", "quantity": 5000, "unit": "piece", "incoterm": "FOB",
+        "port_of_loading": "Chattogram", "lead_time_days": 30, "payment_terms": ["T/T", "L/C"],
+    }  # fmt: skip
     reply_id = client.inquiry_reply(tokens.access_token, inquiry.inquiry_id, content="Our offer:", quotation=quotation)
     assert reply_id > 0
     assert inquiries.next_cursor is not None

@@ -40,7 +40,7 @@ def test_an_unknown_product(api, seller):
 
 def test_review_approves_and_puts_on_display(api, gateway, seller):
     product_id = add_product(api, seller)
-    assert gateway.tick() == {"reviewed": 0, "pushes_delivered": 0, "pushes_failed": 0}
+    assert gateway.tick() == {"reviewed": 0, "profiles_reviewed": 0, "pushes_delivered": 0, "pushes_failed": 0}
     assert gateway.tick(all_reviews_due=True)["reviewed"] == 1
     product = api.ok("/alibaba/icbu/product/get", token=seller["access_token"], product_id=product_id)["product"]
     assert (product["status"], product["display"]) == ("approved", "Y")

@@ -5,7 +5,7 @@
 ``public``: the catalog is the same for everyone, so a token is optional (checked when given).
 """
 
-from . import auth, catalog, inquiries, products
+from . import auth, catalog, company, inquiries, products
 
 APP, SELLER, PUBLIC = "app", "seller", "public"
 
@@ -22,5 +22,10 @@ ROUTES = {
     "/alibaba/icbu/product/list": (products.product_list, SELLER),
     "/icbu/product/update/display": (products.display_update, SELLER),
     "/dexports/inquiry/list": (inquiries.inquiry_list, SELLER),
+    "/dexports/inquiry/get": (inquiries.inquiry_get, SELLER),
     "/dexports/inquiry/reply": (inquiries.inquiry_reply, SELLER),
+    "/dexports/inquiry/attachment/get": (inquiries.attachment_get, SELLER),
+    "/dexports/company/certificate/upload": (company.certificate_upload, SELLER),
+    "/dexports/company/profile/update": (company.profile_update, SELLER),
+    "/dexports/company/profile/get": (company.profile_get, SELLER),
 }

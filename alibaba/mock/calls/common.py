@@ -9,7 +9,8 @@ from ..errors import invalid, missing
 
 @dataclass(frozen=True)
 class Call:
-    """One call inside its transaction. ``supplier_id`` is the access token's supplier (``None`` on app calls)."""
+    """One call inside its transaction. ``supplier_id`` is the access token's supplier (``None`` on app calls);
+    ``base_url`` is the gateway's address as the caller reached it (for the links it hands out)."""
 
     gateway: Any
     conn: sqlite3.Connection
@@ -17,6 +18,7 @@ class Call:
     files: dict[str, bytes]
     supplier_id: int | None
     now: float
+    base_url: str = ""
 
     @property
     def config(self) -> dict[str, Any]:
