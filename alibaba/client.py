@@ -518,8 +518,11 @@ class AlibabaClient:
             self._log(api_path, error.code, started, error.request_id, error)
             # A ban covers the app key, so every worker must wait it out. A daily quota is not paused here: its end
             # is only estimated, and a wrong guess would stop all calls for hours.
-            is_ban = isinstance(error, RateLimited) and not isinstance(error, DailyQuotaExceeded)
-            if is_ban and self.rate_limiter is not None:
+            if (
+                isinstance(error, RateLimited)
+                and not isinstance(error, DailyQuotaExceeded)
+                and self.rate_limiter is not None
+            ):
                 self.rate_limiter.pause(error.ban_seconds)
             raise
         self._log(api_path, "ok", started, envelope.get("request_id"))
@@ -804,9 +807,9 @@ class AlibabaClient:
                     )
                 content_type = response.headers.get("Content-Type", "application/octet-stream")
         except httpx.TimeoutException as exc:
-            error = GatewayTimeout("Timeout", _describe(exc), api_path=where, type="TRANSPORT", outcome_unknown=False)
-            self._log(f"download {where}", error.code, started, None, error)
-            raise error from exc
+            timeout = GatewayTimeout("Timeout", _describe(exc), api_path=where, type="TRANSPORT", outcome_unknown=False)
+            self._log(f"download {where}", timeout.code, started, None, timeout)
+            raise timeout from exc
         except httpx.TransportError as exc:
             error = TransientError(
                 "ConnectionError", _describe(exc), api_path=where, type="TRANSPORT", outcome_unknown=False

@@ -43,14 +43,14 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Q, QuerySet, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -77,8 +77,9 @@ Status = OutboxJob.Status
 Outcome = OutboxAttempt.Outcome
 
 MAX_MESSAGE_CHARS = 4000
-KIND_MAX_LENGTH = OutboxJob._meta.get_field("kind").max_length
-TARGET_MAX_LENGTH = OutboxJob._meta.get_field("target").max_length
+# CharFields' lengths: never None.
+KIND_MAX_LENGTH = cast(int, OutboxJob._meta.get_field("kind").max_length)
+TARGET_MAX_LENGTH = cast(int, OutboxJob._meta.get_field("target").max_length)
 
 
 # The registry -----------------------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def enqueue(*, kind: str, target: str | int) -> OutboxJob:
     return job
 
 
-def _message_on_its_way(job: OutboxJob, now) -> bool:
+def _message_on_its_way(job: OutboxJob, now: datetime) -> bool:
     return job.dispatched_at is not None and job.dispatched_at > now - _redispatch_window()
 
 
@@ -281,7 +282,7 @@ def _finish(
     now = timezone.now()
     claimed = job.version
     ours = OutboxJob.objects.filter(pk=job.pk, status=Status.RUNNING, lease_owner=owner)
-    released = {"lease_owner": "", "lease_expires_at": None, "updated_at": now}
+    released: dict[str, Any] = {"lease_owner": "", "lease_expires_at": None, "updated_at": now}
     # A newer version was enqueued while we ran: run again now (success), or let it supersede a rejection that the
     # seller may have fixed meanwhile.
     moved_on = ~Q(version=claimed)
@@ -371,15 +372,16 @@ def _finish(
         log = logger.error if job.status == Status.FAILED else logger.warning
         exc_info = error if failure.outcome == Outcome.CRASHED else None
         log("outbox %s: %s %s: %s", job, failure.outcome, failure.code, str(error)[:300], exc_info=exc_info)
-    if job.status == Status.FAILED and registration is not None and registration.on_failure is not None:
-        _call_on_failure(registration, job, error)
+    on_failure = registration.on_failure if registration is not None else None
+    if job.status == Status.FAILED and on_failure is not None and error is not None:
+        _call_on_failure(on_failure, job, error)
     return attempt
 
 
-def _call_on_failure(registration: Registration, job: OutboxJob, error: BaseException | None) -> None:
+def _call_on_failure(on_failure: FailureHook, job: OutboxJob, error: BaseException) -> None:
     try:
         with transaction.atomic():
-            registration.on_failure(job, error)
+            on_failure(job, error)
     except Exception:  # the job is recorded as failed either way; the hook's bug is logged
         logger.exception("outbox %s: on_failure hook of %r raised", job, job.kind)
 
@@ -492,7 +494,7 @@ def is_running(*, kind: str, target: str) -> bool:
     return OutboxJob.objects.filter(kind=kind, target=str(target), status=Status.RUNNING).exists()
 
 
-def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str):
+def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str) -> QuerySet[OutboxAttempt]:
     """Every attempt of ``target``'s jobs among ``kinds``, newest first, each with its job: one query."""
     return (
         OutboxAttempt.objects.filter(job__kind__in=kinds, job__target=str(target))

@@ -1,5 +1,7 @@
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
 
@@ -8,10 +10,10 @@ class RejectNulInQueryMiddleware:
     or any lookup fed from the query string would otherwise fail with a 500; form fields already refuse it through
     Django's ProhibitNullCharactersValidator."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return HttpResponseBadRequest("The address holds a NUL character.", content_type="text/plain")
         return self.get_response(request)
@@ -21,10 +23,10 @@ class UserLanguageMiddleware:
     """A logged-in person reads the site in the language they chose (``User.language``) on any device; a choice
     made in this browser (the language cookie) wins. After ``AuthenticationMiddleware`` and ``LocaleMiddleware``."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if chosen and chosen in dict(settings.LANGUAGES) and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:

@@ -21,7 +21,7 @@ VAR_DIR = Path(env("DXPORTS_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _production_secret(name, *, dev_default, min_length=0):
+def _production_secret(name: str, *, dev_default: str, min_length: int = 0) -> str:
     """A secret that has a development value only with DEBUG on; in production it must be set, and be real."""
     value = env.str(name, default="")
     if not value:
@@ -209,7 +209,7 @@ X_FRAME_OPTIONS = "DENY"
 # Celery (DESIGN.md §6): a task is acknowledged only when it finished, a worker holds one message at a time,
 # and the broker redelivers a message only after a visibility timeout longer than any task or countdown.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int | str] = {"visibility_timeout": 60 * 60 * 2}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "control"):

@@ -6,6 +6,7 @@ import logging
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterable
 from email.message import Message
 from email.parser import BytesHeaderParser
 from typing import Any
@@ -27,7 +28,7 @@ REST_METHODS = ("GET", "POST")
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 
 
-def application(gateway, environ: dict, start_response) -> list[bytes]:
+def application(gateway, environ: dict, start_response) -> Iterable[bytes]:
     path = environ.get("PATH_INFO", "")
     method = environ.get("REQUEST_METHOD", "GET")
     if path == "/rest" or path.startswith("/rest/"):
@@ -66,8 +67,8 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
         answer, outcome = error.envelope(request_id), error.code
     except Exception:
         logger.exception("mock gateway: %s failed", api_path)
-        error = ApiError("SYSTEM", "InternalError", "InternalError: the gateway failed unexpectedly, please retry")
-        answer, outcome = error.envelope(request_id), error.code
+        failure = ApiError("SYSTEM", "InternalError", "InternalError: the gateway failed unexpectedly, please retry")
+        answer, outcome = failure.envelope(request_id), failure.code
     gateway.count_call(api_path, outcome)
     if hang:
         if environ.get(HANG_KEY):

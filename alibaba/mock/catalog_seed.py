@@ -217,9 +217,12 @@ class Catalog:
         self.categories: dict[int, Category] = {}
         self.roots = tuple(self._add(entry[0], entry[1], entry[3], 1, 0, entry[2]) for entry in tree)
 
-    def _add(self, category_id: int, name: str, below, level: int, parent_id: int, group: str) -> int:
+    def _add(self, category_id: int, name: str, below: list | tuple, level: int, parent_id: int, group: str) -> int:
         if isinstance(below, list):
-            children = tuple(self._add(*child, level + 1, category_id, group) for child in below)
+            children = tuple(
+                self._add(child_id, child_name, child_below, level + 1, category_id, group)
+                for child_id, child_name, child_below in below
+            )
             attributes: tuple[Attribute, ...] = ()
         else:
             children, attributes = (), _leaf_attributes(group, below)

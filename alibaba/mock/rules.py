@@ -187,7 +187,8 @@ def _price(value: Any, path: str) -> str:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise invalid(path, "must be a decimal number") from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent  # an int for a finite amount
+    if not amount.is_finite() or (isinstance(exponent, int) and exponent < -2):
         raise invalid(path, "must be a decimal number with at most 2 decimal places")
     if not MIN_PRICE <= amount <= MAX_PRICE:
         raise invalid(path, f"must be between {MIN_PRICE} and {MAX_PRICE} (it is {value})")

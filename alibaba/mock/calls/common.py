@@ -2,7 +2,7 @@
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import invalid, missing
 
@@ -23,6 +23,12 @@ class Call:
     @property
     def config(self) -> dict[str, Any]:
         return self.gateway.config
+
+    @overload
+    def text(self, key: str, *, max_length: int = ..., required: Literal[True] = ...) -> str: ...
+
+    @overload
+    def text(self, key: str, *, max_length: int = ..., required: bool, default: str | None = ...) -> str | None: ...
 
     def text(self, key: str, *, max_length: int = 512, required: bool = True, default: str | None = None) -> str | None:
         value = self.params.get(key, "").strip()
