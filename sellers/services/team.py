@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxports.models import User
 from sellers import emails, selectors
 from sellers.errors import (
     TeamError,
@@ -16,6 +17,7 @@ from sellers.models import (
     EventKind,
     Invitation,
     MemberRole,
+    Seller,
     SellerMember,
 )
 from sellers.services.common import audit, lock_seller
@@ -26,13 +28,13 @@ INVITATION_DAYS = 7
 # Team ------------------------------------------------------------------------------------------------------------
 
 
-def _require_owner(seller, actor):
+def _require_owner(seller: Seller, actor: User) -> None:
     if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
         raise TeamError(_("Only the owner of the business can change its team."))
 
 
 @transaction.atomic
-def seller_invite(*, seller, actor, email):
+def seller_invite(*, seller: Seller, actor: User, email: str) -> Invitation:
     """Invite a person by e-mail (owner only). Returns the invitation; the token is only in the e-mail."""
     seller = lock_seller(seller)
     _require_owner(seller, actor)
@@ -64,7 +66,7 @@ def seller_invite(*, seller, actor, email):
 
 
 @transaction.atomic
-def seller_invitation_accept(*, token, user):
+def seller_invitation_accept(*, token: str, user: User) -> SellerMember:
     """Join the seller that invited ``user``'s e-mail address."""
     invitation = selectors.invitation_for_token(token)
     if invitation is None or not invitation.is_open():
@@ -91,7 +93,7 @@ def seller_invitation_accept(*, token, user):
 
 
 @transaction.atomic
-def seller_member_remove(*, seller, actor, member):
+def seller_member_remove(*, seller: Seller, actor: User, member: SellerMember) -> None:
     seller = lock_seller(seller)
     _require_owner(seller, actor)
     if member.seller_id != seller.pk:
@@ -107,7 +109,7 @@ def seller_member_remove(*, seller, actor, member):
 
 
 @transaction.atomic
-def seller_invitation_revoke(*, seller, actor, invitation):
+def seller_invitation_revoke(*, seller: Seller, actor: User, invitation: Invitation) -> None:
     seller = lock_seller(seller)
     _require_owner(seller, actor)
     if invitation.seller_id != seller.pk:
