@@ -39,7 +39,7 @@ def seller_supplier_account_store(*, seller: Seller, supplier_id: int, tokens: T
     Idempotent: storing the same account again changes only the tokens."""
     seller = lock_seller(seller)
     account, created = SupplierAccount.objects.get_or_create(seller=seller, defaults={"supplier_id": supplier_id})
-    if not created and account.supplier_id != supplier_id:
+    if not created and account.supplier_id != str(supplier_id):
         raise TeamError(
             f"seller {seller.pk} already has supplier {account.supplier_id}; the gateway answered {supplier_id}"
         )
