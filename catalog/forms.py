@@ -7,6 +7,7 @@ a select. A draft may be incomplete: nothing needed only to publish is required 
 """
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from catalog.models import (
     MAX_TIER_QUANTITY,
     MIN_PRICE,
     PAYMENT_METHODS,
+    Category,
     InputType,
     Port,
     ProductStatus,
@@ -52,6 +54,11 @@ def _blank(choices):
     return [("", "—"), *choices]
 
 
+def _mark_needed(field: forms.Field, needed: bool) -> None:
+    # The templates show "needed to publish" by this mark (``field.field.needed_to_publish``).
+    field.needed_to_publish = needed  # type: ignore[attr-defined]  # an attribute of our own on Django's field
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
@@ -60,14 +67,14 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ProductFilterForm(forms.Form):
     q = forms.CharField(label=_("Search title or SKU"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + ProductStatus.choices)
-    category = forms.ModelChoiceField(
+    category: "forms.ModelChoiceField[Category]" = forms.ModelChoiceField(
         label=_("Category"), required=False, queryset=None, to_field_name="category_id", empty_label=_("Any")
     )
     sync = forms.ChoiceField(label=_("Sync"), required=False, choices=[("", _("Any")), *SYNC_LABELS.items()])
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
 
 
 class ProductForm(forms.Form):
@@ -135,7 +142,9 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, category_attributes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = leaf_categories().prefetch_related(None).order_by("parent__name", "name")
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
+            leaf_categories().prefetch_related(None).order_by("parent__name", "name")
+        )
         for index in range(KEYWORDS_MAX):
             self.fields[f"keyword_{index + 1}"] = forms.CharField(
                 label=_("Keyword %(n)d") % {"n": index + 1}, required=False, max_length=KEYWORD_MAX
@@ -163,7 +172,7 @@ class ProductForm(forms.Form):
         for attribute in self.category_attributes:
             self.fields[self.attribute_field(attribute)] = self._attribute_field(attribute)
         for name in self.NEEDED_TO_PUBLISH:
-            self.fields[name].needed_to_publish = True
+            _mark_needed(self.fields[name], True)
 
     @staticmethod
     def attribute_field(attribute):
@@ -172,6 +181,7 @@ class ProductForm(forms.Form):
     @staticmethod
     def _attribute_field(attribute):
         choices = [(str(value["value_id"]), value["name"]) for value in attribute.values]
+        field: forms.Field
         if attribute.input_type == InputType.MULTI_SELECT:
             field = forms.MultipleChoiceField(
                 label=attribute.name, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
@@ -180,8 +190,7 @@ class ProductForm(forms.Form):
             field = forms.ChoiceField(label=attribute.name, required=False, choices=_blank(choices))
         else:
             field = forms.CharField(label=attribute.name, required=False, max_length=ATTRIBUTE_TEXT_MAX)
-        field.needed_to_publish = attribute.is_required
-        field.attribute = attribute
+        _mark_needed(field, attribute.is_required)
         return field
 
     # Reading a product into the form, and the form into the services' arguments -------------------------------
@@ -241,7 +250,8 @@ class ProductForm(forms.Form):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for prefix_a, prefix_b, count, message in (
             ("tier_quantity", "tier_price", TIERS_MAX, _("Enter both the quantity and the price, or neither.")),
             ("lead_quantity", "lead_days", LEAD_TIMES_MAX, _("Enter both the quantity and the days, or neither.")),

@@ -127,8 +127,8 @@ def make_thumbnail(data):
     transparent."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF data (when it opens the file), then goes on
-        with Image.open(io.BytesIO(data)) as image:
-            image = _upright(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            image = _upright(opened)
             image.thumbnail(THUMBNAIL_SIZE)
             if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
                 rgba = image.convert("RGBA")

@@ -100,7 +100,7 @@ def _reconcile_seller(seller, client, report):
     ours = {str(p.public_id): p for p in Product.objects.filter(seller=seller).select_related("category")}
     report.checked += len(ours)
 
-    duplicates = []
+    duplicates: list[int] = []
     for code, items in by_code.items():
         product = ours.get(code)
         if product is None:
@@ -114,8 +114,11 @@ def _reconcile_seller(seller, client, report):
             duplicates.extend(copies)
             report.duplicates.append({"product": product.pk, "kept": product.gateway_product_id, "off": copies})
     for start in range(0, len(duplicates), 50):
-        ids = duplicates[start : start + 50]
-        session.run(lambda ids=ids: session.client.product_set_display(session.token, ids, on=False))
+
+        def switch_off(ids: list[int] = duplicates[start : start + 50]) -> None:
+            session.client.product_set_display(session.token, ids, on=False)  # the token read anew on a retry
+
+        session.run(switch_off)
 
     for product in ours.values():
         if product.gateway_product_id is None:

@@ -1,5 +1,6 @@
 """Reads of the sellers domain for a caller. Every read for a seller's user goes through the user's membership, so
-another seller's rows are never returned (the views turn "none" into 404)."""
+another seller's rows are never returned (the views turn "none" into 404). Other apps name the rows these reads
+return (``Seller``, ``SellerMember``) by the types imported here, in their annotations only."""
 
 import hashlib
 from datetime import date, datetime, timedelta
