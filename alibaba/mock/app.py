@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Iterable
 from email.message import Message
 from email.parser import BytesHeaderParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from wsgiref.types import StartResponse
 
 from . import downloads, harness
 from .calls import APP, ROUTES, SELLER
@@ -18,6 +19,9 @@ from .calls.common import Call
 from .calls.inquiries import DOWNLOAD_PATH
 from .errors import HANG_KEY, ApiError, Hang, invalid, missing
 from .signing import sign
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ REST_METHODS = ("GET", "POST")
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 
 
-def application(gateway, environ: dict, start_response) -> Iterable[bytes]:
+def application(gateway: "MockGateway", environ: dict, start_response: StartResponse) -> Iterable[bytes]:
     path = environ.get("PATH_INFO", "")
     method = environ.get("REQUEST_METHOD", "GET")
     if path == "/rest" or path.startswith("/rest/"):
@@ -47,7 +51,7 @@ def application(gateway, environ: dict, start_response) -> Iterable[bytes]:
     return [body]
 
 
-def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
+def rest(gateway: "MockGateway", path_api: str, environ: dict) -> dict[str, Any]:
     """One protocol call, named by the path (``/rest/<api_path>``) or by the ``method`` parameter (``/rest``, the
     SDK's form). A drawn timeout strikes after the call succeeded (its write is done): over HTTP the answer comes
     ``hang_seconds`` late; in process (``HANG_KEY`` in the environ) ``Hang`` is raised instead."""
@@ -78,7 +82,7 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
 
 
 def _dispatch(
-    gateway, api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
+    gateway: "MockGateway", api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
 ) -> tuple[dict, bool]:
     route = ROUTES.get(api_path)
     if route is None:

@@ -190,7 +190,9 @@ def value_id(attribute_id: int, name: str) -> int:
     return attribute_id * 1_000_000 + int.from_bytes(digest[:4], "big") % 1_000_000
 
 
-def _select(attribute_id: int, name: str, names: tuple[str, ...], *, required=False, multi=False) -> Attribute:
+def _select(
+    attribute_id: int, name: str, names: tuple[str, ...], *, required: bool = False, multi: bool = False
+) -> Attribute:
     values = tuple((value_id(attribute_id, value), value) for value in names)
     return Attribute(attribute_id, name, required, "multi_select" if multi else "single_select", values)
 

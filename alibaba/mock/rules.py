@@ -524,7 +524,7 @@ def _certifications(value: Any, today: date, owns_certificate: Callable[[str], b
         path = f"certifications[{index}]"
         certificate = _object(item, path, fields)
 
-        def field(key: str, certificate=certificate, path=path) -> Any:
+        def field(key: str, certificate: dict[str, Any] = certificate, path: str = path) -> Any:
             return _required(certificate, key, f"{path}.{key}")
 
         kind = _choice(field("type"), f"{path}.type", CERTIFICATION_TYPES)

@@ -4,6 +4,7 @@ nothing, then reviewed like a product), and reading it back with its review stat
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 
 from ..clock import iso, utc_date
 from ..errors import invalid, missing
@@ -45,7 +46,7 @@ def profile_update(call: Call) -> dict:
     """Replaces the whole profile (all or nothing) and (re)starts its review: an update while in review restarts it.
     Safe to repeat: the same profile sent again is simply reviewed again."""
 
-    def owns(table: str):
+    def owns(table: str) -> Callable[[str], bool]:
         def check(url: str) -> bool:
             row = call.conn.execute(f"SELECT supplier_id FROM {table} WHERE url = ?", (url,)).fetchone()
             return row is not None and row["supplier_id"] == call.supplier_id
