@@ -121,10 +121,6 @@ def unregister(kind: str) -> None:
     _registry.pop(kind, None)
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_registry)
-
-
 # Enqueue --------------------------------------------------------------------------------------------------------
 
 

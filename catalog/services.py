@@ -152,20 +152,6 @@ def product_transition(
     return MACHINE.move(product, to=to, actor=actor, reason=reason, changes=changes)
 
 
-@transaction.atomic
-def product_mark_ready(*, product: Product, actor: Actor) -> Product:
-    """The seller's dry run passed: the product is ready to publish. Refused with every blocking problem at once
-    (``ListingIncomplete``), and for a seller that is not active."""
-    product = _lock(product)
-    if ProductStatus.READY not in TRANSITIONS[ProductStatus(product.status)]:
-        raise IllegalTransition(product=product, to=ProductStatus.READY)
-    _require_active_seller(product.seller)
-    blocking = blocking_problems(listing_problems(product))
-    if blocking:
-        raise ListingIncomplete(blocking)
-    return product_transition(product=product, to=ProductStatus.READY, actor=actor).product
-
-
 def _require_reason(reason: str) -> str:
     return require_reason(reason, error=ProductInvalid)
 

@@ -192,9 +192,6 @@ class Seller(models.Model):
     def bank_account_number_masked(self):
         return mask(self.bank_account_number)
 
-    def display_district(self):
-        return geo.district_name(self.district)
-
 
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")

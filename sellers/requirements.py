@@ -182,7 +182,6 @@ TARGETS = {
     for requirement in REQUIREMENTS
     for target in requirement.targets
 }
-TARGET_TO_REQUIREMENT = {target: requirement for requirement in REQUIREMENTS for target in requirement.targets}
 STEP_FIELDS: dict[str, list[str]] = {}
 for _requirement in REQUIREMENTS:
     STEP_FIELDS.setdefault(_requirement.step, []).extend(_requirement.fields + _requirement.optional_fields)

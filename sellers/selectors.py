@@ -77,10 +77,6 @@ def history_for_seller(*, seller: Seller) -> QuerySet[SellerEvent]:
     )
 
 
-def documents_history_for_seller(*, seller: Seller) -> QuerySet[Document]:
-    return Document.objects.filter(seller=seller).select_related("uploaded_by")
-
-
 def open_invitations_for_email(*, email: str, now: datetime | None = None) -> QuerySet[Invitation]:
     """The invitations the address can still accept (an expired one is no longer open: ``Invitation.is_open``)."""
     return Invitation.objects.filter(

@@ -235,8 +235,5 @@ class Catalog:
         ids = self.roots if category_id == 0 else self.categories[category_id].children
         return [self.categories[child] for child in ids]
 
-    def leaves(self) -> list[Category]:
-        return [category for category in self.categories.values() if category.leaf]
-
 
 CATALOG = Catalog(TREE)
