@@ -21,7 +21,6 @@ from sellers.services import seller_supplier_account_store
 from tests.sellers.factories import OwnerFactory
 
 P = ProductStatus
-ACTIVE_JOBS = (OutboxJob.Status.PENDING, OutboxJob.Status.RUNNING)
 
 
 class Sync:
