@@ -35,7 +35,7 @@ class BusinessForm(_StepForm):
     categories = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        label=_("Main product categories"),
+        label=_("Main sectors"),
         required=False,
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
