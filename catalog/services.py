@@ -86,28 +86,6 @@ def _lock(product: Product) -> Product:
     return Product.objects.select_for_update().get(pk=product.pk)
 
 
-def _audit(
-    *,
-    product: Product,
-    actor: Actor,
-    kind: str,
-    changes: dict[str, Any] | None = None,
-    reason: str = "",
-    from_status: str = "",
-    to_status: str = "",
-) -> ProductEvent:
-    return ProductEvent.record(
-        product=product,
-        actor=actor,
-        kind=kind,
-        version=product.version,
-        changes=changes,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-    )
-
-
 def _require_active_seller(seller: Seller) -> None:
     if not seller.may_sell:
         raise SellerNotActive(seller=seller)
@@ -312,7 +290,7 @@ def product_create(
         changes["price_tiers"] = [None, _tiers_of(product)]
     if attributes:
         changes["attributes"] = [None, _attributes_of(product)]
-    _audit(product=product, actor=actor, kind=EventKind.CREATED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.CREATED, changes=changes)
     return product
 
 
@@ -361,7 +339,7 @@ def product_update(
         return product
     product.version += 1
     _save(product)
-    _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
 
 
@@ -486,7 +464,7 @@ def product_record_edit(*, product: Product, actor: Actor, changes: dict[str, li
     ``product_update``. Returns the product."""
     product.version += 1
     _save(product, update_fields=["version", "updated_at"])
-    _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
 
 

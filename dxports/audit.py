@@ -45,10 +45,14 @@ class AuditEvent(models.Model):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, *, actor: Actor = None, changes: dict[str, Any] | None = None, **fields: Any) -> Self:
-        """Write one row: ``fields`` name the subject (``seller=…``), ``kind`` and the rest; the actor is recorded
-        only for a person (``actor_or_none``)."""
-        return cls._default_manager.create(actor=actor_or_none(actor), changes=changes or {}, **fields)
+    def record(
+        cls, *, actor: Actor, kind: str, changes: dict[str, Any] | None = None, reason: str = "", **subject: Any
+    ) -> Self:
+        """Write one row about ``subject`` (``seller=…``; a product's row adds its ``version``); the actor is
+        recorded only for a person (``actor_or_none``)."""
+        return cls._default_manager.create(
+            actor=actor_or_none(actor), kind=kind, changes=changes or {}, reason=reason, **subject
+        )
 
 
 def actor_or_none(actor: Actor) -> "User | None":

@@ -1,41 +1,17 @@
-"""What every sellers service shares: the row lock, the audit row, the seller's checklist read fresh."""
+"""What every sellers service shares: the row lock and the seller's checklist read fresh."""
 
 from datetime import date
-from typing import Any
 
-from dxports.audit import Actor
 from sellers.models import (
     Document,
     ReviewReason,
     Seller,
-    SellerEvent,
 )
 from sellers.requirements import Checklist, checklist
 
 
 def lock_seller(seller: Seller) -> Seller:
     return Seller.objects.select_for_update().get(pk=seller.pk)
-
-
-def audit(
-    *,
-    seller: Seller,
-    actor: Actor,
-    kind: str,
-    changes: dict[str, Any] | None = None,
-    reason: str = "",
-    from_status: str = "",
-    to_status: str = "",
-) -> SellerEvent:
-    return SellerEvent.record(
-        seller=seller,
-        actor=actor,
-        kind=kind,
-        changes=changes,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-    )
 
 
 def _open_reasons(seller: Seller) -> list[ReviewReason]:

@@ -39,7 +39,7 @@ from sellers.models import (
     SupplierAccount,
 )
 from sellers.requirements import TARGETS, profile_field
-from sellers.services.common import audit, lock_seller, seller_checklist
+from sellers.services.common import lock_seller, seller_checklist
 
 SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
 
@@ -229,7 +229,7 @@ def seller_create(*, owner: User, legal_name: str) -> Seller:
             SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
     except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
         raise TeamError(_("You already belong to a business.")) from exc
-    audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
+    SellerEvent.record(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
 
@@ -272,7 +272,7 @@ def seller_update_profile(*, seller: Seller, actor: Actor, data: Mapping[str, An
             changes[name] = [_shown(name, before), _shown(name, value)]
     if changes:
         seller.save()
-        audit(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
+        SellerEvent.record(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
         _resolve_reasons(seller, list(changes))
     return seller
 
@@ -313,7 +313,7 @@ def _document_record(*, seller: Seller, actor: User, document: Document) -> Docu
     document.seller = seller
     document.save()
     target = f"document:{document.kind}"
-    audit(
+    SellerEvent.record(
         seller=seller,
         actor=actor,
         kind=EventKind.DOCUMENT,
@@ -357,7 +357,7 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
         )
         if created:
             label = profile_field(name).verbose_name
-            audit(
+            SellerEvent.record(
                 seller=seller,
                 actor=None,
                 kind=EventKind.REMINDER,

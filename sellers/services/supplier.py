@@ -20,10 +20,11 @@ from sellers.errors import (
 from sellers.models import (
     EventKind,
     Seller,
+    SellerEvent,
     SellerStatus,
     SupplierAccount,
 )
-from sellers.services.common import audit, lock_seller
+from sellers.services.common import lock_seller
 from sellers.services.onboarding import seller_transition
 
 # The Alibaba.com supplier account --------------------------------------------------------------------------------
@@ -45,7 +46,9 @@ def seller_supplier_account_store(*, seller: Seller, supplier_id: int, tokens: T
         )
     _store_tokens(account, tokens)
     if created:
-        audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, changes={"supplier_id": [None, supplier_id]})
+        SellerEvent.record(
+            seller=seller, actor=None, kind=EventKind.PROVISIONING, changes={"supplier_id": [None, supplier_id]}
+        )
     if seller.provisioning_error:
         seller.provisioning_error = ""
         seller.save(update_fields=["provisioning_error", "updated_at"])
@@ -87,7 +90,7 @@ def seller_provisioning_failed(*, seller: Seller, message: str) -> Seller:
     seller = lock_seller(seller)
     seller.provisioning_error = message
     seller.save(update_fields=["provisioning_error", "updated_at"])
-    audit(seller=seller, actor=None, kind=EventKind.PROVISIONING, reason=message)
+    SellerEvent.record(seller=seller, actor=None, kind=EventKind.PROVISIONING, reason=message)
     return seller
 
 

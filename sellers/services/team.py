@@ -18,9 +18,10 @@ from sellers.models import (
     Invitation,
     MemberRole,
     Seller,
+    SellerEvent,
     SellerMember,
 )
-from sellers.services.common import audit, lock_seller
+from sellers.services.common import lock_seller
 
 INVITATION_DAYS = 7
 
@@ -53,7 +54,7 @@ def seller_invite(*, seller: Seller, actor: User, email: str) -> Invitation:
         invited_by=actor,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
     emails.send_to_address(
         email,
         "invitation",
@@ -88,7 +89,9 @@ def seller_invitation_accept(*, token: str, user: User) -> SellerMember:
         raise TeamError(_("You already belong to a business.")) from exc
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit(seller=invitation.seller, actor=user, kind=EventKind.TEAM, changes={"member": [None, user.email]})
+    SellerEvent.record(
+        seller=invitation.seller, actor=user, kind=EventKind.TEAM, changes={"member": [None, user.email]}
+    )
     return member
 
 
@@ -105,7 +108,7 @@ def seller_member_remove(*, seller: Seller, actor: User, member: SellerMember) -
     deleted, _rows = SellerMember.objects.filter(pk=member.pk, seller=seller).delete()
     if not deleted:
         raise TeamError(_("%(email)s is no longer in your team.") % {"email": email})
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
 
 
 @transaction.atomic
@@ -121,4 +124,4 @@ def seller_invitation_revoke(*, seller: Seller, actor: User, invitation: Invitat
         raise TeamError(
             _("The invitation to %(email)s was already accepted or withdrawn.") % {"email": invitation.email}
         )
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})
