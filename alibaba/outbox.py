@@ -458,19 +458,7 @@ def relay(*, limit: int = 500) -> int:
     needs_worker = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
         status=Status.RUNNING, lease_expires_at__lte=now
     )
-    no_message = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - _redispatch_window())
-    with transaction.atomic():
-        # skip_locked: a row an enqueue is changing right now gets its own message from that enqueue.
-        ids = list(
-            OutboxJob.objects.select_for_update(skip_locked=True)
-            .filter(needs_worker, no_message)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboxJob.objects.filter(pk__in=ids).update(dispatched_at=now)
-            for job_id in ids:
-                _dispatch_on_commit(job_id)
+    ids = redispatch(OutboxJob.objects.filter(needs_worker), task_name="outbox_process", now=now, limit=limit)
     if ids:
         logger.info("outbox relay: re-sent %d job(s)", len(ids))
     return len(ids)
@@ -518,6 +506,27 @@ def had_earlier_attempts(job: OutboxJob) -> bool:
 
 
 # Helpers --------------------------------------------------------------------------------------------------------
+
+
+def redispatch(rows: QuerySet[Any], *, task_name: str, now: datetime, limit: int) -> list[int]:
+    """The relay's claim, shared with the pushes' relay: of ``rows`` (due rows of a model with ``dispatched_at`` and
+    ``next_attempt_at``), those with no message on its way (none sent within ``ALIBABA_OUTBOX_REDISPATCH_S``) are
+    marked dispatched and sent to ``alibaba.tasks.<task_name>`` after commit, the longest due first, ``limit`` at
+    most. Returns their ids."""
+    no_message = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - _redispatch_window())
+    with transaction.atomic():
+        # skip_locked: a row a writer is changing right now gets its own message from that writer.
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .filter(no_message)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            rows.model._default_manager.filter(pk__in=ids).update(dispatched_at=now)
+            for object_id in ids:
+                dispatch_on_commit(task_name, object_id)
+    return ids
 
 
 def _redispatch_window() -> timedelta:
