@@ -187,29 +187,30 @@ def _require_reason(reason: str) -> str:
     return require_reason(reason, error=ReasonsRequired)
 
 
+def _decide(*, seller: Seller, actor: Actor, reason: str, to: SellerStatus, email: str) -> Seller:
+    """A decision the seller is told the reason of: ``to`` with ``reason`` (``ReasonsRequired`` without one), and
+    the e-mail ``email``."""
+    reason = _require_reason(reason)
+    seller = seller_transition(seller=seller, to=to, actor=actor, reason=reason).seller
+    emails.send_to_seller(seller.pk, email, reason=reason)
+    return seller
+
+
 @transaction.atomic
 def seller_reject(*, seller: Seller, actor: Actor, reason: str) -> Seller:
-    reason = _require_reason(reason)
+    _require_reason(reason)
     seller = _ensure_under_review(lock_seller(seller), actor)
-    seller = seller_transition(seller=seller, to=SellerStatus.REJECTED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "rejected", reason=reason)
-    return seller
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.REJECTED, email="rejected")
 
 
 @transaction.atomic
 def seller_suspend(*, seller: Seller, actor: Actor, reason: str) -> Seller:
-    reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=SellerStatus.SUSPENDED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "suspended", reason=reason)
-    return seller
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.SUSPENDED, email="suspended")
 
 
 @transaction.atomic
 def seller_reinstate(*, seller: Seller, actor: Actor, reason: str) -> Seller:
-    reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=SellerStatus.ACTIVE, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "reinstated", reason=reason)
-    return seller
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.ACTIVE, email="reinstated")
 
 
 # Creating the business and editing its file ----------------------------------------------------------------------
