@@ -74,9 +74,7 @@ def parse_quotation(raw: str | None, *, today: date) -> dict[str, Any] | None:
         return None
     quotation = _json_object(raw, "quotation")
     _known_keys(quotation, QUOTATION_FIELDS, "quotation.")
-
-    def field(key: str) -> Any:
-        return _required(quotation, key, f"quotation.{key}")
+    field = _reader(quotation, "quotation")
 
     if field("currency") != "USD":
         raise invalid("quotation.currency", "must be USD")
@@ -154,6 +152,11 @@ def _required(value: dict[str, Any], key: str, path: str) -> Any:
     if value.get(key) is None:
         raise missing(path)
     return value[key]
+
+
+def _reader(value: dict[str, Any], path: str) -> Callable[[str], Any]:
+    """``read(key)``: ``value[key]``, or ``MissingParameter`` naming ``<path>.<key>``."""
+    return lambda key: _required(value, key, f"{path}.{key}")
 
 
 def _string(value: Any, path: str, max_length: int) -> str:
@@ -315,9 +318,7 @@ def _sourcing_trade(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid("sourcing_trade", "must be an object")
     _known_keys(value, TRADE_FIELDS, "sourcing_trade.")
-
-    def field(key: str) -> Any:
-        return _required(value, key, f"sourcing_trade.{key}")
+    field = _reader(value, "sourcing_trade")
 
     if field("fob_currency") != "USD":
         raise invalid("sourcing_trade.fob_currency", "must be USD")
@@ -523,9 +524,7 @@ def _certifications(value: Any, today: date, owns_certificate: Callable[[str], b
     for index, item in enumerate(_optional_list(value, "certifications", 20)):
         path = f"certifications[{index}]"
         certificate = _object(item, path, fields)
-
-        def field(key: str, certificate: dict[str, Any] = certificate, path: str = path) -> Any:
-            return _required(certificate, key, f"{path}.{key}")
+        field = _reader(certificate, path)
 
         kind = _choice(field("type"), f"{path}.type", CERTIFICATION_TYPES)
         issuer = _string(field("issuer"), f"{path}.issuer", 128)
