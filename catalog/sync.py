@@ -341,6 +341,9 @@ def record_review(push):
     """``product.reviewed``: approved → live, tbd → rejected with the gateway's reason. A push about an unknown
     product, another copy, an old version or one applied already is recorded (the push row) and changes nothing."""
     data = push.data
+    if data.get("supplier_id") in (None, ""):
+        # Fail closed: without its supplier a push cannot be checked against the product's owner.
+        raise pushes.PushRefused("product.reviewed names no supplier_id: not applied")
     product_id = _gateway_id(data.get("product_id"))
     if product_id is None:
         logger.warning("push %s: product.reviewed without a product id: %r", push.event_id, data)
@@ -393,10 +396,8 @@ def _gateway_id(value):
 
 
 def _of_supplier(product, supplier_id):
-    """Whether a push naming ``supplier_id`` (None: not named) may be about ``product``: a product is only ever
-    listed under its own seller's supplier account, so a push for another supplier is not about it."""
-    if supplier_id is None:
-        return True
+    """Whether a push naming ``supplier_id`` may be about ``product``: a product is only ever listed under its own
+    seller's supplier account, so a push for another supplier is not about it."""
     ours = sellers_selectors.supplier_id_of(seller_id=product.seller_id)
     return ours is not None and str(ours) == str(supplier_id)
 
