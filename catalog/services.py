@@ -529,6 +529,35 @@ def product_delist(*, product, actor):
     return product
 
 
+# The seller's events that end its right to sell: every listing is taken off the gateway in the same transaction.
+RIGHT_TO_SELL_ENDED = ("seller.suspended", "seller.action_needed", "seller.rejected")
+
+
+@transaction.atomic
+def products_withdraw_for_seller(*, seller_id, reason):
+    """Take every listing of the seller off Alibaba.com: each product the gateway may hold or be about to hold
+    (publishing, in review, live, updating, sync failed) moves to delisting with ``reason`` and a ``product.delist``
+    outbox row. Called inside the transaction that ended the seller's right to sell (``dxports.events``
+    subscriber), so the two commit together. Returns how many products were withdrawn."""
+    products = list(
+        Product.objects.select_for_update()
+        .filter(seller_id=seller_id, status__in=GATEWAY_STATES - {ProductStatus.DELISTING})
+        .order_by("pk")
+    )
+    for product in products:
+        MACHINE.move(product, to=ProductStatus.DELISTING, reason=reason)
+        outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
+    return len(products)
+
+
+def withdraw_on_seller_event(event):
+    """``dxports.events`` subscriber of ``RIGHT_TO_SELL_ENDED``."""
+    reason = _("Your business may not sell on Alibaba.com now (%(status)s): the listing is taken off.") % {
+        "status": event.data.get("status", "")
+    }
+    products_withdraw_for_seller(seller_id=event.seller_id, reason=reason)
+
+
 @transaction.atomic
 def product_sync_retry(*, product, actor):
     """Send again: a product whose sync failed goes back to publishing (or delisting, when delisting failed) with a
@@ -536,6 +565,9 @@ def product_sync_retry(*, product, actor):
     (``alibaba.outbox.retry``). ``NothingToRetry`` when the sync is running, done, or was never started."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
     job = outbox.latest_job(kinds=SYNC_KINDS, target=str(product.pk))
+    sends_listing = job is None or job.kind == UPSERT_KIND
+    if sends_listing and product.status != ProductStatus.DELISTING:
+        _require_active_seller(product.seller)
     if product.status == ProductStatus.SYNC_FAILED:
         kind = job.kind if job is not None else UPSERT_KIND
         to = ProductStatus.DELISTING if kind == DELIST_KIND else ProductStatus.PUBLISHING
