@@ -28,6 +28,7 @@ from catalog.imports.files import (
     max_rows,
     open_table,
     read_header,
+    readable,
     row_values,
     sniff_format,
     width_problem,
@@ -234,10 +235,10 @@ def _fail(job, message):
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message=message, finished_at=timezone.now())
 
 
-def _count_rows(job):
+def _count_rows(source):
     """The first pass: every whole-file check, and the number of rows (blank ones skipped)."""
     limit = max_rows()
-    with job.file.open("rb") as raw, open_table(raw, file_format=job.file_format) as (header, rows):
+    with open_table(source) as (header, rows):
         read_header(header)
         total = 0
         for number, cells in rows:
@@ -256,29 +257,32 @@ def import_run(*, job_id, batch_size=BATCH_SIZE):
     job = _claim(job_id)
     if job is None:
         return None
-    try:
-        if job.file.size > max_bytes():
-            raise FileRejected(_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 2**20})
-        total = _count_rows(job)
-    except FileRejected as error:
-        _fail(job, error.message)
-        return ImportJob.objects.get(pk=job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=0)
-    try:
-        counts = _import_rows(job, batch_size=batch_size)
-    except FileRejected as error:  # the file changed between the passes
-        _fail(job, error.message)
-        return ImportJob.objects.get(pk=job.pk)
-    except Exception:
-        logger.exception("catalog import %s stopped", job.pk)
-        _fail(
-            job,
-            _(
-                "The import stopped because of an error on our side. Rows before it were imported; upload the "
-                "file again to import the rest (imported rows will be unchanged)."
-            ),
-        )
-        raise
+    with contextlib.ExitStack() as files:
+        try:
+            if job.file.size > max_bytes():
+                raise FileRejected(_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 2**20})
+            raw = files.enter_context(job.file.open("rb"))
+            source = files.enter_context(readable(raw, file_format=job.file_format))
+            total = _count_rows(source)
+        except FileRejected as error:
+            _fail(job, error.message)
+            return ImportJob.objects.get(pk=job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=0)
+        try:
+            counts = _import_rows(job, source, batch_size=batch_size)
+        except FileRejected as error:
+            _fail(job, error.message)
+            return ImportJob.objects.get(pk=job.pk)
+        except Exception:
+            logger.exception("catalog import %s stopped", job.pk)
+            _fail(
+                job,
+                _(
+                    "The import stopped because of an error on our side. Rows before it were imported; upload the "
+                    "file again to import the rest (imported rows will be unchanged)."
+                ),
+            )
+            raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE,
         finished_at=timezone.now(),
@@ -293,7 +297,7 @@ def import_run(*, job_id, batch_size=BATCH_SIZE):
     return ImportJob.objects.get(pk=job.pk)
 
 
-def _import_rows(job, *, batch_size):
+def _import_rows(job, source, *, batch_size):
     catalog = Catalog()
     actor = job.created_by
     counts = Counts()
@@ -301,8 +305,7 @@ def _import_rows(job, *, batch_size):
     with (
         # A SKU twice in one file would make the result depend on the order of the rows: later rows are refused.
         contextlib.closing(_SeenSkus()) as seen,
-        job.file.open("rb") as raw,
-        open_table(raw, file_format=job.file_format) as (header, rows),
+        open_table(source) as (header, rows),
         tempfile.TemporaryFile() as errors_file,
     ):
         table = read_header(header)
