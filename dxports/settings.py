@@ -95,13 +95,25 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# An address belongs to an account only once its mailbox confirmed it, and nobody can park one: an account has one
+# address, changed by confirming the new one (ACCOUNT_CHANGE_EMAIL), with a code typed in the session that asked for
+# it. A confirmation link would let the mailbox's owner hand their address to whoever asked for it, and until then
+# the unconfirmed address would be held in the database, stopping its owner from signing up.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dxports] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed logins are counted (and locked out) by django-axes alone, so that one rule decides.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins are counted (and locked out) by django-axes alone, so that one rule decides.
+    "login_failed": False,
+    # Codes sent to one address: a message someone else asked for (an attempt to park the address) leaves its owner
+    # room to sign up at once; and one account changes its address at most ten times an hour, so that it cannot keep
+    # an address's quota used up (or its mailbox flooded).
+    "confirm_email": "3/m/key",
+    "manage_email": "10/h/user",
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "sellers:home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
