@@ -1,8 +1,10 @@
 """dxports settings: one module, read from the environment (DESIGN.md §3).
 
 Production differs from development only by environment variables. With DJANGO_DEBUG off (the default) the
-process refuses to start without a real secret key and allowed hosts; the embedded defaults (SQLite, kombu's
-filesystem broker, console e-mail) need nothing installed but Python.
+process refuses to start without real secrets (DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY, ALIBABA_APP_SECRET), the
+gateway's key and address, allowed hosts, the site's address and an EMAIL_URL that delivers: no development value is
+used silently. The embedded defaults (SQLite, kombu's filesystem broker, console e-mail) need nothing installed but
+Python, and are used only with DJANGO_DEBUG on.
 """
 
 from pathlib import Path
@@ -21,15 +23,29 @@ VAR_DIR = Path(env("DXPORTS_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
+def _production_value(name, *, dev_default):
+    """A value that has a development default only with DEBUG on; in production it must be set."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG:
+        return dev_default
+    raise ImproperlyConfigured(f"Set the {name} environment variable (required when DJANGO_DEBUG is off).")
+
+
 def _production_secret(name, *, dev_default, min_length=0):
     """A secret that has a development value only with DEBUG on; in production it must be set, and be real."""
-    value = env.str(name, default="")
-    if not value:
-        if DEBUG:
-            return dev_default
-        raise ImproperlyConfigured(f"Set the {name} environment variable (required when DJANGO_DEBUG is off).")
+    value = _production_value(name, dev_default=dev_default)
     if not DEBUG and (len(value) < min_length or value.startswith("django-insecure") or value == dev_default):
         raise ImproperlyConfigured(f"{name} is not a real secret: use a random value of {min_length}+ characters.")
+    return value
+
+
+def _production_address(name, *, dev_default):
+    """Where something is: development's address (this machine) only with DEBUG on."""
+    value = _production_value(name, dev_default=dev_default)
+    if not DEBUG and value.rstrip("/") == dev_default:
+        raise ImproperlyConfigured(f"{name} is the development address {dev_default}: set the production one.")
     return value
 
 
@@ -187,7 +203,7 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # KYC documents: outside MEDIA_ROOT and any URL; served only by sellers' permission-checked view.
 SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
-SELLERS_SITE_URL = env.str("DXPORTS_SITE_URL", default="http://127.0.0.1:8000")
+SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default="http://127.0.0.1:8000")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,7 +213,14 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Development prints e-mails on the terminal. Production must deliver them: confirmation codes, password-reset links
+# and invitation tokens would otherwise end up in a log, or nowhere.
+EMAIL_URL = _production_value("EMAIL_URL", dev_default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
+if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    raise ImproperlyConfigured(
+        "EMAIL_URL must deliver mail when DJANGO_DEBUG is off: smtp://, smtps:// or smtp+tls://."
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dxports <no-reply@dxports.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -246,10 +269,13 @@ CELERY_BEAT_SCHEDULE["sellers-refresh-supplier-tokens"] = {
     "schedule": 60 * 60,
 }
 
-# The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default.
-ALIBABA_GATEWAY_URL = env.str("ALIBABA_GATEWAY_URL", default="http://127.0.0.1:8001")
-ALIBABA_APP_KEY = env.str("ALIBABA_APP_KEY", default="500001")
-ALIBABA_APP_SECRET = env.str("ALIBABA_APP_SECRET", default="dxports-dev-secret")
+# The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default; production refuses
+# it, since the secret also signs the pushes we accept (alibaba/hooks.py), and it is public.
+ALIBABA_GATEWAY_URL = _production_address("ALIBABA_GATEWAY_URL", dev_default="http://127.0.0.1:8001")
+ALIBABA_APP_KEY = _production_value("ALIBABA_APP_KEY", dev_default="500001")
+if not DEBUG and ALIBABA_APP_KEY == "500001":
+    raise ImproperlyConfigured("ALIBABA_APP_KEY is the development key: set the program's own.")
+ALIBABA_APP_SECRET = _production_secret("ALIBABA_APP_SECRET", dev_default="dxports-dev-secret", min_length=16)
 ALIBABA_TIMEOUT_CONNECT = env.float("ALIBABA_TIMEOUT_CONNECT", default=3.0)
 ALIBABA_TIMEOUT_READ = env.float("ALIBABA_TIMEOUT_READ", default=10.0)
 # The shared limiter keeps every worker together under the gateway's rate (0 turns it off).

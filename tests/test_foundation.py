@@ -66,15 +66,36 @@ def test_healthz_checks_the_real_database():
     health.check_database()
 
 
-def _settings_in_subprocess(env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIELD_ENCRYPTION"))}
+# A production environment with every variable that production requires (and nothing from development).
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "p" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
+    "FIELD_ENCRYPTION_KEY": "e" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "dxports.example",
+    "EMAIL_URL": "smtp+tls://mailer:password@smtp.dxports.example:587",
+    "DXPORTS_SITE_URL": "https://dxports.example",
+    "ALIBABA_GATEWAY_URL": "https://gateway.alibaba.example",
+    "ALIBABA_APP_KEY": "34567890",
+    "ALIBABA_APP_SECRET": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+}
+# Variables a test process may have that would make a subprocess pass for the wrong reason.
+_PRODUCTION_PREFIXES = ("DJANGO_", "FIELD_ENCRYPTION", "EMAIL_URL", "DXPORTS_SITE_URL", "ALIBABA_")
+
+
+def _in_subprocess(args, env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(_PRODUCTION_PREFIXES)}
     return subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"],
+        args,
         env={**base, "DJANGO_SETTINGS_MODULE": "dxports.settings", **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def _settings_in_subprocess(env):
+    return _in_subprocess(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"], env
     )
 
 
@@ -91,27 +112,52 @@ def test_production_refuses_a_weak_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _settings_in_subprocess(
-        {"DJANGO_SECRET_KEY": "s" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz", "FIELD_ENCRYPTION_KEY": "f" * 40}
-    )
+    result = _settings_in_subprocess({**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_starts_with_every_variable_set():
+    result = _settings_in_subprocess(PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["EMAIL_URL", "DXPORTS_SITE_URL", "ALIBABA_GATEWAY_URL", "ALIBABA_APP_KEY", "ALIBABA_APP_SECRET"]
+)
+def test_production_refuses_to_start_without_a_production_value(name):
+    result = _settings_in_subprocess({k: v for k, v in PRODUCTION_ENV.items() if k != name})
+    assert result.returncode != 0
+    assert f"Set the {name} environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "development_value"),
+    [
+        ("ALIBABA_APP_KEY", "500001"),
+        ("ALIBABA_APP_SECRET", "dxports-dev-secret"),
+        ("ALIBABA_APP_SECRET", "short-secret"),
+        ("DXPORTS_SITE_URL", "http://127.0.0.1:8000"),
+        ("ALIBABA_GATEWAY_URL", "http://127.0.0.1:8001"),
+        ("EMAIL_URL", "consolemail://"),
+        ("EMAIL_URL", "dummymail://"),
+        ("EMAIL_URL", "filemail:///tmp/mail"),
+    ],
+)
+def test_production_refuses_development_values(name, development_value):
+    result = _settings_in_subprocess({**PRODUCTION_ENV, name: development_value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_development_needs_none_of_them():
+    result = _settings_in_subprocess({"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        "DJANGO_SECRET_KEY": "p" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
-        "FIELD_ENCRYPTION_KEY": "e" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "dxports.example",
-    }
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FIELD_ENCRYPTION"))}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**base, **env},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _in_subprocess(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
