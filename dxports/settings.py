@@ -139,6 +139,12 @@ AXES_USERNAME_CALLABLE = "sellers.accounts.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# Behind a load balancer or reverse proxy every request comes from the proxy's address: lockout and rate limits must
+# count the client's address, which only the proxies we run can tell (dxports/proxies.py). The number of proxies in
+# front of the web processes; 0 (the default) ignores X-Forwarded-For, which any client can write.
+DXPORTS_TRUSTED_PROXY_COUNT = env.int("DXPORTS_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dxports.proxies.client_ip"
+ACCOUNT_ADAPTER = "sellers.accounts.AccountAdapter"
 
 ROOT_URLCONF = "dxports.urls"
 WSGI_APPLICATION = "dxports.wsgi.application"
@@ -329,6 +335,8 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles tell clients apart by the same rule as lockout (dxports/proxies.py).
+    "NUM_PROXIES": DXPORTS_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dxports partner API",
