@@ -191,6 +191,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# /healthz (dxports/health.py): one round of checks serves every caller for this long; the holder of the token (sent
+# as "Authorization: Bearer …") sees each check and its error, anyone else only "ok" or "down" (with DEBUG on,
+# everyone sees them). No token, no details in production: the failures are in the log.
+HEALTHZ_CACHE_S = env.float("HEALTHZ_CACHE_S", default=5.0)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

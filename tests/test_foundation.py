@@ -38,28 +38,112 @@ def test_api_schema_and_docs_are_served_without_a_cdn(client):
     assert "cdn." not in docs.text
 
 
+HEALTHZ_TOKEN = "healthz-token-" + "h" * 20
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health(settings):
+    """No test sees another's cached health result; a token for the tests that ask for details."""
+    from django.core.cache import cache
+
+    settings.HEALTHZ_TOKEN = HEALTHZ_TOKEN
+    cache.delete(health.CACHE_KEY)
+    yield
+    cache.delete(health.CACHE_KEY)
+
+
 def _all_ok(monkeypatch):
     for name in health.CHECKS:
         monkeypatch.setitem(health.CHECKS, name, lambda: None)
+
+
+def _details(client):
+    return client.get("/healthz", headers={"authorization": f"Bearer {HEALTHZ_TOKEN}"})
 
 
 def test_healthz_is_200_when_everything_answers(client, monkeypatch):
     _all_ok(monkeypatch)
     response = client.get("/healthz")
     assert response.status_code == 200
-    body = response.json()
+    assert response.json() == {"status": "ok"}
+
+    body = _details(client).json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "gateway"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "gateway"}
 
 
-def test_healthz_is_503_and_names_what_is_down_when_the_gateway_is_unreachable(client, settings, unused_port):
+def test_healthz_is_503_and_tells_an_anonymous_caller_nothing_more(client, settings, unused_port):
     settings.ALIBABA_GATEWAY_URL = f"http://127.0.0.1:{unused_port}"
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json() == {"status": "down"}
+    assert str(unused_port) not in response.text
+
+
+def test_healthz_names_what_is_down_to_the_token_holder(client, settings, unused_port):
+    settings.ALIBABA_GATEWAY_URL = f"http://127.0.0.1:{unused_port}"
+    response = _details(client)
+    assert response.status_code == 503
     body = response.json()
     assert body["status"] == "down"
-    assert body["checks"]["gateway"]["status"] == "down"
+    assert body["checks"]["gateway"]["status"] == "down" and body["checks"]["gateway"]["error"]
     assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("authorization", ["Bearer wrong-token", "Bearer ", f"Basic {HEALTHZ_TOKEN}", ""])
+def test_a_wrong_token_sees_only_the_status(client, monkeypatch, authorization):
+    _all_ok(monkeypatch)
+    response = client.get("/healthz", headers={"authorization": authorization})
+    assert response.json() == {"status": "ok"}
+
+
+def test_without_a_configured_token_nobody_sees_details(client, settings, monkeypatch):
+    _all_ok(monkeypatch)
+    settings.HEALTHZ_TOKEN = ""
+    assert client.get("/healthz", headers={"authorization": "Bearer "}).json() == {"status": "ok"}
+
+
+def test_in_development_everyone_sees_the_details(client, settings, monkeypatch):
+    _all_ok(monkeypatch)
+    settings.DEBUG = True
+    assert client.get("/healthz").json()["checks"]["gateway"]["status"] == "ok"
+
+
+def test_the_checks_run_once_for_many_requests_until_the_result_is_stale(client, monkeypatch, time_machine):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    runs = []
+    for name in health.CHECKS:
+        monkeypatch.setitem(health.CHECKS, name, lambda name=name: runs.append(name))
+
+    for _request in range(5):
+        assert client.get("/healthz").status_code == 200
+    assert len(runs) == len(health.CHECKS)  # one round of checks for five requests
+
+    # The result lives in the shared cache (every web process reads it), not in this process.
+    assert cache.get(health.CACHE_KEY) is not None
+    time_machine.shift(health.settings.HEALTHZ_CACHE_S + 1)
+    client.get("/healthz")
+    assert len(runs) == 2 * len(health.CHECKS)
+
+
+def test_healthz_answers_when_the_cache_is_down(client, monkeypatch):
+    from django.core.cache import cache
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    for name in ("database", "broker", "gateway"):
+        monkeypatch.setitem(health.CHECKS, name, lambda: None)
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down"}
+    assert _details(client).json()["checks"]["cache"]["status"] == "down"
 
 
 def test_healthz_checks_the_real_database():
