@@ -58,6 +58,12 @@ def test_every_html_page_has_the_policy(clients):
     assert sum(path.startswith("/admin/") for path in rendered) > 30
 
 
+def test_the_policy_in_the_settings_is_the_one_documented():
+    response = Client().get("/")
+    assert parse_policy(response["Content-Security-Policy"]) == parse_policy(POLICY)
+    assert POLICY in (settings.BASE_DIR / "docs" / "security.md").read_text()
+
+
 def test_the_api_docs_load_their_script_from_our_origin(client):
     page = client.get("/api/docs/").content.decode()
     scripts = re.findall(r"<script\b[^>]*>", page)
