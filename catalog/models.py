@@ -426,6 +426,10 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     error_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
+    # What the stored files weigh (the seller's storage quota), and when they were removed (imports.imports_cleanup).
+    file_size = models.PositiveBigIntegerField(default=0)
+    error_file_size = models.PositiveBigIntegerField(default=0)
+    files_removed_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)  # why a file could not be read at all
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,7 @@ is never returned (the views turn "none" into 404)."""
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 
 from alibaba import outbox
 from catalog.models import (
@@ -147,3 +147,13 @@ def product_actions(product):
         edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
         is_waiting=status in WAITING_STATES,
     )
+
+
+def storage_used(*, seller):
+    """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
+    kept. Two aggregate queries."""
+    photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0
+    imports = ImportJob.objects.filter(seller=seller, files_removed_at__isnull=True).aggregate(
+        total=Sum(F("file_size") + F("error_file_size"))
+    )["total"]
+    return photos + (imports or 0)

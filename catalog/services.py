@@ -9,6 +9,7 @@ product, delisting and blocking write their outbox row in the same transaction (
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -348,6 +349,26 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     _save(product)
     _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
+
+
+# Storage -----------------------------------------------------------------------------------------------------------
+
+
+def storage_check(*, seller, adding, error):
+    """Refuse (``error`` with a message) to store ``adding`` more bytes for ``seller`` beyond
+    ``CATALOG_STORAGE_PER_SELLER_BYTES`` (product photos and the import files still kept)."""
+    from catalog import selectors
+
+    used, limit = selectors.storage_used(seller=seller), settings.CATALOG_STORAGE_PER_SELLER_BYTES
+    if used + adding > limit:
+        raise error(
+            _(
+                "Your business stores %(used)s MB of photos and files on dxports; the limit is %(limit)s MB. Remove "
+                "photos of products you no longer sell (imported files are removed after %(days)d days), or ask the "
+                "program staff for more room."
+            )
+            % {"used": round(used / 2**20, 1), "limit": limit // 2**20, "days": settings.CATALOG_IMPORT_KEEP_DAYS}
+        )
 
 
 # Bulk writes (the catalog import) -------------------------------------------------------------------------------

@@ -344,6 +344,11 @@ CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+# Files of failed imports are kept two days, of finished ones 30 days; each seller's photos and files have a quota.
+CATALOG_IMPORT_FAILED_KEEP_DAYS = env.int("CATALOG_IMPORT_FAILED_KEEP_DAYS", default=2)
+CATALOG_IMPORT_KEEP_DAYS = env.int("CATALOG_IMPORT_KEEP_DAYS", default=30)
+CATALOG_STORAGE_PER_SELLER_BYTES = env.int("CATALOG_STORAGE_PER_SELLER_MB", default=1024) * 2**20
+CELERY_BEAT_SCHEDULE["catalog-imports-cleanup"] = {"task": "catalog.tasks.catalog_imports_cleanup", "schedule": 86400}
 CELERY_BEAT_SCHEDULE["catalog-imports-redrive"] = {
     "task": "catalog.tasks.catalog_imports_redrive",
     "schedule": 60,

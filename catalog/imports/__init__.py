@@ -44,6 +44,7 @@ from catalog.imports.jobs import (
     apply_batch,
     import_job_create,
     import_run,
+    imports_cleanup,
     imports_redrive,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "header_row",
     "import_job_create",
     "import_run",
+    "imports_cleanup",
     "imports_redrive",
     "max_bytes",
     "max_rows",

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,6 +201,7 @@ def import_job_create(*, seller, actor, uploaded):
             _("The file has %(size)s MB; at most %(limit)s MB can be imported at once. Split it into several files.")
             % {"size": round(uploaded.size / 2**20, 1), "limit": max_bytes() // 2**20}
         )
+    services.storage_check(seller=seller, adding=uploaded.size, error=FileRejected)
     uploaded.seek(0)
     file_format = sniff_format(uploaded.read(8))
     uploaded.seek(0)
@@ -210,6 +211,7 @@ def import_job_create(*, seller, actor, uploaded):
             created_by=actor,
             original_name=(uploaded.name or "catalog").rsplit("/", 1)[-1][:255],
             file_format=file_format,
+            file_size=uploaded.size,
         )
         job.file.save(f"{seller.public_id}/{uuid.uuid4().hex}.{file_format}", uploaded, save=False)
         job.save()
@@ -355,7 +357,9 @@ def _import_rows(job, source, *, batch_size):
         if counts.errors:
             errors_file.seek(0)
             job.error_file.save(f"{job.seller.public_id}/{uuid.uuid4().hex}.csv", File(errors_file), save=False)
-            ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+            ImportJob.objects.filter(pk=job.pk).update(
+                error_file=job.error_file.name, error_file_size=errors_file.seek(0, io.SEEK_END)
+            )
     return counts
 
 
@@ -395,3 +399,30 @@ def imports_redrive(*, older_than=timedelta(minutes=2)):
     for job_id in ids:
         catalog_import_run.delay(job_id)
     return len(ids)
+
+
+def imports_cleanup(*, now=None):
+    """Beat, daily: remove the stored files of imports that failed more than ``CATALOG_IMPORT_FAILED_KEEP_DAYS`` ago
+    and of finished ones older than ``CATALOG_IMPORT_KEEP_DAYS`` (the job, its counts and message stay). Returns how
+    many jobs' files were removed. Safe to run twice: a job's files are removed once (``files_removed_at``)."""
+    now = now or timezone.now()
+    failed_before = now - timedelta(days=settings.CATALOG_IMPORT_FAILED_KEEP_DAYS)
+    done_before = now - timedelta(days=settings.CATALOG_IMPORT_KEEP_DAYS)
+    due = ImportJob.objects.filter(files_removed_at__isnull=True).filter(
+        Q(status=ImportStatus.FAILED, created_at__lt=failed_before)
+        | Q(status=ImportStatus.DONE, finished_at__lt=done_before)
+    )
+    removed = 0
+    for job in due.iterator():
+        claimed = ImportJob.objects.filter(pk=job.pk, files_removed_at__isnull=True).update(
+            files_removed_at=now, file="", error_file="", file_size=0, error_file_size=0
+        )
+        if not claimed:
+            continue
+        for stored in (job.file, job.error_file):
+            if stored:
+                stored.storage.delete(stored.name)
+        removed += 1
+    if removed:
+        logger.info("catalog imports: removed the files of %d old or failed import(s)", removed)
+    return removed
