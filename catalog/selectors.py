@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 
 from alibaba import outbox
 from catalog.models import (
@@ -153,3 +153,13 @@ def product_actions(product: Product) -> ProductActions:
         edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
         is_waiting=status in WAITING_STATES,
     )
+
+
+def storage_used(*, seller: Seller) -> int:
+    """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
+    kept. Two aggregate queries."""
+    photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0
+    imports = ImportJob.objects.filter(seller=seller, files_removed_at__isnull=True).aggregate(
+        total=Sum(F("file_size") + F("error_file_size"))
+    )["total"]
+    return photos + (imports or 0)
