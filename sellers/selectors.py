@@ -122,3 +122,15 @@ def sellers_that_may_sell() -> QuerySet[Seller]:
 def supplier_id_of(*, seller_id: int) -> str | None:
     """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
+
+
+def seller_id_for_supplier(*, supplier_id: object) -> int | None:
+    """The id of the seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
+    if supplier_id in (None, ""):
+        return None
+    return SupplierAccount.objects.filter(supplier_id=str(supplier_id)).values_list("seller_id", flat=True).first()
+
+
+def users_of_seller(*, seller: Seller) -> QuerySet[User]:
+    """The users who work for ``seller`` (owner and team), as a user queryset a caller may narrow further."""
+    return User.objects.filter(seller_membership__seller=seller, is_active=True)
