@@ -37,4 +37,3 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name: Any) -> str:
         raise ValueError(f"Files under {self.root_setting} have no public URL; link to their view instead.")
-

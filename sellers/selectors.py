@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dxports.models import User
 from sellers.models import (
+    PROGRAM_STATES,
     SELLING_STATES,
     Document,
     Invitation,
@@ -117,6 +118,12 @@ def seller_may_sell(*, seller_id: int) -> bool:
 def sellers_that_may_sell() -> QuerySet[Seller]:
     """Sellers whose listings belong on Alibaba.com now: active, with a supplier account."""
     return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")
+
+
+def sellers_in_program() -> QuerySet[Seller]:
+    """Sellers approved into the program and not suspended or rejected (``Seller.is_in_program``): those the
+    program's figures count."""
+    return Seller.objects.filter(status__in=PROGRAM_STATES)
 
 
 def supplier_id_of(*, seller_id: int) -> str | None:
