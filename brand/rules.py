@@ -178,7 +178,7 @@ RULES = {
     ),
     "certificates_none": Rule(
         False,
-        10,
+        12,
         _("No valid certificate is shown."),
         _("Add the certificates you hold (BSCI, OEKO-TEX, GOTS, ISO 9001, HACCP…): many buyers filter by them."),
     ),
