@@ -191,6 +191,7 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_select_related = ["profile__seller"]
     search_fields = ["number", "issuer", "profile__seller__legal_name"]
     actions = ["verify", "refuse", "unverify"]
+    exclude = ["file"]  # private: it has no URL; ``file_link`` leads to the permission-checked view
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Certificate._meta.fields if field.name != "file"] + ["file_link"]

@@ -106,23 +106,21 @@ def trade_show_formset(data: Any = None, *, profile: Any = None) -> Any:
     return TradeShowFormSet(data, initial=initial, prefix="shows")
 
 
+def filled_lines(formset: Any) -> list[forms.Form]:
+    """The lines of a valid formset that are not left empty, in order: the services' rows (a refusal about row
+    ``markets[1]`` is about the second of these)."""
+    return [form for form in formset.forms if any(value not in (None, "") for value in form.cleaned_data.values())]
+
+
 def markets_from(formset: Any) -> list[MarketInput]:
-    """The filled lines of a valid markets formset, in order."""
-    return [
-        MarketInput(country=form.cleaned_data["country"], share=form.cleaned_data["share"])
-        for form in formset.forms
-        if form.cleaned_data.get("country")
-    ]
+    lines = filled_lines(formset)
+    return [MarketInput(country=f.cleaned_data["country"], share=f.cleaned_data["share"]) for f in lines]
 
 
 def trade_shows_from(formset: Any) -> list[TradeShowInput]:
-    """The filled lines of a valid trade shows formset, in order."""
     return [
-        TradeShowInput(
-            name=form.cleaned_data["name"], year=form.cleaned_data["year"], country=form.cleaned_data["country"]
-        )
-        for form in formset.forms
-        if (form.cleaned_data.get("name") or "").strip()
+        TradeShowInput(name=f.cleaned_data["name"], year=f.cleaned_data["year"], country=f.cleaned_data["country"])
+        for f in filled_lines(formset)
     ]
 
 

@@ -26,6 +26,7 @@ from brand.forms import (
     PhotoMoveForm,
     PhotoUploadForm,
     ProfileForm,
+    filled_lines,
     market_formset,
     markets_from,
     trade_show_formset,
@@ -126,8 +127,9 @@ def _apply_message(form: Any, markets: Any, shows: Any, field: str, message: str
     if name == "production_capacity":
         name = "capacity_quantity"
     formset = {"markets": markets, "trade_shows": shows}.get(name)
-    if formset is not None and row is not None and row < len(formset.forms):
-        line = formset.forms[row]
+    lines = filled_lines(formset) if formset is not None else []
+    if row is not None and row < len(lines):
+        line = lines[row]
         line.add_error(inner if inner in line.fields else None, message)
     elif name in form.fields:
         form.add_error(name, message)
