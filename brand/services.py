@@ -13,7 +13,6 @@ sent is refused, and a job that finds the seller no longer may sell stops with t
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -65,8 +64,6 @@ from dxports.audit import Actor, actor_or_none
 from dxports.states import StateMachine, require_reason
 from sellers import selectors as sellers_selectors
 from sellers.selectors import Seller
-
-logger = logging.getLogger("dxports.brand")
 
 S = ProfileStatus
 
@@ -121,9 +118,9 @@ def profile_transition(
     return event
 
 
-def _require_may_sell(seller: Seller) -> None:
+def _require_may_sell(seller: Seller, message: str | None = None) -> None:
     if not seller.may_sell:
-        raise SellerNotActive()
+        raise SellerNotActive(message)
 
 
 def _enqueue(profile: CompanyProfile) -> None:
@@ -344,7 +341,13 @@ def _after_edit(*, profile: CompanyProfile, actor: Actor) -> CompanyProfile:
     when ready."""
     if profile.status not in AUTO_SEND_STATES:
         return profile
-    _require_may_sell(profile.seller)
+    _require_may_sell(
+        profile.seller,
+        _(
+            "Your business may not sell on Alibaba.com now, so changes to a profile that is there cannot be sent: "
+            "nothing was saved."
+        ),
+    )
     blocking = rules.blocking_problems(rules.profile_problems(profile))
     if blocking:
         raise ProfileIncomplete(blocking)

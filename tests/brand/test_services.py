@@ -226,7 +226,7 @@ def test_a_live_profile_of_a_seller_who_may_not_sell_cannot_be_edited(profile, o
     profile = _set_status(profile, S.LIVE)
     type(profile.seller).objects.filter(pk=profile.seller_id).update(status=SellerStatus.SUSPENDED)
 
-    with pytest.raises(SellerNotActive):
+    with pytest.raises(SellerNotActive, match="nothing was saved"):
         services.profile_update(profile=profile, actor=owner, employees=300)
 
     assert not _jobs(profile).exists()

@@ -225,6 +225,18 @@ def test_the_profile_page_runs_a_constant_number_of_queries(
     assert len(response.context["certificates"]) == count
 
 
+@pytest.mark.parametrize("count", [1, 8])
+def test_the_preview_runs_a_constant_number_of_queries(owner_client, seller, owner, count, django_assert_num_queries):
+    complete_profile(seller, owner, photos=count, certificates=count)
+
+    # session, user, membership+seller, profile+seller, markets, trade shows, photos, certificates
+    with django_assert_num_queries(8):
+        response = owner_client.get(f"{BASE}/preview/")
+
+    assert len(response.context["public"].factory_photos) == count
+    assert len(response.context["public"].certificates) == count
+
+
 # The form ----------------------------------------------------------------------------------------------------------
 
 
