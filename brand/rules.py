@@ -349,6 +349,18 @@ def is_public(facts: CertificateFacts, *, on: date) -> bool:
     return facts.review != CertificateReview.REFUSED and facts.valid_from <= on <= facts.valid_until
 
 
+def certificate_state(facts: CertificateFacts, *, on: date) -> str:
+    """How a certificate stands on ``on``: ``refused`` (by staff), ``expired``, ``expiring`` (within
+    ``EXPIRY_NOTICE``) or ``valid``."""
+    if facts.review == CertificateReview.REFUSED:
+        return "refused"
+    if facts.valid_until < on:
+        return "expired"
+    if facts.valid_until <= on + EXPIRY_NOTICE:
+        return "expiring"
+    return "valid"
+
+
 def public_certificates(certificates: Sequence[Certificate], *, on: date) -> list[Certificate]:
     """The certificates of ``certificates`` that buyers see on ``on`` (``is_public``), in their order."""
     return [certificate for certificate in certificates if is_public(facts_of(certificate), on=on)]
@@ -443,9 +455,8 @@ def _certificates(snapshot: Snapshot, on: date) -> Iterator[Problem]:
         yield Problem("certificates", "certificates_none")
     for facts in snapshot.certificates:
         params = {"type": facts.type, "number": facts.number, "date": facts.valid_until.isoformat()}
-        if facts.review == CertificateReview.REFUSED:
+        state = certificate_state(facts, on=on)
+        if state == "refused":
             yield Problem("certificates", "certificate_refused", {**params, "note": facts.review_note})
-        elif facts.valid_until < on:
-            yield Problem("certificates", "certificate_expired", params)
-        elif facts.valid_until <= on + EXPIRY_NOTICE:
-            yield Problem("certificates", "certificate_expiring", params)
+        elif state != "valid":
+            yield Problem("certificates", f"certificate_{state}", params)

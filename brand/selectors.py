@@ -14,7 +14,7 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import translation
 from django_countries import countries
 
@@ -286,7 +286,7 @@ def employees_by_district_and_sector() -> list[JobsRow]:
         CompanyProfile.objects.filter(employees__isnull=False, seller__in=sellers_selectors.sellers_in_program())
         .values("seller__district", "seller__categories__code")
         .annotate(sellers=Count("seller", distinct=True), employees=Sum("employees"))
-        .order_by("seller__district", "seller__categories__code")
+        .order_by("seller__district", F("seller__categories__code").asc(nulls_first=True))
     )
     return [
         JobsRow(

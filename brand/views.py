@@ -32,7 +32,7 @@ from brand.forms import (
     trade_show_formset,
     trade_shows_from,
 )
-from brand.models import CertificateReview, PhotoKind
+from brand.models import AUTO_SEND_STATES, PhotoKind
 from dxports import photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
@@ -50,19 +50,10 @@ def _profile_or_404(member: Any) -> Any:
 
 
 def _certificate_rows(profile: Any, on: Any) -> list[dict[str, Any]]:
-    public = {c.pk for c in rules.public_certificates(list(profile.certificates.all()), on=on)}
-    rows = []
-    for certificate in profile.certificates.all():
-        if certificate.review == CertificateReview.REFUSED:
-            state = "refused"
-        elif certificate.valid_until < on:
-            state = "expired"
-        elif certificate.valid_until <= on + rules.EXPIRY_NOTICE:
-            state = "expiring"
-        else:
-            state = "valid"
-        rows.append({"certificate": certificate, "state": state, "is_public": certificate.pk in public})
-    return rows
+    return [
+        {"certificate": certificate, "state": rules.certificate_state(rules.facts_of(certificate), on=on)}
+        for certificate in profile.certificates.all()
+    ]
 
 
 @seller_required
@@ -182,7 +173,7 @@ def profile_edit(request: HttpRequest, member: Any) -> HttpResponse:
             "markets": markets,
             "shows": shows,
             "hints": hints,
-            "is_live": profile is not None and profile.status in ("sending", "in_review", "live"),
+            "is_live": profile is not None and profile.status in AUTO_SEND_STATES,
         },
         status=status,
     )
