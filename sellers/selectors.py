@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sellers.models import (
     SELLING_STATES,
+    AccountClaim,
     Document,
     Invitation,
     ReviewReason,
@@ -104,6 +105,11 @@ def token_hash(token):
 
 def invitation_for_token(token):
     return Invitation.objects.select_related("seller").filter(token_hash=token_hash(token)).first()
+
+
+def claim_for_token(token):
+    """The account claim of ``token`` (open or not), with its seller and user, or None."""
+    return AccountClaim.objects.select_related("seller", "user").filter(token_hash=token_hash(token)).first()
 
 
 def sellers_that_may_sell():

@@ -1,17 +1,19 @@
 """Onboarding: the seller's state machine, creating the business, its profile and documents, submission, the
 reviewers' decisions, and expiry of its documents."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
 from dxports.states import StateMachine, require_reason
-from sellers import emails
+from sellers import emails, validators
 from sellers.documents import inspect_upload
 from sellers.errors import (
     IllegalTransition,
     NotEditable,
+    ProfileInvalid,
     ReasonsRequired,
     SubmissionIncomplete,
     TeamError,
@@ -197,9 +199,17 @@ def seller_reinstate(*, seller, actor, reason):
 @transaction.atomic
 def seller_create(*, owner, legal_name):
     """A new seller in draft, with ``owner`` as its owner. A user belongs to one seller at most."""
+    return create_seller(owner=owner, legal_name=legal_name, actor=owner)
+
+
+def create_seller(*, owner, legal_name, actor):
+    """``seller_create`` by ``actor`` (the owner, or an organisation creating it on the owner's behalf); call it in
+    the caller's transaction."""
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
-        raise TeamError(_("Enter the business's legal name."))
+        raise TeamError(_("Enter the business's legal name."), extra={"field": "legal_name"})
+    if len(legal_name) > Seller._meta.get_field("legal_name").max_length:
+        raise TeamError(_("The legal name has at most 200 characters."), extra={"field": "legal_name"})
     if SellerMember.objects.filter(user=owner).exists():
         raise TeamError(_("You already belong to a business."))
     seller = Seller.objects.create(legal_name=legal_name)
@@ -208,7 +218,7 @@ def seller_create(*, owner, legal_name):
             SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
     except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
         raise TeamError(_("You already belong to a business.")) from exc
-    audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
+    audit(seller=seller, actor=actor, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
 
@@ -229,11 +239,17 @@ def _resolve_reasons(seller, targets):
 
 @transaction.atomic
 def seller_update_profile(*, seller, actor, data):
-    """Change profile fields (``data``: field → cleaned value; ``categories`` a list of ``Sector``). Records what
-    changed, before and after (sensitive values masked), and closes the reviewer's reasons about those fields."""
+    """Change profile fields (``data``: field → value, as typed or parsed; ``categories`` a list of ``Sector``).
+    Every entry point meets the same rules here (``validators.clean_profile``): ``ProfileInvalid`` with every
+    problem at once, and nothing changed. Records what changed, before and after (sensitive values masked), and
+    closes the reviewer's reasons about those fields."""
     seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
+    try:
+        data = validators.clean_profile(seller, data)
+    except ValidationError as error:
+        raise ProfileInvalid.from_validation_error(error) from error
     changes = {}
     for name, value in data.items():
         if name == "categories":
