@@ -3,7 +3,8 @@
 A product's status changes only in ``product_transition``, which locks the row, checks ``models.TRANSITIONS``,
 writes the audit row and the new state together. Nothing here calls the gateway: publishing, updating a live
 product, delisting and blocking write their outbox row in the same transaction (DESIGN.md §6), and the handlers of
-``catalog.sync`` report back through the services of the "Listing sync" section.
+``catalog.sync`` report back through the services of the "Listing sync" section. The images' writes live in
+``catalog.images`` and are offered here too (``product_image_add``, ``product_image_remove``, ``product_image_move``).
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from catalog.errors import (
     ProductInvalid,
     SellerNotActive,
 )
+from catalog.images import product_image_add, product_image_move, product_image_remove  # noqa: F401 - offered here
 from catalog.models import (
     DELIST_KIND,
     GATEWAY_STATES,
@@ -49,9 +51,10 @@ from catalog.models import (
     ProductImage,
     ProductStatus,
 )
-from catalog.rules import blocking_problems, listing_problems
+from catalog.rules import blocking_problems, hs_code_problems, listing_problems, normalize_hs_code
 from dxports.audit import actor_or_none
 from dxports.states import StateMachine, require_reason
+from sellers import services as sellers_services
 
 # The fields a seller edits directly; ``price_tiers`` and ``attributes`` are edited as whole lists.
 PRODUCT_FIELDS = (
@@ -97,7 +100,7 @@ def _require_active_seller(seller):
         raise SellerNotActive(seller=seller)
 
 
-# The state machine -----------------------------------------------------------------------------------------------
+# The state machine ----------------------------------------------------------------------------------------------------
 
 
 # The one door of a product's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
@@ -171,7 +174,7 @@ def product_unblock(*, product, actor, reason):
     return product_transition(product=product, to=ProductStatus.DRAFT, actor=actor, reason=reason).product
 
 
-# Creating and editing --------------------------------------------------------------------------------------------
+# Creating and editing -------------------------------------------------------------------------------------------------
 
 
 def _check_category(category):
@@ -192,6 +195,13 @@ def _clean_fields(fields):
             raise ProductInvalid(_("Enter the product's SKU."), extra={"field": "sku"})
     if "title" in fields:
         fields["title"] = " ".join((fields["title"] or "").split())
+    if fields.get("hs_code"):
+        fields["hs_code"] = normalize_hs_code(fields["hs_code"])
+        problems = hs_code_problems(fields["hs_code"])
+        if problems:
+            raise ProductInvalid(
+                " ".join(f"{problem.message} {problem.fix}" for problem in problems), extra={"field": "hs_code"}
+            )
     for name, value in fields.items():
         field = Product._meta.get_field(name)
         if value is None or field.is_relation:
@@ -350,7 +360,34 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     return _after_edit(product=product, actor=actor)
 
 
-# Bulk writes (the catalog import) -------------------------------------------------------------------------------
+DELETABLE_STATES = frozenset({ProductStatus.DRAFT, ProductStatus.READY})
+
+
+@transaction.atomic
+def product_delete(*, product, actor):
+    """Delete a product that never left for the gateway (draft or ready, never sent): its rows and, after commit,
+    its image files. ``NotEditable`` otherwise (a product Alibaba.com may hold is delisted, not deleted)."""
+    product = _lock(product)
+    if product.status not in DELETABLE_STATES or product.gateway_product_id is not None:
+        raise NotEditable(product=product)
+    names = [name for image in product.images.all() for name in (image.file.name, image.thumbnail.name) if name]
+    sellers_services.seller_product_deleted_record(
+        seller=product.seller,
+        actor=actor_or_none(actor),
+        product={"id": str(product.public_id), "sku": product.sku, "title": product.title},
+    )
+    product.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+# Bulk writes (the catalog import) -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -447,7 +484,7 @@ def _event(product, *, actor, kind, changes, reason, now):
     )
 
 
-# Edits made elsewhere (images: catalog.images) ---------------------------------------------------------------------
+# Edits made elsewhere (images: catalog.images) ------------------------------------------------------------------------
 
 
 def product_lock_for_edit(*, product):
@@ -469,7 +506,7 @@ def product_record_edit(*, product, actor, changes):
     return _after_edit(product=product, actor=actor)
 
 
-# Listing sync (DESIGN.md §6) -------------------------------------------------------------------------------------
+# Listing sync (DESIGN.md §6) ------------------------------------------------------------------------------------------
 # The seller's actions write an outbox row in their transaction; the handlers of catalog.sync run it against the
 # gateway and report back through the services below. Every one of them is safe to run twice or late: it checks
 # the product's current status and version before changing anything.

@@ -19,6 +19,8 @@ urlpatterns = [
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(("partners.api.urls", "api"), namespace="api")),
+    path("dashboard/partners/", include("partners.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -177,7 +177,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
 
 
-# Admin review forms -------------------------------------------------------------------------------------------
+# Admin review forms ---------------------------------------------------------------------------------------------------
 
 
 class ReasonForm(forms.Form):

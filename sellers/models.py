@@ -354,6 +354,7 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder sent")
     PROVISIONING = "provisioning", _("Supplier account")
     ACCESS = "access", _("Access of an organisation")
+    PRODUCT_DELETED = "product_deleted", _("Product deleted")
 
 
 class SellerEvent(AuditEvent):

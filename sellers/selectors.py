@@ -4,15 +4,21 @@ another seller's rows are never returned (the views turn "none" into 404)."""
 import hashlib
 from datetime import timedelta
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
+from sellers import geo
 from sellers.models import (
     SELLING_STATES,
     AccountClaim,
+    BusinessType,
     Document,
+    DocumentKind,
+    ExportTurnover,
     Invitation,
+    MemberRole,
     ReviewReason,
+    Sector,
     Seller,
     SellerEvent,
     SellerMember,
@@ -65,12 +71,14 @@ def team_for_seller(*, seller):
     return members, invitations
 
 
-def history_for_seller(*, seller):
-    """The seller's audit trail, newest first, with actors and the reviewer's reasons (two queries)."""
-    return (
-        SellerEvent.objects.filter(seller=seller)
-        .select_related("actor")
-        .prefetch_related(Prefetch("review_reasons", queryset=ReviewReason.objects.order_by("id")))
+def history_for_seller(*, seller, actor=None):
+    """The seller's audit trail, newest first, with actors and the reviewer's reasons (two queries); only what
+    ``actor`` did when given."""
+    events = SellerEvent.objects.filter(seller=seller)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    return events.select_related("actor").prefetch_related(
+        Prefetch("review_reasons", queryset=ReviewReason.objects.order_by("id"))
     )
 
 
@@ -120,3 +128,76 @@ def sellers_that_may_sell():
 def supplier_id_of(*, seller_id):
     """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
+
+
+# For organisations that work with many sellers (the partner API) ------------------------------------------------------
+
+# The values of the seller's choice fields, for callers that describe them (the API's schema).
+SELLER_CHOICES = {
+    "status": SellerStatus.values,
+    "business_type": BusinessType.values,
+    "export_turnover": ExportTurnover.values,
+    "division": [value for value, _label in geo.DIVISION_CHOICES],
+    "district": list(geo.DISTRICTS),
+    "document_kind": DocumentKind.values,
+}
+# ``ids`` is what the caller may see: a list of seller pks or a subquery of them (``values("seller_id")``).
+
+
+def sellers_among(*, ids, status="", search="", created_since=None, after=None):
+    """The sellers among ``ids``, newest first, after the position ``after`` (``(created_at, pk)`` of the last of
+    the previous page), with their sectors and owner (three queries for any page)."""
+    sellers = Seller.objects.filter(pk__in=ids)
+    if after is not None:
+        sellers = sellers.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], pk__lt=after[1]))
+    if status:
+        sellers = sellers.filter(status=status)
+    if created_since is not None:
+        sellers = sellers.filter(created_at__gte=created_since)
+    search = (search or "").strip()
+    if search:
+        sellers = sellers.filter(Q(legal_name__icontains=search) | Q(trade_name__icontains=search))
+    owners = SellerMember.objects.filter(role=MemberRole.OWNER).select_related("user")
+    return sellers.order_by("-created_at", "-id").prefetch_related(
+        "categories", Prefetch("members", queryset=owners, to_attr="owners")
+    )
+
+
+def seller_among(*, ids, public_id):
+    """One seller among ``ids`` by its public id, or None."""
+    return sellers_among(ids=ids).filter(public_id=public_id).first()
+
+
+def seller_ids_of(*, public_ids):
+    """``{public_id: pk}`` of the sellers with these public ids (unknown ones left out)."""
+    return dict(Seller.objects.filter(public_id__in=list(public_ids)).values_list("public_id", "pk"))
+
+
+def seller_public_ids(*, ids):
+    """``{pk: public_id}`` of the sellers ``ids``."""
+    return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "public_id"))
+
+
+def seller_names(*, ids):
+    """``{pk: legal name}`` of the sellers ``ids``."""
+    return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "legal_name"))
+
+
+def sectors():
+    return Sector.objects.all()
+
+
+def sectors_by_code(*, codes):
+    """``{code: Sector}`` for the known ``codes``."""
+    return {sector.code: sector for sector in Sector.objects.filter(code__in=list(codes))}
+
+
+def current_documents(*, seller):
+    return Document.objects.filter(seller=seller, is_current=True).order_by("kind")
+
+
+def is_claimed(*, seller):
+    """Whether the seller's owner can log in (set a password): false for an account created on the owner's
+    behalf and not claimed yet."""
+    owner = SellerMember.objects.select_related("user").filter(seller=seller, role=MemberRole.OWNER).first()
+    return owner is not None and owner.user.has_usable_password()

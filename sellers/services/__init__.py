@@ -15,6 +15,7 @@ from sellers.services.claims import (
     seller_account_claim,
     seller_claim_resend,
     seller_create_on_behalf,
+    seller_product_deleted_record,
 )
 from sellers.services.common import seller_checklist
 from sellers.services.onboarding import (
@@ -55,6 +56,7 @@ __all__ = [
     "seller_account_claim",
     "seller_claim_resend",
     "seller_create_on_behalf",
+    "seller_product_deleted_record",
     "seller_approve",
     "seller_checklist",
     "seller_create",

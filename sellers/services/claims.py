@@ -131,3 +131,12 @@ def seller_access_record(*, seller, actor, changes, reason=""):
     """Record in the seller's history that an organisation's access changed (``changes``:
     ``{"<organisation>": [scopes before, scopes after]}``). The access itself is kept by the organisation's app."""
     return audit(seller=lock_seller(seller), actor=actor, kind=EventKind.ACCESS, changes=changes, reason=reason)
+
+
+@transaction.atomic
+def seller_product_deleted_record(*, seller, actor, product):
+    """Record in the seller's history that ``actor`` deleted a draft product (``product``: its public id, SKU and
+    title), since the product's own trail goes with it."""
+    return audit(
+        seller=lock_seller(seller), actor=actor, kind=EventKind.PRODUCT_DELETED, changes={"product": [product, None]}
+    )

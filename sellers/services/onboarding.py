@@ -42,7 +42,7 @@ SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
 
 
-# The state machine -----------------------------------------------------------------------------------------------
+# The state machine ----------------------------------------------------------------------------------------------------
 
 
 # The one door of a seller's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
@@ -193,7 +193,7 @@ def seller_reinstate(*, seller, actor, reason):
     return seller
 
 
-# Creating the business and editing its file ----------------------------------------------------------------------
+# Creating the business and editing its file ---------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -318,7 +318,7 @@ def _document_record(*, seller, actor, document):
     return document
 
 
-# Expiry ----------------------------------------------------------------------------------------------------------
+# Expiry ---------------------------------------------------------------------------------------------------------------
 
 EXPIRING = {"trade_licence_expires_on": "trade_licence", "erc_expires_on": "erc"}
 WATCHED_STATES = (SellerStatus.APPROVED, SellerStatus.ACTIVE)

@@ -21,7 +21,7 @@ from sellers.models import (
 from sellers.services.common import audit, lock_seller
 from sellers.services.onboarding import seller_transition
 
-# The Alibaba.com supplier account --------------------------------------------------------------------------------
+# The Alibaba.com supplier account -------------------------------------------------------------------------------------
 
 logger = logging.getLogger("dxports.sellers")
 
@@ -84,7 +84,7 @@ def seller_provisioning_failed(*, seller, message):
     return seller
 
 
-# Tokens ----------------------------------------------------------------------------------------------------------
+# Tokens ---------------------------------------------------------------------------------------------------------------
 
 
 def supplier_tokens_refresh_due(*, now=None):
