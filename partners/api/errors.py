@@ -128,10 +128,11 @@ def _domain(exc):
     extra = exc.extra or {}
     code = extra.get("code", code) if isinstance(extra.get("code"), str) else code
     field = extra.get("field", default_field)
-    if "errors" in extra:  # every field at fault (seller profile)
+    if extra.get("errors"):  # every field at fault (seller profile); the first one's code is the error's
         details = [
             {"field": item["field"], "code": item["code"], "message": item["message"]} for item in extra["errors"]
         ]
+        code = details[0]["code"]
     elif "problems" in extra:  # every listing problem
         details = [
             {"field": p["field"], "code": p["code"], "message": f"{p['message']} {p['fix']}"} for p in extra["problems"]
