@@ -103,6 +103,9 @@ def _flatten(detail, path=""):
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
+            if isinstance(key, int):  # an item of a list
+                found += _flatten(value, f"{path}[{key}]")
+                continue
             name = "" if key == "non_field_errors" else str(key)
             found += _flatten(value, f"{path}.{name}" if path and name else (path or name))
         return found
