@@ -31,7 +31,7 @@ def _payload(seller, leaf, **extra):
     return {
         "seller": str(seller.public_id),
         "sku": "JB-0001",
-        **{k: v for k, v in COMPLETE_FIELDS.items()},
+        **COMPLETE_FIELDS,
         "category": leaf.category_id,
         "price_tiers": [{"start_quantity": 500, "price": "2.50"}, {"start_quantity": 5000, "price": "1.90"}],
         "attributes": [
