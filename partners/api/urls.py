@@ -41,5 +41,5 @@ urlpatterns = [
     path("webhook_endpoints/<uuid:endpoint_id>/deliveries/", events.DeliveriesView.as_view(), name="deliveries"),
     path("webhook_deliveries/<uuid:delivery_id>/", events.DeliveryView.as_view(), name="delivery"),
     path("webhook_deliveries/<uuid:delivery_id>/redeliver/", events.RedeliverView.as_view(), name="delivery-redeliver"),
-    re_path(r"^.*$", not_found),
+    re_path(r"", not_found),
 ]

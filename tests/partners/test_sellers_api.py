@@ -261,3 +261,9 @@ def test_renaming_a_partner_renames_its_actor(partner):
     services.partner_update(partner=partner, name="DCCI")
     partner.service_user.refresh_from_db()
     assert partner.service_user.get_full_name() == "DCCI (API)"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sellers/a%0Ab/", "/api/v1/x%0A", "/api/v1/products/%00/"])
+def test_odd_paths_are_404_in_the_error_format(api, path):
+    response = api.get(path)
+    assert response.status_code == 404 and error_of(response)["type"] == "not_found_error"

@@ -1,9 +1,11 @@
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from partners.api.errors import error_body
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: the API's 404, not the site's HTML page."""
     body = error_body(status=404, code="not_found", message=_("There is no such path in the API (see /api/docs/)."))

@@ -157,7 +157,7 @@ class ProductsView(ProductViewMixin, PartnerView):
         ),
         request=s.ProductCreateSerializer,
         responses={201: s.ProductSerializer},
-        errors=(400,),
+        errors=(400, 404),
         tags=TAG,
     )
     def post(self, request):
