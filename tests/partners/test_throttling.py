@@ -57,7 +57,7 @@ def test_the_window_resets():
         assert throttling.hit(key_id=f"t-{uuid.uuid4()}", kind="read").reset_s == 60
 
 
-# Two web processes, one budget --------------------------------------------------------------------------------------
+# Two web processes, one budget ----------------------------------------------------------------------------------------
 
 
 def _redis_or_skip():
