@@ -3,7 +3,7 @@ is never returned (the views turn "none" into 404)."""
 
 from dataclasses import dataclass, replace
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
@@ -374,3 +374,13 @@ _LISTING_FIELDS = (
 
 def _tupled(value):
     return tuple(value) if isinstance(value, list) else value
+
+
+def storage_used(*, seller):
+    """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
+    kept. Two aggregate queries."""
+    photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0
+    imports = ImportJob.objects.filter(seller=seller, files_removed_at__isnull=True).aggregate(
+        total=Sum(F("file_size") + F("error_file_size"))
+    )["total"]
+    return photos + (imports or 0)

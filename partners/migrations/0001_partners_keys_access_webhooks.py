@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dxports', '0003_event_created_index'),
+        ('dxports', '0004_event_created_index'),
         ('sellers', '0003_account_claims_and_access_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -92,7 +92,6 @@ def test_publish_a_complete_product_and_delist_it(api, seller, use_gateway):
     response = api.post(f"products/{product.public_id}/publish/")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "publishing" and response.json()["sync"]["state"] == "sending"
-    assert api.post(f"products/{product.public_id}/delist/").status_code == 409
     Product.objects.filter(pk=product.pk).update(status=ProductStatus.LIVE)
     response = api.post(f"products/{product.public_id}/delist/")
     assert response.status_code == 200 and response.json()["status"] == "delisting"
