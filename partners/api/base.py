@@ -3,6 +3,7 @@ idempotency of POST and PATCH, the request id, access to sellers, cursor paginat
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from rest_framework.views import APIView
 
 from partners import idempotency, selectors, throttling
 from partners.api.errors import ApiError, NotAuthenticated
+
+logger = logging.getLogger("dxports.partners.api")
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 IDEMPOTENT_METHODS = frozenset({"POST", "PATCH"})
@@ -41,7 +44,11 @@ class PartnerView(APIView):
 
     def check_throttles(self, request):
         kind = "write" if request.method in WRITE_METHODS else "read"
-        quota = throttling.hit(key_id=request.auth.pk, kind=kind)
+        try:
+            quota = throttling.hit(key_id=request.auth.pk, kind=kind)
+        except Exception:  # the budgets' store being down must not take the API down with it
+            logger.warning("partner API: the request budget could not be counted; the request goes on", exc_info=True)
+            return
         request.quota = quota
         if not quota.allowed:
             raise drf.Throttled(wait=quota.reset_s)

@@ -147,3 +147,13 @@ def test_two_web_processes_share_one_budget(partner):
             server.wait(10)
     assert statuses.count(200) == 10 and statuses.count(429) == 6
     assert statuses[:10] == [200] * 10
+
+
+@pytest.mark.django_db
+def test_a_budget_store_that_is_down_does_not_take_the_api_down(api, monkeypatch):
+    def down(**kwargs):
+        raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(throttling, "hit", down)
+    response = api.get("me/")
+    assert response.status_code == 200 and "RateLimit-Limit" not in response
