@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +110,7 @@ def begin(*, partner, key, fingerprint, now=None):
         pk=record.pk, created_at=record.created_at, locked_until=record.locked_until
     )
     if record.created_at <= now - timedelta(seconds=settings.PARTNERS_IDEMPOTENCY_TTL_S):
-        fields = {"fingerprint": fingerprint, "response_status": None, "response_body": None, "created_at": now}
+        fields = {"fingerprint": fingerprint, "response_status": None, "response_body": "", "created_at": now}
         if mine.update(locked_until=now + lock, **fields):
             record.refresh_from_db()
             return record
@@ -117,7 +118,9 @@ def begin(*, partner, key, fingerprint, now=None):
     if record.fingerprint != fingerprint:
         raise KeyReused()
     if record.response_status is not None:
-        return Replay(status=record.response_status, body=record.response_body)
+        return Replay(
+            status=record.response_status, body=json.loads(record.response_body) if record.response_body else None
+        )
     if record.locked_until > now:
         raise RequestInProgress(retry_after=max(1, math.ceil((record.locked_until - now).total_seconds())))
     if mine.filter(response_status__isnull=True).update(locked_until=now + lock):  # its request died: take over
@@ -128,7 +131,8 @@ def begin(*, partner, key, fingerprint, now=None):
 
 def complete(record, *, status, body):
     """Store the response of the request that holds ``record`` (in the request's transaction for a success)."""
-    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
+    text = json.dumps(body, cls=DjangoJSONEncoder) if body is not None else ""
+    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=text)
 
 
 def release(record):

@@ -8,7 +8,6 @@ delivery engine); the API reads through ``partners.selectors``.
 import uuid
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -144,7 +143,8 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)  # None while it runs
-    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    # JSON as text: an answer may quote what was sent, NUL included, which PostgreSQL's jsonb refuses.
+    response_body = models.TextField(blank=True)
     locked_until = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
 

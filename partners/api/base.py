@@ -45,7 +45,7 @@ class PartnerView(APIView):
     def check_throttles(self, request):
         kind = "write" if request.method in WRITE_METHODS else "read"
         try:
-            quota = throttling.hit(key_id=request.auth.pk, kind=kind)
+            quota = throttling.hit(key_id=request.auth.key_id, kind=kind)
         except Exception:  # the budgets' store being down must not take the API down with it
             logger.warning("partner API: the request budget could not be counted; the request goes on", exc_info=True)
             return

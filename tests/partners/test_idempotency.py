@@ -142,3 +142,12 @@ def test_a_key_held_by_a_request_that_died_is_taken_over_after_its_lock(api, par
     assert api.post("sellers/", BODY, headers={"idempotency-key": "dead"}).status_code == 409
     with time_machine.travel(timezone.now() + timedelta(seconds=settings.PARTNERS_IDEMPOTENCY_LOCK_S + 1)):
         assert api.post("sellers/", BODY, headers={"idempotency-key": "dead"}).status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_refusal_quoting_a_nul_is_kept_and_replayed(api):
+    body = {"owner_email": "x@example.com", "legal_name": "X", "bad\x00field": 1}
+    first = api.post("sellers/", body, headers={"idempotency-key": "nul"})
+    again = api.post("sellers/", body, headers={"idempotency-key": "nul"})
+    assert first.status_code == again.status_code == 400 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
