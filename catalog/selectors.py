@@ -2,8 +2,10 @@
 is never returned (the views turn "none" into 404)."""
 
 from dataclasses import dataclass, replace
+from uuid import UUID
 
-from django.db.models import F, Q, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
@@ -35,19 +37,21 @@ from catalog.rules import (
     problems_of,
     quality_score,
 )
+from dxports.models import User
+from sellers.selectors import Seller
 
 
-def products_for_seller(*, seller):
+def products_for_seller(*, seller: Seller) -> QuerySet[Product]:
     """The seller's products with everything the listing rules read: a constant number of queries for any page."""
     return Product.objects.filter(seller=seller).select_related("category").prefetch_related(*LISTING_PREFETCH)
 
 
-def product_for_seller(*, seller, public_id):
+def product_for_seller(*, seller: Seller, public_id: UUID) -> Product | None:
     """One of the seller's products, or None."""
     return products_for_seller(seller=seller).filter(public_id=public_id).first()
 
 
-def leaf_categories():
+def leaf_categories() -> QuerySet[Category]:
     """The categories a product may use, with their attributes."""
     return Category.objects.filter(is_leaf=True).select_related("parent").prefetch_related("attributes")
 
@@ -69,7 +73,7 @@ SYNC_STATES = {
 }
 
 
-def sync_state(product):
+def sync_state(product: Product) -> str:
     """The key of ``SYNC_STATES`` that ``product`` is in."""
     return sync_state_of(
         status=product.status,
@@ -79,7 +83,9 @@ def sync_state(product):
     )
 
 
-def products_for_dashboard(*, seller, status="", category=None, sync="", search=""):
+def products_for_dashboard(
+    *, seller: Seller, status: str = "", category: Category | None = None, sync: str = "", search: str = ""
+) -> QuerySet[Product]:
     """The seller's products for the dashboard list, filtered, with everything a row shows (thumbnail, category,
     quality score): a constant number of queries whatever the page size."""
     products = products_for_seller(seller=seller)
@@ -97,12 +103,12 @@ def products_for_dashboard(*, seller, status="", category=None, sync="", search=
     return products
 
 
-def categories_of_seller(*, seller):
+def categories_of_seller(*, seller: Seller) -> QuerySet[Category]:
     """The categories the seller's products use, for the list's filter."""
     return Category.objects.filter(products__seller=seller).distinct().order_by("name")
 
 
-def product_events(*, product):
+def product_events(*, product: Product) -> QuerySet[ProductEvent]:
     """The product's audit trail, newest first, with the actors (one query)."""
     return ProductEvent.objects.filter(product=product).select_related("actor")
 
@@ -112,7 +118,7 @@ def product_events_by_actor(*, seller, actor):
     return ProductEvent.objects.filter(product__seller=seller, actor=actor).select_related("product", "actor")
 
 
-def product_image_for_user(*, user, public_id, sha256):
+def product_image_for_user(*, user: User | AnonymousUser, public_id: UUID, sha256: str) -> ProductImage | None:
     """An image the user may see: of a product of the user's own seller, or any for staff allowed to view products;
     None otherwise."""
     if not user.is_authenticated:
@@ -126,17 +132,17 @@ def product_image_for_user(*, user, public_id, sha256):
 # Listing sync ---------------------------------------------------------------------------------------------------------
 
 
-def product_sync_history(*, product):
+def product_sync_history(*, product: Product) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
     outbox attempts), newest first, each with its job (kind): one query whatever their number."""
     return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk))
 
 
-def import_jobs_for_seller(*, seller):
+def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(seller=seller).select_related("created_by")
 
 
-def import_job_for_seller(*, seller, public_id):
+def import_job_for_seller(*, seller: Seller, public_id: UUID) -> ImportJob | None:
     """One of the seller's jobs, or None."""
     return ImportJob.objects.filter(seller=seller, public_id=public_id).first()
 
@@ -154,7 +160,7 @@ class ProductActions:
     is_waiting: bool  # the gateway has it, or it is on its way there
 
 
-def product_actions(product):
+def product_actions(product: Product) -> ProductActions:
     status = ProductStatus(product.status)
     targets = TRANSITIONS[status]
     can_publish = status == ProductStatus.READY or ProductStatus.READY in targets
@@ -376,7 +382,7 @@ def _tupled(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def storage_used(*, seller):
+def storage_used(*, seller: Seller) -> int:
     """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
     kept. Two aggregate queries."""
     photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0

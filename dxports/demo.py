@@ -1,12 +1,14 @@
 """Demo data of the project itself: the program admin's login."""
 
+from io import TextIOBase
+
 from django.contrib.auth import get_user_model
 
 DEMO_PASSWORD = "dxports-demo-2026"
 STAFF_EMAIL = "admin@dxports.test"
 
 
-def seed(out):
+def seed(out: TextIOBase) -> None:
     """Idempotent; writes the logins it provides to ``out``."""
     User = get_user_model()
     admin, created = User.objects.get_or_create(

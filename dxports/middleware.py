@@ -1,7 +1,8 @@
 import re
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
 ADMIN_PREFIX = "/admin/"
@@ -14,10 +15,10 @@ class RejectNulInQueryMiddleware:
     Django's ProhibitNullCharactersValidator. The partner API (/api/) refuses it itself, in its own error format: its
     query parameters are checked by serializers that refuse NUL, and it ignores the others."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/") and any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
@@ -29,10 +30,10 @@ class UserLanguageMiddleware:
     """A logged-in person reads the site in the language they chose (``User.language``) on any device; a choice
     made in this browser (the language cookie) wins. After ``AuthenticationMiddleware`` and ``LocaleMiddleware``."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if chosen and chosen in dict(settings.LANGUAGES) and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -46,10 +47,10 @@ class AdminSelectionMiddleware:
     digits): the admin filters ``pk__in`` with them, which raises deep in the ORM (a 500) on every model. Row ids
     are positive 64-bit integers."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path.startswith(ADMIN_PREFIX) and "_selected_action" in request.POST:
             ids = request.POST.getlist("_selected_action")
             if not all(ROW_ID.fullmatch(value) for value in ids):

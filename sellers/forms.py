@@ -1,6 +1,8 @@
 """Dashboard forms: they parse and validate what a person typed (with ``sellers.validators``) and hand clean data
 to a service; they never save."""
 
+from typing import cast
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +56,7 @@ class BusinessForm(_StepForm):
     categories = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        label=_("Main product categories"),
+        label=_("Main sectors"),
         required=False,
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -187,7 +189,8 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "---------"), *((key, label) for key, label in TARGETS.items())]
+        target = cast(forms.ChoiceField, self.fields["target"])
+        target.choices = [("", "---------"), *((key, label) for key, label in TARGETS.items())]
 
 
 ReasonFormSet = forms.formset_factory(ReasonForm, extra=3, min_num=1, validate_min=True, can_delete=False)

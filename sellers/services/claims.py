@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from dxports import mail
 from sellers import selectors
 from sellers.errors import ClaimInvalid, TeamError
-from sellers.models import AccountClaim, EventKind, MemberRole, SellerMember
-from sellers.services.common import audit, lock_seller
+from sellers.models import AccountClaim, EventKind, MemberRole, SellerEvent, SellerMember
+from sellers.services.common import lock_seller
 from sellers.services.onboarding import create_seller, seller_update_profile
 
 CLAIM_DAYS = 14
@@ -86,7 +86,7 @@ def _send_claim(*, seller, owner, actor, organisation):
         created_by=actor,
         expires_at=now + timedelta(days=CLAIM_DAYS),
     )
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"claim_sent": [None, owner.email]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"claim_sent": [None, owner.email]})
     # One e-mail in both languages: the owner has not chosen one yet, and may read either.
     mail.send(
         owner.email,
@@ -122,7 +122,7 @@ def seller_account_claim(*, token, password):
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     claim.claimed_at = timezone.now()
     claim.save(update_fields=["claimed_at"])
-    audit(seller=claim.seller, actor=user, kind=EventKind.TEAM, changes={"claimed": [None, user.email]})
+    SellerEvent.record(seller=claim.seller, actor=user, kind=EventKind.TEAM, changes={"claimed": [None, user.email]})
     return user
 
 
@@ -130,13 +130,15 @@ def seller_account_claim(*, token, password):
 def seller_access_record(*, seller, actor, changes, reason=""):
     """Record in the seller's history that an organisation's access changed (``changes``:
     ``{"<organisation>": [scopes before, scopes after]}``). The access itself is kept by the organisation's app."""
-    return audit(seller=lock_seller(seller), actor=actor, kind=EventKind.ACCESS, changes=changes, reason=reason)
+    return SellerEvent.record(
+        seller=lock_seller(seller), actor=actor, kind=EventKind.ACCESS, changes=changes, reason=reason
+    )
 
 
 @transaction.atomic
 def seller_product_deleted_record(*, seller, actor, product):
     """Record in the seller's history that ``actor`` deleted a draft product (``product``: its public id, SKU and
     title), since the product's own trail goes with it."""
-    return audit(
+    return SellerEvent.record(
         seller=lock_seller(seller), actor=actor, kind=EventKind.PRODUCT_DELETED, changes={"product": [product, None]}
     )
