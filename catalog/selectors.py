@@ -1,7 +1,10 @@
 """Reads of the catalog domain for a caller. A seller's reads are scoped to the seller, so another seller's product
 is never returned (the views turn "none" into 404)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -32,6 +35,7 @@ from catalog.models import (
 from catalog.rules import (
     LISTING_PREFETCH,
     AttributeValue,
+    Problem,
     listing_of,
     normalize_hs_code,
     problems_of,
@@ -113,7 +117,7 @@ def product_events(*, product: Product) -> QuerySet[ProductEvent]:
     return ProductEvent.objects.filter(product=product).select_related("actor")
 
 
-def product_events_by_actor(*, seller, actor):
+def product_events_by_actor(*, seller: Seller, actor: User) -> QuerySet[ProductEvent]:
     """What ``actor`` did to the seller's products, newest first, each with its product (one query)."""
     return ProductEvent.objects.filter(product__seller=seller, actor=actor).select_related("product", "actor")
 
@@ -222,7 +226,15 @@ PRODUCT_ROW_FIELDS = (
 )
 
 
-def products_among(*, seller_ids, seller=None, status="", category_id=None, updated_since=None, search=""):
+def products_among(
+    *,
+    seller_ids: Iterable[int] | QuerySet[Any, Any],
+    seller: UUID | None = None,
+    status: str = "",
+    category_id: int | None = None,
+    updated_since: datetime | None = None,
+    search: str = "",
+) -> QuerySet[Product]:
     """The products of the sellers ``seller_ids``, filtered: of one seller (its public id), in a status, in a
     category (the gateway's category id), changed since a time, or whose title or SKU holds ``search``. Newest
     first."""
@@ -243,12 +255,14 @@ def products_among(*, seller_ids, seller=None, status="", category_id=None, upda
     return products.order_by("-created_at", "-id")
 
 
-def product_among(*, seller_ids, public_id):
+def product_among(*, seller_ids: Iterable[int] | QuerySet[Any, Any], public_id: UUID) -> Product | None:
     """One product of the sellers ``seller_ids`` by its public id, or None."""
     return Product.objects.filter(seller_id__in=seller_ids, public_id=public_id).select_related("seller").first()
 
 
-def product_rows(products, *, after=None, limit=None):
+def product_rows(
+    products: QuerySet[Product], *, after: tuple[datetime, int] | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Rows of ``products`` (from ``products_among``) after the position ``after`` (``(created_at, id)`` of the
     last row of the previous page), at most ``limit``: each a dict of ``PRODUCT_ROW_FIELDS`` plus ``sync_state``,
     ``price_tiers`` ``[(start_quantity, price)]``, ``images`` ``[{sha256, position, content_type, width, height,
@@ -256,11 +270,11 @@ def product_rows(products, *, after=None, limit=None):
     if after is not None:
         created_at, pk = after
         products = products.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-    products = products.values(*PRODUCT_ROW_FIELDS)
-    rows = list(products[:limit] if limit is not None else products)
+    values = products.values(*PRODUCT_ROW_FIELDS)
+    rows: list[dict[str, Any]] = list(values[:limit] if limit is not None else values)
     if not rows:
         return rows
-    by_id = {}
+    by_id: dict[int, dict[str, Any]] = {}
     for row in rows:
         row["price_tiers"], row["images"], row["attributes"] = [], [], []
         row["sync_state"] = sync_state_of(
@@ -278,7 +292,8 @@ def product_rows(products, *, after=None, limit=None):
     for image in images.values(
         "product_id", "sha256", "position", "content_type", "width", "height", "size_bytes", "photobank_url"
     ):
-        by_id[image.pop("product_id")]["images"].append(image)
+        item: dict[str, Any] = dict(image)
+        by_id[item.pop("product_id")]["images"].append(item)
     values = ProductAttributeValue.objects.filter(product_id__in=ids).order_by("product_id", "attribute_id", "id")
     for product_id, attribute_id, value_id, value_name in values.values_list(
         "product_id", "attribute__attribute_id", "value_id", "value_name"
@@ -287,12 +302,12 @@ def product_rows(products, *, after=None, limit=None):
     return rows
 
 
-def product_row(*, product):
+def product_row(*, product: Product) -> dict[str, Any]:
     """``product_rows`` of one product."""
     return product_rows(Product.objects.filter(pk=product.pk))[0]
 
 
-def sync_state_of(*, status, gateway_product_id, version, synced_version):
+def sync_state_of(*, status: str, gateway_product_id: int | None, version: int, synced_version: int | None) -> str:
     """``sync_state`` from the fields it reads."""
     if status == ProductStatus.SYNC_FAILED:
         return "failed"
@@ -303,7 +318,7 @@ def sync_state_of(*, status, gateway_product_id, version, synced_version):
     return "in_step" if synced_version == version else "behind"
 
 
-def categories_for_api(*, search="", after=None, limit=None):
+def categories_for_api(*, search: str = "", after: int | None = None, limit: int | None = None) -> list[Category]:
     """Leaf categories by their gateway id, with their attributes (two queries), after the gateway id ``after``."""
     categories = Category.objects.filter(is_leaf=True).select_related("parent").order_by("category_id")
     search = (search or "").strip()
@@ -315,7 +330,7 @@ def categories_for_api(*, search="", after=None, limit=None):
     return list(categories[:limit] if limit is not None else categories)
 
 
-def category_by_gateway_id(*, category_id, leaf_only=False):
+def category_by_gateway_id(*, category_id: int, leaf_only: bool = False) -> Category | None:
     """The category with the gateway's ``category_id``, with its attributes, or None."""
     categories = Category.objects.filter(category_id=category_id).prefetch_related("attributes")
     if leaf_only:
@@ -323,11 +338,11 @@ def category_by_gateway_id(*, category_id, leaf_only=False):
     return categories.first()
 
 
-def product_image_of(*, product, sha256):
+def product_image_of(*, product: Product, sha256: str) -> ProductImage | None:
     return ProductImage.objects.filter(product=product, sha256=sha256).first()
 
 
-def product_quality(*, product, changes=None):
+def product_quality(*, product: Product, changes: dict[str, Any] | None = None) -> tuple[int, list[Problem]]:
     """``(score, problems)`` of ``product`` as it is, or as it would be with ``changes`` (what ``product_update``
     takes: fields, ``category`` a ``Category`` or None, ``price_tiers`` ``[(start_quantity, price)]``,
     ``attributes`` ``[{"attribute_id", "value_id", "value_name"}]``). Nothing is saved: the dry run of the quality
@@ -378,7 +393,7 @@ _LISTING_FIELDS = (
 )
 
 
-def _tupled(value):
+def _tupled(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 

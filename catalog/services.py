@@ -360,7 +360,7 @@ DELETABLE_STATES = frozenset({ProductStatus.DRAFT, ProductStatus.READY})
 
 
 @transaction.atomic
-def product_delete(*, product, actor):
+def product_delete(*, product: Product, actor: Actor) -> None:
     """Delete a product that never left for the gateway (draft or ready, never sent): its rows and, after commit,
     its image files. ``NotEditable`` otherwise (a product Alibaba.com may hold is delisted, not deleted)."""
     product = _lock(product)
@@ -376,7 +376,7 @@ def product_delete(*, product, actor):
     transaction.on_commit(lambda: _delete_files(names))
 
 
-def _delete_files(names):
+def _delete_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:

@@ -1,8 +1,11 @@
 """Program staff manage partners and their keys here, and watch webhook deliveries: every write goes through
 ``partners.services`` (a new partner gets its service user; a new key is shown once, in the confirmation message)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, apply_each
@@ -69,10 +72,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["key_id", "name", "partner__name"]
     actions = ["revoke", "rotate"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: ApiKey | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = ApiKeyForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -139,7 +144,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_filter = ["status", "partner"]
     list_select_related = ["partner"]
     search_fields = ["url", "partner__name"]
-    fields = [
+    fields = (
         "public_id",
         "partner",
         "url",
@@ -148,7 +153,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
         "status",
         "disabled_reason",
         "last_success_at",
-    ]
+    )
     readonly_fields = fields
     actions = ["enable", "disable"]
 
@@ -175,7 +180,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
 
 class WebhookAttemptInline(ReadOnlyInline):
     model = WebhookAttempt
-    fields = ["number", "started_at", "outcome", "status_code", "duration_ms", "error", "response_excerpt"]
+    fields = ("number", "started_at", "outcome", "status_code", "duration_ms", "error", "response_excerpt")
     readonly_fields = fields
     ordering = ["-started_at"]
 
@@ -186,7 +191,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["event", "endpoint"]
     search_fields = ["endpoint__url", "event__type"]
-    fields = [
+    fields = (
         "public_id",
         "endpoint",
         "event",
@@ -197,7 +202,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "last_error",
         "delivered_at",
         "created_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [WebhookAttemptInline]
     actions = ["redeliver"]

@@ -15,5 +15,5 @@ class UnsafeUrl(PartnerInvalid):
 
 
 class DeliveryBusy(ApplicationError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(_("This delivery is being sent right now; ask again once it finished."))

@@ -4,7 +4,12 @@ Anything else is "not found"."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
 
 from dxports.models import Event
 from partners.models import (
@@ -12,32 +17,43 @@ from partners.models import (
     ApiKey,
     Partner,
     SellerGrant,
+    WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     scope_of_event,
 )
+from sellers.selectors import Seller
 
 
-def api_key_for(*, key_id):
+def api_key_for(*, key_id: str) -> ApiKey | None:
     """The key with ``key_id``, with its partner and the partner's service user (one query), or None."""
     return ApiKey.objects.select_related("partner__service_user").filter(key_id=key_id).first()
 
 
-def granted_seller_ids(*, partner, scope):
+def granted_seller_ids(*, partner: Partner, scope: str) -> QuerySet[SellerGrant, Any]:
     """The sellers that gave ``partner`` ``scope``: a subquery of seller pks."""
     return SellerGrant.objects.filter(partner=partner, scope=scope).values("seller_id")
 
 
-def scopes_on_sellers(*, partner, seller_ids):
+def scopes_on_sellers(*, partner: Partner, seller_ids: Iterable[int]) -> dict[int, list[str]]:
     """``{seller pk: [scopes]}`` that ``partner`` holds on ``seller_ids``."""
-    found = {}
+    found: dict[int, list[str]] = {}
     grants = SellerGrant.objects.filter(partner=partner, seller_id__in=list(seller_ids)).order_by("scope")
     for seller_id, scope in grants.values_list("seller_id", "scope"):
         found.setdefault(seller_id, []).append(scope)
     return found
 
 
-def events_for_partner(*, partner, scopes, type="", seller_id=None, created_since=None, after=None, limit=None):
+def events_for_partner(
+    *,
+    partner: Partner,
+    scopes: Iterable[str],
+    type: str = "",
+    seller_id: int | None = None,
+    created_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+) -> list[Event]:
     """The events ``partner`` may see with the key's ``scopes``: of the sellers that gave it the scope of the
     event's kind, newest first; filtered by ``type`` (exact, or a prefix ending in ``.``), a seller pk, a time."""
     visible = Q(pk__in=[])
@@ -58,7 +74,7 @@ def events_for_partner(*, partner, scopes, type="", seller_id=None, created_sinc
     return list(events[:limit] if limit is not None else events)
 
 
-def event_for_partner(*, partner, scopes, public_id):
+def event_for_partner(*, partner: Partner, scopes: Iterable[str], public_id: UUID) -> Event | None:
     """One event ``partner`` may see with ``scopes`` (``events_for_partner``'s rule), or None."""
     event = Event.objects.filter(public_id=public_id).first()
     if event is None or event.seller_id is None:
@@ -71,7 +87,9 @@ def event_for_partner(*, partner, scopes, public_id):
     return event
 
 
-def endpoints_for_partner(*, partner, after=None, limit=None):
+def endpoints_for_partner(
+    *, partner: Partner, after: tuple[datetime, int] | None = None, limit: int | None = None
+) -> list[WebhookEndpoint]:
     endpoints = WebhookEndpoint.objects.filter(partner=partner)
     if after is not None:
         created_at, pk = after
@@ -80,11 +98,19 @@ def endpoints_for_partner(*, partner, after=None, limit=None):
     return list(endpoints[:limit] if limit is not None else endpoints)
 
 
-def endpoint_for_partner(*, partner, public_id):
+def endpoint_for_partner(*, partner: Partner, public_id: UUID) -> WebhookEndpoint | None:
     return WebhookEndpoint.objects.filter(partner=partner, public_id=public_id).first()
 
 
-def deliveries_for_partner(*, partner, endpoint=None, status="", event_public_id=None, after=None, limit=None):
+def deliveries_for_partner(
+    *,
+    partner: Partner,
+    endpoint: WebhookEndpoint | None = None,
+    status: str = "",
+    event_public_id: UUID | None = None,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+) -> list[WebhookDelivery]:
     """The deliveries to ``partner``'s endpoints, newest first, each with its endpoint and event (one query)."""
     deliveries = WebhookDelivery.objects.filter(endpoint__partner=partner).select_related("endpoint", "event")
     if endpoint is not None:
@@ -100,7 +126,7 @@ def deliveries_for_partner(*, partner, endpoint=None, status="", event_public_id
     return list(deliveries[:limit] if limit is not None else deliveries)
 
 
-def delivery_for_partner(*, partner, public_id):
+def delivery_for_partner(*, partner: Partner, public_id: UUID) -> WebhookDelivery | None:
     return (
         WebhookDelivery.objects.filter(endpoint__partner=partner, public_id=public_id)
         .select_related("endpoint", "event")
@@ -108,32 +134,36 @@ def delivery_for_partner(*, partner, public_id):
     )
 
 
-def delivery_attempts(*, delivery):
+def delivery_attempts(*, delivery: WebhookDelivery) -> QuerySet[WebhookAttempt]:
     return delivery.attempt_log.order_by("-started_at", "-id")
 
 
 # The seller's dashboard -----------------------------------------------------------------------------------------------
 
 
-def partners_for_seller(*, seller):
+def partners_for_seller(*, seller: Seller) -> list[Partner]:
     """Every active partner with the scopes it holds on ``seller`` (``partner.scopes``) and whether it registered
     the seller (``partner.onboarded``): two queries."""
     partners = list(Partner.objects.filter(is_active=True).select_related("service_user"))
     grants = SellerGrant.objects.filter(seller=seller).values_list("partner_id", "scope", "origin")
-    by_partner = {}
+    by_partner: dict[int, list[tuple[str, str]]] = {}
     for partner_id, scope, origin in grants:
         by_partner.setdefault(partner_id, []).append((scope, origin))
     for partner in partners:
         held = by_partner.get(partner.pk, [])
-        partner.scopes = sorted(scope for scope, _origin in held)
-        partner.onboarded = any(origin == SellerGrant.Origin.ONBOARDED for _scope, origin in held)
+        partner.scopes = sorted(  # type: ignore[attr-defined]
+            scope for scope, _origin in held
+        )
+        partner.onboarded = any(  # type: ignore[attr-defined]
+            origin == SellerGrant.Origin.ONBOARDED for _scope, origin in held
+        )
     return partners
 
 
-def partner_for_seller(*, public_id):
+def partner_for_seller(*, public_id: UUID) -> Partner | None:
     """An active partner by its public id (a seller may give any active partner access), or None."""
     return Partner.objects.filter(public_id=public_id, is_active=True).select_related("service_user").first()
 
 
-def partner_by_name(*, name):
+def partner_by_name(*, name: str) -> Partner | None:
     return Partner.objects.filter(name__iexact=" ".join((name or "").split())).first()

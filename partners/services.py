@@ -17,8 +17,10 @@ import re
 import secrets
 import string
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxports.models import User
 from partners import ssrf
 from partners.errors import PartnerInvalid
 from partners.models import (
@@ -40,6 +43,7 @@ from partners.models import (
     WebhookEndpoint,
 )
 from sellers import services as sellers_services
+from sellers.selectors import Seller
 
 ALPHABET = string.ascii_letters + string.digits
 KEY_ID_LENGTH = 12
@@ -50,15 +54,15 @@ MAX_SECRET_OVERLAP = timedelta(days=7)
 SERVICE_USER_DOMAIN = "partners.dxports.invalid"
 
 
-def _random(length):
+def _random(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
-def _mac(purpose, value):
+def _mac(purpose: str, value: str) -> hmac.HMAC:
     return hmac.new(settings.PARTNERS_SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256)
 
 
-def key_hash(key):
+def key_hash(key: str) -> str:
     """The stored hash of an API key."""
     return _mac("api-key", key).hexdigest()
 
@@ -66,12 +70,12 @@ def key_hash(key):
 # Partners -------------------------------------------------------------------------------------------------------------
 
 
-def _actor_name(name):
+def _actor_name(name: str) -> str:
     return f"{name} (API)"[:150]
 
 
 @transaction.atomic
-def partner_create(*, name, contact_email, language="en"):
+def partner_create(*, name: str, contact_email: str, language: str = "en") -> Partner:
     """A partner organisation and its service user (the actor of everything it does)."""
     name = " ".join((name or "").split())
     if not name:
@@ -88,7 +92,7 @@ def partner_create(*, name, contact_email, language="en"):
 
 
 @transaction.atomic
-def partner_update(*, partner, **fields):
+def partner_update(*, partner: Partner, **fields: Any) -> Partner:
     """Change ``name``, ``contact_email``, ``language`` or ``is_active``; the service user's name follows."""
     partner = Partner.objects.select_for_update().select_related("service_user").get(pk=partner.pk)
     for name, value in fields.items():
@@ -112,22 +116,24 @@ class IssuedKey:
     key: str
 
 
-def clean_scopes(scopes):
+def clean_scopes(scopes: Iterable[object] | None) -> list[str]:
     """``scopes`` (an iterable of names) as a sorted list of known scopes; ``PartnerInvalid`` naming the unknown."""
-    scopes = [str(scope).strip() for scope in scopes or () if str(scope).strip()]
-    unknown = sorted(set(scopes) - set(Scope.values))
+    names = [str(scope).strip() for scope in scopes or () if str(scope).strip()]
+    unknown = sorted(set(names) - set(Scope.values))
     if unknown:
         raise PartnerInvalid(
             _("Unknown scopes: %(unknown)s. The scopes are: %(known)s.")
             % {"unknown": ", ".join(unknown), "known": ", ".join(Scope.values)},
             extra={"field": "scopes"},
         )
-    if not scopes:
+    if not names:
         raise PartnerInvalid(_("Give the key at least one scope."), extra={"field": "scopes"})
-    return sorted(set(scopes))
+    return sorted(set(names))
 
 
-def _issue(*, partner, scopes, name, mode, expires_at, created_by):
+def _issue(
+    *, partner: Partner, scopes: list[str], name: str, mode: str, expires_at: datetime | None, created_by: User | None
+) -> IssuedKey:
     for _attempt in range(5):
         key_id, secret = _random(KEY_ID_LENGTH), _random(KEY_SECRET_LENGTH)
         key = f"dxp_{mode}_{key_id}_{secret}"
@@ -150,7 +156,15 @@ def _issue(*, partner, scopes, name, mode, expires_at, created_by):
 
 
 @transaction.atomic
-def api_key_create(*, partner, scopes, name="", mode=None, expires_at=None, created_by=None):
+def api_key_create(
+    *,
+    partner: Partner,
+    scopes: Iterable[object],
+    name: str = "",
+    mode: str | None = None,
+    expires_at: datetime | None = None,
+    created_by: User | None = None,
+) -> IssuedKey:
     """A new key of ``partner`` with ``scopes`` (``clean_scopes``), of ``mode`` (this server's by default,
     ``PARTNERS_KEY_MODE``), valid until ``expires_at`` (``None``: until revoked)."""
     mode = mode or settings.PARTNERS_KEY_MODE
@@ -169,7 +183,7 @@ def api_key_create(*, partner, scopes, name="", mode=None, expires_at=None, crea
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key):
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     """The key stops working now. Revoking a revoked key changes nothing."""
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     api_key.refresh_from_db()
@@ -177,7 +191,9 @@ def api_key_revoke(*, api_key):
 
 
 @transaction.atomic
-def api_key_rotate(*, api_key, overlap=timedelta(hours=24), created_by=None):
+def api_key_rotate(
+    *, api_key: ApiKey, overlap: timedelta = timedelta(hours=24), created_by: User | None = None
+) -> IssuedKey:
     """A new key with the same partner, name, mode and scopes; the old one keeps working for ``overlap`` (at most
     7 days; zero ends it now), so that the partner can deploy the new one first. ``PartnerInvalid`` for a key that
     no longer works."""
@@ -202,7 +218,7 @@ def api_key_rotate(*, api_key, overlap=timedelta(hours=24), created_by=None):
     return issued
 
 
-def api_key_touch(*, api_key, now):
+def api_key_touch(*, api_key: ApiKey, now: datetime) -> None:
     """Remember when the key was last used, at most once a minute (so that a busy key is not a write per request)."""
     if api_key.last_used_at is None or api_key.last_used_at < now - timedelta(minutes=1):
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
@@ -212,12 +228,19 @@ def api_key_touch(*, api_key, now):
 # The access sellers give ----------------------------------------------------------------------------------------------
 
 
-def _scopes_label(scopes):
+def _scopes_label(scopes: set[str]) -> list[str] | None:
     return sorted(scopes) or None
 
 
 @transaction.atomic
-def seller_grants_set(*, seller, partner, scopes, actor, origin=SellerGrant.Origin.GRANTED):
+def seller_grants_set(
+    *,
+    seller: Seller,
+    partner: Partner,
+    scopes: Iterable[str],
+    actor: User | None,
+    origin: str = SellerGrant.Origin.GRANTED,
+) -> list[str]:
     """Give ``partner`` exactly ``scopes`` (of ``SELLER_SCOPES``) on ``seller``'s data; an empty list withdraws
     every access. The change is recorded in the seller's history (``actor``: the owner, or the partner's service
     user when it onboarded the seller). Returns the scopes now given."""
@@ -246,7 +269,9 @@ def seller_grants_set(*, seller, partner, scopes, actor, origin=SellerGrant.Orig
 
 
 @transaction.atomic
-def seller_create_for_partner(*, partner, email, legal_name, language="", profile=None):
+def seller_create_for_partner(
+    *, partner: Partner, email: str, legal_name: str, language: str = "", profile: dict[str, Any] | None = None
+) -> Seller:
     """A seller registered by ``partner`` on its owner's behalf (``sellers.services.seller_create_on_behalf``: the
     owner is e-mailed a claim link), to which the partner gets every seller scope. Returns the seller."""
     seller = sellers_services.seller_create_on_behalf(
@@ -270,12 +295,12 @@ def seller_create_for_partner(*, partner, email, legal_name, language="", profil
 # Webhook endpoints ----------------------------------------------------------------------------------------------------
 
 
-def webhook_secret(salt):
+def webhook_secret(salt: str) -> str:
     """The signing secret derived from a salt of an endpoint."""
     return "whsec_" + _mac("webhook-secret", salt).hexdigest()[:48]
 
 
-def clean_event_types(event_types):
+def clean_event_types(event_types: Iterable[object] | None) -> list[str]:
     types = sorted({str(item).strip() for item in event_types or ()})
     unknown = [item for item in types if item != "*" and item not in EVENT_TYPES]
     if unknown:
@@ -298,7 +323,9 @@ class EndpointWithSecret:
 
 
 @transaction.atomic
-def webhook_endpoint_create(*, partner, url, event_types, description=""):
+def webhook_endpoint_create(
+    *, partner: Partner, url: str, event_types: Iterable[object], description: str = ""
+) -> EndpointWithSecret:
     """Register ``url`` (checked: ``ssrf.check``) for ``event_types``; returns the endpoint and its signing secret
     (shown once)."""
     target = ssrf.check(url)
@@ -313,7 +340,14 @@ def webhook_endpoint_create(*, partner, url, event_types, description=""):
 
 
 @transaction.atomic
-def webhook_endpoint_update(*, endpoint, url=None, event_types=None, description=None, enabled=None):
+def webhook_endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    event_types: Iterable[object] | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+) -> WebhookEndpoint:
     """Change the URL (checked again), the events, the description, or enable / disable it. Enabling a disabled
     endpoint sends its waiting deliveries now, each with a fresh budget of attempts."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
@@ -338,13 +372,15 @@ def webhook_endpoint_update(*, endpoint, url=None, event_types=None, description
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint):
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     """The endpoint and its deliveries' log go; nothing more is sent to it."""
     WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
 
 
 @transaction.atomic
-def webhook_endpoint_rotate_secret(*, endpoint, overlap=timedelta(hours=24)):
+def webhook_endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, overlap: timedelta = timedelta(hours=24)
+) -> EndpointWithSecret:
     """A new signing secret; deliveries carry a signature with the old one too for ``overlap`` (at most 7 days),
     so the receiver can switch without refusing anything. Returns the endpoint and its new secret."""
     if not timedelta(0) <= overlap <= MAX_SECRET_OVERLAP:
@@ -358,7 +394,7 @@ def webhook_endpoint_rotate_secret(*, endpoint, overlap=timedelta(hours=24)):
 
 
 @transaction.atomic
-def webhook_delivery_redeliver(*, delivery):
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send the delivery again now, with a fresh budget of attempts (whatever became of it). ``DeliveryBusy``
     while a worker is sending it."""
     from partners import webhooks

@@ -48,7 +48,7 @@ class Target:
 def resolve(host: str, port: int) -> list[str]:
     """The addresses ``host`` resolves to (the system resolver). ``OSError`` when it does not resolve."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _refusal(url: str, message: str) -> UnsafeUrl:

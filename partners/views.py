@@ -2,6 +2,8 @@
 each may do (the owner grants and withdraws it, scope by scope), and what each did (its rows in the audit trails,
 recorded with the partner's service user as the actor)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,7 +22,7 @@ from sellers import selectors as sellers_selectors
 def partner_list(request, member):
     partners = selectors.partners_for_seller(seller=member.seller)
     rows = [
-        (partner, AccessForm(initial={"scopes": partner.scopes}, auto_id=f"id_{partner.public_id}_%s"))
+        (partner, AccessForm(initial={"scopes": getattr(partner, "scopes", [])}, auto_id=f"id_{partner.public_id}_%s"))
         for partner in partners
     ]
     return render(request, "partners/list.html", {"member": member, "seller": member.seller, "rows": rows})
@@ -58,7 +60,8 @@ def activity(request, public_id, member):
     actor = partner.service_user
     seller_events = list(sellers_selectors.history_for_seller(seller=member.seller, actor=actor)[:200])
     product_events = list(catalog_selectors.product_events_by_actor(seller=member.seller, actor=actor)[:200])
-    events = sorted(seller_events + product_events, key=lambda event: event.created_at, reverse=True)
+    events: list[Any] = [*seller_events, *product_events]
+    events.sort(key=lambda event: event.created_at, reverse=True)
     return render(
         request,
         "partners/activity.html",

@@ -181,7 +181,7 @@ def deliver(delivery_id, *, client=None):
     try:
         target = ssrf.check(endpoint.url)
     except UnsafeUrl as refusal:
-        outcome, error = Outcome.REFUSED, refusal.message
+        outcome, error = Outcome.REFUSED, str(refusal.message)
     else:
         timestamp = int(time.time())
         headers = {

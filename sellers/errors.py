@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dxports.errors import ApplicationError
@@ -61,7 +62,7 @@ class ProfileInvalid(ApplicationError):
     """Values of the profile that break its rules (``sellers.validators.clean_profile``): ``errors`` is
     ``[{"field", "code", "message"}]``, every problem at once."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
         super().__init__(
             " ".join(f"{item['label']}: {item['message']}" for item in errors),
@@ -69,7 +70,7 @@ class ProfileInvalid(ApplicationError):
         )
 
     @classmethod
-    def from_validation_error(cls, error):
+    def from_validation_error(cls, error: ValidationError) -> "ProfileInvalid":
         """From ``ValidationError({field: [errors]})``."""
         from django.utils.text import capfirst
 
@@ -77,7 +78,7 @@ class ProfileInvalid(ApplicationError):
 
         errors = []
         for name, field_errors in error.error_dict.items():
-            label = capfirst(Seller._meta.get_field(name).verbose_name)
+            label = capfirst(str(Seller._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
             for item in field_errors:
                 message = item.message % item.params if item.params else item.message
                 errors.append(
@@ -85,15 +86,15 @@ class ProfileInvalid(ApplicationError):
                 )
         return cls(errors)
 
-    def messages_by_field(self):
-        result = {}
+    def messages_by_field(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
         for item in self.errors:
             result.setdefault(item["field"], []).append(item["message"])
         return result
 
 
 class ClaimInvalid(ApplicationError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             _(
                 "This link is no longer valid: it was used, replaced by a newer one, or it expired. Ask the "

@@ -6,7 +6,7 @@ current documents and the reviewer's open reasons into one ``RequirementState`` 
 person understands: due, fine, expiring soon, expired, or refused with the reviewer's reason.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import cast
@@ -52,7 +52,7 @@ class Requirement:
         return self.fields + self.optional_fields
 
 
-_FIELD_CHECKS: dict[str, Callable[[str], str]] = validators.FIELD_NORMALIZERS
+_FIELD_CHECKS = validators.FIELD_NORMALIZERS
 
 
 def _check_bank(seller: Seller) -> list[str]:

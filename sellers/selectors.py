@@ -3,7 +3,9 @@ another seller's rows are never returned (the views turn "none" into 404). Other
 return (``Seller``, ``SellerMember``) by the types imported here, in their annotations only."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -152,7 +154,14 @@ SELLER_CHOICES = {
 # ``ids`` is what the caller may see: a list of seller pks or a subquery of them (``values("seller_id")``).
 
 
-def sellers_among(*, ids, status="", search="", created_since=None, after=None):
+def sellers_among(
+    *,
+    ids: Iterable[int] | QuerySet[Any, Any],
+    status: str = "",
+    search: str = "",
+    created_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+) -> QuerySet[Seller]:
     """The sellers among ``ids``, newest first, after the position ``after`` (``(created_at, pk)`` of the last of
     the previous page), with their sectors and owner (three queries for any page)."""
     sellers = Seller.objects.filter(pk__in=ids)
@@ -171,40 +180,40 @@ def sellers_among(*, ids, status="", search="", created_since=None, after=None):
     )
 
 
-def seller_among(*, ids, public_id):
+def seller_among(*, ids: Iterable[int] | QuerySet[Any, Any], public_id: UUID) -> Seller | None:
     """One seller among ``ids`` by its public id, or None."""
     return sellers_among(ids=ids).filter(public_id=public_id).first()
 
 
-def seller_ids_of(*, public_ids):
+def seller_ids_of(*, public_ids: Iterable[UUID]) -> dict[UUID, int]:
     """``{public_id: pk}`` of the sellers with these public ids (unknown ones left out)."""
     return dict(Seller.objects.filter(public_id__in=list(public_ids)).values_list("public_id", "pk"))
 
 
-def seller_public_ids(*, ids):
+def seller_public_ids(*, ids: Iterable[int]) -> dict[int, UUID]:
     """``{pk: public_id}`` of the sellers ``ids``."""
     return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "public_id"))
 
 
-def seller_names(*, ids):
+def seller_names(*, ids: Iterable[int]) -> dict[int, str]:
     """``{pk: legal name}`` of the sellers ``ids``."""
     return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "legal_name"))
 
 
-def sectors():
+def sectors() -> QuerySet[Sector]:
     return Sector.objects.all()
 
 
-def sectors_by_code(*, codes):
+def sectors_by_code(*, codes: Iterable[str]) -> dict[str, Sector]:
     """``{code: Sector}`` for the known ``codes``."""
     return {sector.code: sector for sector in Sector.objects.filter(code__in=list(codes))}
 
 
-def current_documents(*, seller):
+def current_documents(*, seller: Seller) -> QuerySet[Document]:
     return Document.objects.filter(seller=seller, is_current=True).order_by("kind")
 
 
-def is_claimed(*, seller):
+def is_claimed(*, seller: Seller) -> bool:
     """Whether the seller's owner can log in (set a password): false for an account created on the owner's
     behalf and not claimed yet."""
     owner = SellerMember.objects.select_related("user").filter(seller=seller, role=MemberRole.OWNER).first()

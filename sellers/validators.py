@@ -9,8 +9,11 @@ change of a seller's profile, and is what ``sellers.services.seller_update_profi
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -214,7 +217,7 @@ def validate_erc(*, number, expires_on):
 
 
 # Which kind each field is: the value is stored as its normalizer returns it.
-FIELD_NORMALIZERS = {
+FIELD_NORMALIZERS: dict[str, Callable[[Any], str]] = {
     "contact_phone": normalize_bd_mobile,
     "postcode": normalize_postcode,
     "etin": normalize_etin,
@@ -272,12 +275,13 @@ def clean_profile(seller, data, *, today=None):
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
-    errors, cleaned = {}, {}
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, Any] = {}
     for name, value in data.items():
         if name == "categories":
             cleaned[name] = list(value or [])
             continue
-        field = Seller._meta.get_field(name)
+        field = cast(models.Field, Seller._meta.get_field(name))
         if isinstance(value, str):
             value = value.strip()
         if value is None or value == "":
@@ -298,10 +302,10 @@ def clean_profile(seller, data, *, today=None):
             continue
         cleaned[name] = value
 
-    def after(name):
+    def after(name: str) -> Any:
         return cleaned[name] if name in cleaned else getattr(seller, name)
 
-    between = {}
+    between: dict[str, ValidationError] = {}
     if {"division", "district"} & cleaned.keys() and after("division") and after("district"):
         try:
             validate_district(division=after("division"), district=after("district"))
@@ -315,8 +319,8 @@ def clean_profile(seller, data, *, today=None):
             validate_account_name(cleaned["bank_account_name"], names=names)
         except ValidationError as error:
             between["bank_account_name"] = error
-    for name, error in between.items():
-        errors.setdefault(name, error.error_list)
+    for name, refusal in between.items():
+        errors.setdefault(name, refusal.error_list)
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from partners import idempotency, selectors, throttling
 from partners.api.errors import ApiError, NotAuthenticated
+from partners.models import ApiKey, Partner
 
 logger = logging.getLogger("dxports.partners.api")
 
@@ -96,7 +99,7 @@ class PartnerView(APIView):
             with transaction.atomic():
                 return handler(request, *args, **kwargs)
         fingerprint = idempotency.fingerprint(method=request.method, path=request.path, data=request.data)
-        record = idempotency.begin(partner=request.auth.partner, key=key, fingerprint=fingerprint)
+        record = idempotency.begin(partner=self.partner, key=key, fingerprint=fingerprint)
         if isinstance(record, idempotency.Replay):
             return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})
         try:
@@ -119,14 +122,14 @@ class PartnerView(APIView):
     # Access -----------------------------------------------------------------------------------------------------------
 
     @property
-    def partner(self):
-        return self.request.auth.partner
+    def partner(self) -> Partner:
+        return cast(ApiKey, self.request.auth).partner
 
     @property
-    def actor(self):
+    def actor(self) -> Any:
         return self.request.user
 
-    def sellers_with(self, scope):
+    def sellers_with(self, scope: str) -> QuerySet[Any, Any]:
         """The sellers that gave the partner ``scope`` (a subquery)."""
         return selectors.granted_seller_ids(partner=self.partner, scope=scope)
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -69,7 +70,16 @@ DEFAULT_FIELDS = {seller_errors.DocumentRefused: "file", catalog_errors.ImageRef
 class ApiError(drf.APIException):
     """An error of the API layer itself with its own code and field (an unknown id in the body, a bad cursor)."""
 
-    def __init__(self, message, *, status=400, code="invalid", field=None, details=None, headers=None):
+    def __init__(
+        self,
+        message: Any,
+        *,
+        status: int = 400,
+        code: str = "invalid",
+        field: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status_code = status
         self.error_code = code
@@ -79,12 +89,20 @@ class ApiError(drf.APIException):
 
 
 class NotAuthenticated(drf.NotAuthenticated):
-    def __init__(self, message, *, code):
+    def __init__(self, message: Any, *, code: str) -> None:
         super().__init__(message)
         self.error_code = code
 
 
-def error_body(*, status, code, message, field=None, details=None, request_id=None):
+def error_body(
+    *,
+    status: int,
+    code: str,
+    message: Any,
+    field: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
     details = details if details is not None else ([{"field": field, "code": code, "message": message}])
     return {
         "error": {
@@ -98,8 +116,9 @@ def error_body(*, status, code, message, field=None, details=None, request_id=No
     }
 
 
-def _flatten(detail, path=""):
+def _flatten(detail: Any, path: str = "") -> list[tuple[str | None, str, str]]:
     """DRF's nested validation errors → ``[(field path, code, message)]``."""
+    found: list[tuple[str | None, str, str]]
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
@@ -120,11 +139,11 @@ def _flatten(detail, path=""):
     return [(path or None, getattr(detail, "code", "invalid"), str(detail))]
 
 
-def _domain(exc):
+def _domain(exc: ApplicationError) -> tuple[int, str, str | None, list[dict[str, Any]] | None]:
     for cls in type(exc).__mro__:
         if cls in DOMAIN:
             status, code = DOMAIN[cls]
-            default_field = DEFAULT_FIELDS.get(cls)
+            default_field = DEFAULT_FIELDS.get(cls)  # type: ignore[arg-type]
             break
     else:
         status, code, default_field = 400, "invalid", None
@@ -149,11 +168,14 @@ def _domain(exc):
     return status, code, field, details
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's exception handler: every exception becomes the one error format (a server error too, logged)."""
     request = context.get("request")
     request_id = getattr(request, "request_id", None)
-    headers = {}
+    headers: dict[str, str] = {}
+    message: Any
+    field: str | None
+    details: list[dict[str, Any]] | None
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -184,9 +206,10 @@ def exception_handler(exc, context):
                 _("The body is not valid JSON (or not valid multipart form data): %(e)s") % {"e": exc.detail},
             )
         if isinstance(exc, drf.Throttled):
-            headers["Retry-After"] = str(int(exc.wait or 1))
+            wait = int(getattr(exc, "wait", None) or 1)
+            headers["Retry-After"] = str(wait)
             code = "rate_limited"
-            message = _("Too many requests for this key: retry after %(s)d seconds.") % {"s": int(exc.wait or 1)}
+            message = _("Too many requests for this key: retry after %(s)d seconds.") % {"s": wait}
         if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
             headers["WWW-Authenticate"] = 'Api-Key realm="dxports"'
     else:

@@ -116,11 +116,11 @@ def postprocess(result, generator, request, public):
                         "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
                     }
                 )
-                for status in ("409", "422"):
+                for code in ("409", "422"):
                     responses.setdefault(
-                        status,
+                        code,
                         {
-                            "description": ERROR_DESCRIPTIONS[int(status)],
+                            "description": ERROR_DESCRIPTIONS[int(code)],
                             "content": {"application/json": {"schema": error_ref}},
                             "headers": dict(headers),
                         },

@@ -189,7 +189,7 @@ class RequirementReasonSerializer(serializers.Serializer):
 
 class RequirementItemSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     status = serializers.ChoiceField(choices=REQUIREMENT_STATUS)
     needed = serializers.BooleanField(help_text="Whether it blocks the submission while not done.")
     missing = serializers.ListField(child=serializers.CharField())
@@ -319,7 +319,7 @@ class ProductFieldsSerializer(Strict):
     unit = _choice(PRODUCT_CHOICES["unit"])
     supply_quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=99_999_999)
     supply_period = _choice(PRODUCT_CHOICES["supply_period"])
-    lead_times = LeadTimeSerializer(many=True, required=False, max_length=10)
+    lead_times = LeadTimeSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
     port = _choice(PRODUCT_CHOICES["port"])
     payment_terms = serializers.ListField(
         child=serializers.ChoiceField(choices=PRODUCT_CHOICES["payment_terms"]), required=False, max_length=10
@@ -327,8 +327,8 @@ class ProductFieldsSerializer(Strict):
     packaging = _text(max_length=10_000)
     certifications = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=20)
     sample_policy = _choice(PRODUCT_CHOICES["sample_policy"])
-    price_tiers = PriceTierSerializer(many=True, required=False, max_length=10)
-    attributes = AttributeValueInputSerializer(many=True, required=False, max_length=100)
+    price_tiers = PriceTierSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
+    attributes = AttributeValueInputSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]
 
 
 class ProductCreateSerializer(ProductFieldsSerializer):
@@ -465,7 +465,7 @@ class CategoryAttributeValueSerializer(serializers.Serializer):
 class CategoryAttributeSerializer(serializers.Serializer):
     attribute_id = serializers.IntegerField()
     name = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     input_type = serializers.ChoiceField(choices=["single_select", "multi_select", "input"])
     values = CategoryAttributeValueSerializer(many=True)
 
@@ -520,7 +520,9 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     seller = _nullable(serializers.UUIDField)
     subject = EventSubjectSerializer()
-    data = serializers.DictField(help_text="status, previous_status, reason… depending on the type.")
+    data = serializers.DictField(  # type: ignore[assignment]
+        help_text="status, previous_status, reason… depending on the type."
+    )
 
 
 class EventListQuery(ListQuery):

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dxports', '0004_event_created_index'),
-        ('sellers', '0003_account_claims_and_access_events'),
+        ('sellers', '0004_account_claims_and_access_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

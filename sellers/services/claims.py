@@ -9,7 +9,9 @@ organisation access from their dashboard instead.
 """
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -19,16 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxports import mail
+from dxports.audit import Actor
+from dxports.models import User
 from sellers import selectors
 from sellers.errors import ClaimInvalid, TeamError
-from sellers.models import AccountClaim, EventKind, MemberRole, SellerEvent, SellerMember
+from sellers.models import AccountClaim, EventKind, MemberRole, Seller, SellerEvent, SellerMember
 from sellers.services.common import lock_seller
 from sellers.services.onboarding import create_seller, seller_update_profile
 
 CLAIM_DAYS = 14
 
 
-def _normalize_email(email):
+def _normalize_email(email: str) -> str:
     from django.core.validators import validate_email
 
     email = (email or "").strip().lower()
@@ -40,7 +44,15 @@ def _normalize_email(email):
 
 
 @transaction.atomic
-def seller_create_on_behalf(*, actor, email, legal_name, organisation, language="", profile=None):
+def seller_create_on_behalf(
+    *,
+    actor: User,
+    email: str,
+    legal_name: str,
+    organisation: str,
+    language: str = "",
+    profile: Mapping[str, Any] | None = None,
+) -> Seller:
     """A new draft seller whose owner is a new account for ``email`` (no password yet), created by ``actor`` for
     ``organisation`` (its name, shown in the e-mail); ``profile`` (field → value) is filled in through
     ``seller_update_profile``, with its rules, in the same transaction. The owner is e-mailed the claim link.
@@ -65,7 +77,7 @@ def seller_create_on_behalf(*, actor, email, legal_name, organisation, language=
 
 
 @transaction.atomic
-def seller_claim_resend(*, seller, actor, organisation):
+def seller_claim_resend(*, seller: Seller, actor: User, organisation: str) -> AccountClaim:
     """Send the owner a new claim link (the earlier ones stop working). ``TeamError`` when the owner has claimed
     the account already (or it was never created on their behalf)."""
     seller = lock_seller(seller)
@@ -75,7 +87,7 @@ def seller_claim_resend(*, seller, actor, organisation):
     return _send_claim(seller=seller, owner=owner, actor=actor, organisation=organisation)
 
 
-def _send_claim(*, seller, owner, actor, organisation):
+def _send_claim(*, seller: Seller, owner: User, actor: User, organisation: str) -> AccountClaim:
     now = timezone.now()
     AccountClaim.objects.filter(seller=seller, claimed_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
@@ -103,7 +115,7 @@ def _send_claim(*, seller, owner, actor, organisation):
 
 
 @transaction.atomic
-def seller_account_claim(*, token, password):
+def seller_account_claim(*, token: str, password: str) -> User:
     """The owner sets ``password`` (already checked by the caller's password validation) through a claim link:
     the account can log in (its e-mail address is confirmed by the link) and the link is used up. ``ClaimInvalid``
     when the link is unknown, used, replaced or expired. Returns the user."""
@@ -127,7 +139,9 @@ def seller_account_claim(*, token, password):
 
 
 @transaction.atomic
-def seller_access_record(*, seller, actor, changes, reason=""):
+def seller_access_record(
+    *, seller: Seller, actor: Actor, changes: dict[str, list[Any]], reason: str = ""
+) -> SellerEvent:
     """Record in the seller's history that an organisation's access changed (``changes``:
     ``{"<organisation>": [scopes before, scopes after]}``). The access itself is kept by the organisation's app."""
     return SellerEvent.record(
@@ -136,7 +150,7 @@ def seller_access_record(*, seller, actor, changes, reason=""):
 
 
 @transaction.atomic
-def seller_product_deleted_record(*, seller, actor, product):
+def seller_product_deleted_record(*, seller: Seller, actor: Actor, product: dict[str, str]) -> SellerEvent:
     """Record in the seller's history that ``actor`` deleted a draft product (``product``: its public id, SKU and
     title), since the product's own trail goes with it."""
     return SellerEvent.record(

@@ -218,6 +218,9 @@ def seller_reinstate(*, seller: Seller, actor: Actor, reason: str) -> Seller:
 # Creating the business and editing its file ---------------------------------------------------------------------------
 
 
+LEGAL_NAME_MAX = 200  # Seller.legal_name's column
+
+
 @transaction.atomic
 def seller_create(*, owner: User, legal_name: str) -> Seller:
     """A new seller in draft, with ``owner`` as its owner. A user belongs to one seller at most."""
@@ -230,7 +233,7 @@ def create_seller(*, owner: User, legal_name: str, actor: Actor) -> Seller:
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
         raise TeamError(_("Enter the business's legal name."), extra={"field": "legal_name"})
-    if len(legal_name) > Seller._meta.get_field("legal_name").max_length:
+    if len(legal_name) > LEGAL_NAME_MAX:
         raise TeamError(_("The legal name has at most 200 characters."), extra={"field": "legal_name"})
     if SellerMember.objects.filter(user=owner).exists():
         raise TeamError(_("You already belong to a business."))

@@ -112,7 +112,7 @@ class EndpointsView(PartnerView):
         return Response(objects.endpoint_object(created.endpoint, secret=created.secret), status=201)
 
 
-class EndpointMixin:
+class EndpointMixin(PartnerView):
     def endpoint_or_404(self, endpoint_id):
         endpoint = selectors.endpoint_for_partner(partner=self.partner, public_id=endpoint_id)
         if endpoint is None:
@@ -120,7 +120,7 @@ class EndpointMixin:
         return endpoint
 
 
-class EndpointView(EndpointMixin, PartnerView):
+class EndpointView(EndpointMixin):
     scopes = {"GET": Scope.WEBHOOKS_MANAGE, "PATCH": Scope.WEBHOOKS_MANAGE, "DELETE": Scope.WEBHOOKS_MANAGE}
 
     @operation(
@@ -167,7 +167,7 @@ class EndpointView(EndpointMixin, PartnerView):
         return Response(status=204)
 
 
-class EndpointRotateSecretView(EndpointMixin, PartnerView):
+class EndpointRotateSecretView(EndpointMixin):
     scopes = {"POST": Scope.WEBHOOKS_MANAGE}
 
     @operation(
@@ -187,7 +187,7 @@ class EndpointRotateSecretView(EndpointMixin, PartnerView):
         return Response(objects.endpoint_object(rotated.endpoint, secret=rotated.secret))
 
 
-class DeliveriesView(EndpointMixin, PartnerView):
+class DeliveriesView(EndpointMixin):
     scopes = {"GET": Scope.WEBHOOKS_MANAGE}
 
     @operation(
@@ -216,7 +216,7 @@ class DeliveriesView(EndpointMixin, PartnerView):
         return page(data, rows=rows, limit=limit, position_of=lambda d: (d.created_at, d.pk), salt="deliveries")
 
 
-class DeliveryMixin:
+class DeliveryMixin(PartnerView):
     def delivery_or_404(self, delivery_id):
         delivery = selectors.delivery_for_partner(partner=self.partner, public_id=delivery_id)
         if delivery is None:
@@ -224,7 +224,7 @@ class DeliveryMixin:
         return delivery
 
 
-class DeliveryView(DeliveryMixin, PartnerView):
+class DeliveryView(DeliveryMixin):
     scopes = {"GET": Scope.WEBHOOKS_MANAGE}
 
     @operation(
@@ -240,7 +240,7 @@ class DeliveryView(DeliveryMixin, PartnerView):
         return Response(objects.delivery_object(delivery, attempts=attempts))
 
 
-class RedeliverView(DeliveryMixin, PartnerView):
+class RedeliverView(DeliveryMixin):
     scopes = {"POST": Scope.WEBHOOKS_MANAGE}
 
     @operation(

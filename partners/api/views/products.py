@@ -4,15 +4,19 @@ images, and bulk create/update."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers as drf_serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
+from catalog.selectors import Product
 from dxports.errors import ApplicationError
 from partners import objects
 from partners.api import serializers as s
@@ -93,7 +97,7 @@ def service_fields(data):
     return fields
 
 
-class ProductViewMixin:
+class ProductViewMixin(PartnerView):
     def product_or_404(self, product_id, scope):
         product = catalog_selectors.product_among(seller_ids=self.sellers_with(scope), public_id=product_id)
         if product is None:
@@ -116,7 +120,7 @@ class ProductViewMixin:
         return objects.product_object(catalog_selectors.product_row(product=product))
 
 
-class ProductsView(ProductViewMixin, PartnerView):
+class ProductsView(ProductViewMixin):
     scopes = {"GET": Scope.CATALOG_READ, "POST": Scope.CATALOG_WRITE}
 
     @operation(
@@ -167,7 +171,7 @@ class ProductsView(ProductViewMixin, PartnerView):
         return Response(self.product_data(product), status=201)
 
 
-class ProductView(ProductViewMixin, PartnerView):
+class ProductView(ProductViewMixin):
     scopes = {"GET": Scope.CATALOG_READ, "PATCH": Scope.CATALOG_WRITE, "DELETE": Scope.CATALOG_WRITE}
 
     @operation(
@@ -213,19 +217,21 @@ class ProductView(ProductViewMixin, PartnerView):
         return Response(status=204)
 
 
-class ProductActionView(ProductViewMixin, PartnerView):
+class ProductActionView(ProductViewMixin):
     scopes = {"POST": Scope.CATALOG_WRITE}
-    action = None
 
-    def post(self, request, product_id):
+    def act(self, product: Product) -> Product:
+        raise NotImplementedError
+
+    def post(self, request: Request, product_id: UUID) -> Response:
         product = self.product_or_404(product_id, Scope.CATALOG_WRITE)
         self.body(s.EmptySerializer)
-        product = self.action(product=product, actor=self.actor)
-        return Response(self.product_data(product))
+        return Response(self.product_data(self.act(product)))
 
 
 class ProductPublishView(ProductActionView):
-    action = staticmethod(catalog_services.product_publish)
+    def act(self, product: Product) -> Product:
+        return catalog_services.product_publish(product=product, actor=self.actor)
 
     @operation(
         operation_id="publish_product",
@@ -245,7 +251,8 @@ class ProductPublishView(ProductActionView):
 
 
 class ProductDelistView(ProductActionView):
-    action = staticmethod(catalog_services.product_delist)
+    def act(self, product: Product) -> Product:
+        return catalog_services.product_delist(product=product, actor=self.actor)
 
     @operation(
         operation_id="delist_product",
@@ -261,7 +268,8 @@ class ProductDelistView(ProductActionView):
 
 
 class ProductRetrySyncView(ProductActionView):
-    action = staticmethod(catalog_services.product_sync_retry)
+    def act(self, product: Product) -> Product:
+        return catalog_services.product_sync_retry(product=product, actor=self.actor)
 
     @operation(
         operation_id="retry_product_sync",
@@ -286,7 +294,7 @@ def quality_data(score, problems):
     }
 
 
-class ProductQualityView(ProductViewMixin, PartnerView):
+class ProductQualityView(ProductViewMixin):
     scopes = {"GET": Scope.CATALOG_READ, "POST": Scope.CATALOG_READ}
 
     @operation(
@@ -316,7 +324,7 @@ class ProductQualityView(ProductViewMixin, PartnerView):
         return Response(quality_data(*catalog_selectors.product_quality(product=product, changes=changes)))
 
 
-class ProductSyncView(ProductViewMixin, PartnerView):
+class ProductSyncView(ProductViewMixin):
     scopes = {"GET": Scope.CATALOG_READ}
 
     @operation(
@@ -343,7 +351,7 @@ class ProductSyncView(ProductViewMixin, PartnerView):
         )
 
 
-class ProductImagesView(ProductViewMixin, PartnerView):
+class ProductImagesView(ProductViewMixin):
     scopes = {"POST": Scope.CATALOG_WRITE}
 
     @operation(
@@ -362,7 +370,7 @@ class ProductImagesView(ProductViewMixin, PartnerView):
         return Response(self.product_data(product), status=201)
 
 
-class ProductImageView(ProductViewMixin, PartnerView):
+class ProductImageView(ProductViewMixin):
     scopes = {"DELETE": Scope.CATALOG_WRITE}
 
     @operation(
@@ -382,7 +390,7 @@ class ProductImageView(ProductViewMixin, PartnerView):
         return Response(self.product_data(product))
 
 
-class ProductsBulkView(ProductViewMixin, PartnerView):
+class ProductsBulkView(ProductViewMixin):
     scopes = {"POST": Scope.CATALOG_WRITE}
 
     @operation(

@@ -38,7 +38,7 @@ def profile_of(data):
     return profile
 
 
-class SellerViewMixin:
+class SellerViewMixin(PartnerView):
     def seller_or_404(self, seller_id, scope):
         seller = sellers_selectors.seller_among(ids=self.sellers_with(scope), public_id=seller_id)
         if seller is None:
@@ -54,7 +54,7 @@ class SellerViewMixin:
         return objects.seller_object(seller, scopes=scopes, checklist=checklist, documents=documents)
 
 
-class SellersView(SellerViewMixin, PartnerView):
+class SellersView(SellerViewMixin):
     scopes = {"GET": Scope.SELLERS_READ, "POST": Scope.SELLERS_WRITE}
 
     @operation(
@@ -111,7 +111,7 @@ class SellersView(SellerViewMixin, PartnerView):
         return Response(self.seller_detail(seller), status=201)
 
 
-class SellerView(SellerViewMixin, PartnerView):
+class SellerView(SellerViewMixin):
     scopes = {"GET": Scope.SELLERS_READ, "PATCH": Scope.SELLERS_WRITE}
 
     @operation(
@@ -144,7 +144,7 @@ class SellerView(SellerViewMixin, PartnerView):
         return Response(self.seller_detail(seller))
 
 
-class SellerDocumentsView(SellerViewMixin, PartnerView):
+class SellerDocumentsView(SellerViewMixin):
     scopes = {"GET": Scope.SELLERS_READ, "POST": Scope.SELLERS_WRITE}
 
     @operation(
@@ -179,7 +179,7 @@ class SellerDocumentsView(SellerViewMixin, PartnerView):
         return Response(objects.document_object(document), status=201)
 
 
-class SellerSubmitView(SellerViewMixin, PartnerView):
+class SellerSubmitView(SellerViewMixin):
     scopes = {"POST": Scope.SELLERS_WRITE}
 
     @operation(
@@ -198,7 +198,7 @@ class SellerSubmitView(SellerViewMixin, PartnerView):
         return Response(self.seller_detail(seller))
 
 
-class SellerClaimEmailView(SellerViewMixin, PartnerView):
+class SellerClaimEmailView(SellerViewMixin):
     scopes = {"POST": Scope.SELLERS_WRITE}
 
     @operation(
