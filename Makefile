@@ -14,6 +14,8 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 run: export DJANGO_DEBUG ?= 1
+# The demo conversation (buyers/demo.py): listings, buyers' inquiries and answers arrive on their own.
+run: export DXPORTS_DEMO ?= 1
 run: export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: venv
 	$(BIN)/python manage.py migrate --noinput

@@ -1,12 +1,16 @@
 """Reads of the catalog domain for a caller. A seller's reads are scoped to the seller, so another seller's product
 is never returned (the views turn "none" into 404)."""
 
+import contextlib
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import F, Q
 
 from alibaba import outbox
 from catalog.models import (
+    PAYMENT_METHODS,
     SENDING_STATES,
     SYNC_KINDS,
     TRANSITIONS,
@@ -17,6 +21,7 @@ from catalog.models import (
     ProductEvent,
     ProductImage,
     ProductStatus,
+    Unit,
 )
 from catalog.rules import LISTING_PREFETCH
 
@@ -147,3 +152,70 @@ def product_actions(product):
         edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
         is_waiting=status in WAITING_STATES,
     )
+
+
+# For the inquiries of buyers (buyers/) -----------------------------------------------------------------------------
+
+
+def trade_units():
+    """The gateway's units (``fob_unit_type``) as ``[(value, label)]``."""
+    return list(Unit.choices)
+
+
+def payment_methods():
+    """The gateway's payment methods, as it spells them."""
+    return PAYMENT_METHODS
+
+
+def product_id_for_listing(*, seller, custom_code="", gateway_product_id=None):
+    """The id of the seller's product that the gateway names by ``custom_code`` (our public id) or its own product
+    id, or ``None`` when we no longer hold it (one query)."""
+    match = Q()
+    with contextlib.suppress(ValueError):
+        match |= Q(public_id=uuid.UUID(str(custom_code)))
+    if gateway_product_id is not None:
+        match |= Q(gateway_product_id=gateway_product_id)
+    if not match:
+        return None
+    return Product.objects.filter(match, seller=seller).values_list("pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ProductTerms:
+    """What a reply may quote of a product: its title, minimum order and unit, and price tiers
+    (``[(start_quantity, price)]`` by ascending quantity)."""
+
+    public_id: uuid.UUID
+    title: str
+    min_order_quantity: int | None
+    unit: str
+    unit_label: str
+    port: str
+    payment_terms: tuple[str, ...]
+    tiers: tuple[tuple[int, Decimal], ...]
+
+    def price_for(self, quantity):
+        """The tier price for ``quantity`` (the first tier below the minimum), or ``None`` without tiers."""
+        price = self.tiers[0][1] if self.tiers else None
+        for start, tier_price in self.tiers:
+            if quantity is not None and quantity >= start:
+                price = tier_price
+        return price
+
+
+def product_terms(*, product_ids):
+    """``{product id: ProductTerms}`` of the given products (two queries whatever their number)."""
+    products = Product.objects.filter(pk__in=list(product_ids)).prefetch_related("price_tiers")
+    return {
+        product.pk: ProductTerms(
+            public_id=product.public_id,
+            title=product.title,
+            min_order_quantity=product.min_order_quantity,
+            unit=product.unit,
+            unit_label=product.get_unit_display() if product.unit else "",
+            port=product.port,
+            payment_terms=tuple(product.payment_terms or ()),
+            tiers=tuple((tier.start_quantity, tier.price) for tier in product.price_tiers.all()),
+        )
+        for product in products
+    }

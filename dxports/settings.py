@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_countries",
     "dxports",
     "alibaba",
     "sellers",
@@ -290,6 +291,41 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "schedule": 120,
     "options": {"expires": 120},
 }
+# Buyers' inquiries (buyers/): attachments are fetched into private storage (no URL; served by the seller's
+# permission-checked view), checked by content and size. A periodic pull of the gateway's inquiry list per supplier
+# catches whatever a push missed; reminders go out when an inquiry has waited BUYERS_REMINDER_AFTER_H working hours;
+# the daily digest after BUYERS_DIGEST_HOUR o'clock (Asia/Dhaka). Each sweep is safe with two beats: e-mails carry
+# keys, and every claim is a conditional write.
+BUYERS_PRIVATE_ROOT = Path(env("BUYERS_PRIVATE_ROOT", default=str(VAR_DIR / "private-inquiries")))
+BUYERS_ATTACHMENT_MAX_BYTES = env.int("BUYERS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+BUYERS_ATTACHMENT_MAX_PIXELS = env.int("BUYERS_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+BUYERS_REMINDER_AFTER_H = env.float("BUYERS_REMINDER_AFTER_H", default=12.0)
+BUYERS_DIGEST_HOUR = env.int("BUYERS_DIGEST_HOUR", default=8)
+BUYERS_PULL_INTERVAL_S = env.float("BUYERS_PULL_INTERVAL_S", default=300.0)
+CELERY_BEAT_SCHEDULE["buyers-pull-inquiries"] = {
+    "task": "buyers.tasks.buyers_pull_inquiries",
+    "schedule": BUYERS_PULL_INTERVAL_S,
+    "options": {"expires": BUYERS_PULL_INTERVAL_S},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-reminders"] = {
+    "task": "buyers.tasks.buyers_send_reminders",
+    "schedule": 60 * 10,
+    "options": {"expires": 60 * 10},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-digests"] = {
+    "task": "buyers.tasks.buyers_send_digests",
+    "schedule": 60 * 30,
+    "options": {"expires": 60 * 30},
+}
+# The demo (make run sets DXPORTS_DEMO=1): a beat task that lists the demo seller's products once the categories
+# are there, lets buyers ask about them through the mock gateway's real push path, and answers some. Off otherwise.
+DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
+if DXPORTS_DEMO:
+    CELERY_BEAT_SCHEDULE["buyers-demo-step"] = {
+        "task": "buyers.tasks.buyers_demo_step",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
+    }
 # E-mails whose first try failed are sent again with backoff (dxports.mail).
 CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "task": "dxports.tasks.mail_send_due",

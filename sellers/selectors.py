@@ -4,6 +4,7 @@ another seller's rows are never returned (the views turn "none" into 404)."""
 import hashlib
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
@@ -114,3 +115,13 @@ def sellers_that_may_sell():
 def supplier_id_of(*, seller_id):
     """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
+
+
+def seller_for_supplier(*, supplier_id):
+    """The seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
+    return Seller.objects.filter(supplier_account__supplier_id=supplier_id).first()
+
+
+def users_of_seller(*, seller):
+    """The users who work for ``seller`` (owner and team), as a user queryset a caller may narrow further."""
+    return get_user_model().objects.filter(seller_membership__seller=seller, is_active=True)

@@ -1,0 +1,127 @@
+"""The e-mails about inquiries, each in its recipient's language and never sent twice (``dxports.mail`` keys):
+
+- a new inquiry, to each of the seller's users who did not turn it off, queued with the inquiry itself;
+- a reminder when an inquiry has waited ``BUYERS_REMINDER_AFTER_H`` working hours (once per wait: the wait is
+  claimed with a conditional write, and the key names the wait);
+- a daily digest after ``BUYERS_DIGEST_HOUR`` o'clock in Dhaka (the key names the day), to users who want it.
+
+Two beat processes, a task run twice, or a restart in between send each of them once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from buyers import selectors, workhours
+from buyers.models import Inquiry
+from dxports import mail
+from sellers import selectors as sellers_selectors
+
+logger = logging.getLogger("dxports.buyers")
+
+
+def new_inquiry(inquiry):
+    """Queue the new-inquiry e-mail of ``inquiry`` (in the caller's transaction)."""
+    users = sellers_selectors.users_of_seller(seller=inquiry.seller_id).exclude(
+        inquiry_settings__new_inquiry_email=False
+    )
+    return mail.send_to_users(
+        users,
+        "buyers/email/new_inquiry",
+        {"inquiry": inquiry, "buyer": inquiry.buyer},
+        key=f"inquiry-new:{inquiry.pk}",
+    )
+
+
+def reminder_after():
+    return timedelta(hours=settings.BUYERS_REMINDER_AFTER_H)
+
+
+def reminders_send(*, now=None):
+    """Remind the seller's users of every inquiry that has waited long enough in the seller's working hours and
+    was not reminded of for this wait. Returns how many inquiries were reminded of."""
+    now = now or timezone.now()
+    after = reminder_after()
+    # Working time never runs faster than the clock: only inquiries waiting that long in plain time can be due.
+    candidates = (
+        Inquiry.objects.waiting()
+        .filter(awaiting_reply_since__lte=now - after)
+        .exclude(reminder_sent_for=F("awaiting_reply_since"))
+        .select_related("buyer")
+        .order_by("seller_id", "awaiting_reply_since")
+    )
+    calendars = {}
+    reminded = 0
+    for inquiry in candidates.iterator(chunk_size=500):
+        if inquiry.seller_id not in calendars:
+            calendars[inquiry.seller_id] = selectors.calendar_for(seller_id=inquiry.seller_id)
+        due = workhours.add_working_time(inquiry.awaiting_reply_since, after, calendars[inquiry.seller_id])
+        if due is not None and due <= now and _remind(inquiry, now=now):
+            reminded += 1
+    return reminded
+
+
+@transaction.atomic
+def _remind(inquiry, *, now):
+    since = inquiry.awaiting_reply_since
+    claimed = (
+        Inquiry.objects.filter(pk=inquiry.pk, awaiting_reply_since=since)
+        .exclude(reminder_sent_for=since)
+        .update(reminder_sent_for=since)
+    )
+    if not claimed:
+        return False
+    hours = int((now - since).total_seconds() // 3600)
+    users = sellers_selectors.users_of_seller(seller=inquiry.seller_id)
+    mail.send_to_users(
+        users,
+        "buyers/email/reminder",
+        {"inquiry": inquiry, "buyer": inquiry.buyer, "hours": hours},
+        key=f"inquiry-reminder:{inquiry.pk}:{int(since.timestamp())}",
+    )
+    return True
+
+
+def digests_send(*, now=None):
+    """After ``BUYERS_DIGEST_HOUR`` in Dhaka, the day's digest to the users of every seller with inquiries received
+    in the last 24 hours or waiting now. Returns how many sellers' digests were queued (including ones queued
+    earlier today, which are not sent again)."""
+    now = now or timezone.now()
+    local = now.astimezone(workhours.DHAKA)
+    if local.hour < settings.BUYERS_DIGEST_HOUR:
+        return 0
+    since = now - timedelta(days=1)
+    rows = (
+        Inquiry.objects.filter(Q(received_at__gte=since) | Q(awaiting_reply_since__isnull=False))
+        .values("seller_id", "seller__legal_name")
+        .annotate(
+            received=Count("id", filter=Q(received_at__gte=since)),
+            waiting=Count("id", filter=Q(awaiting_reply_since__isnull=False)),
+        )
+        .order_by("seller_id")
+    )
+    count = 0
+    for row in rows:
+        users = sellers_selectors.users_of_seller(seller=row["seller_id"]).exclude(
+            inquiry_settings__daily_digest_email=False
+        )
+        with transaction.atomic():
+            mail.send_to_users(
+                users,
+                "buyers/email/digest",
+                {
+                    "seller_name": row["seller__legal_name"],
+                    "received": row["received"],
+                    "waiting": row["waiting"],
+                    "day": local.date(),
+                },
+                key=f"inquiry-digest:{row['seller_id']}:{local.date().isoformat()}",
+            )
+        count += 1
+    return count

@@ -1,0 +1,35 @@
+"""Thin Celery wrappers of the buyers' work: state re-read, safe to run twice (beat entries in dxports/settings.py)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def buyers_pull_inquiries():
+    """Beat: pull each selling seller's inquiries changed since its cursor (what a push missed)."""
+    from buyers import sync
+
+    return sync.pull_all()
+
+
+@shared_task(acks_late=True)
+def buyers_send_reminders():
+    """Beat: remind sellers of inquiries that have waited too long in their working hours."""
+    from buyers import notifications
+
+    return notifications.reminders_send()
+
+
+@shared_task(acks_late=True)
+def buyers_send_digests():
+    """Beat: the daily digest, once a day after the digest hour (Dhaka)."""
+    from buyers import notifications
+
+    return notifications.digests_send()
+
+
+@shared_task(acks_late=True)
+def buyers_demo_step():
+    """Beat, in the demo only (DXPORTS_DEMO): the next step of the demo conversation, if any is due."""
+    from buyers import demo
+
+    return demo.step()
