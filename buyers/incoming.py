@@ -3,9 +3,10 @@
 (docs/gateway.md).
 
 Everything here is untrusted text from buyers we do not know. ``clean_text`` keeps what a person wrote and drops what
-no person writes: U+0000 (which PostgreSQL refuses), other control characters, unpaired surrogates (which no
-encoding can write). Sizes far beyond any real message are refused (``InquiryDataInvalid`` naming the field), never
-cut silently; the caller logs the refusal with the push or pull that brought it. Nothing here touches the database.
+no person writes: U+0000 (which PostgreSQL refuses), other control characters, bidirectional overrides, unpaired
+surrogates (which no encoding can write). Sizes far beyond any real message are refused (``InquiryDataInvalid``
+naming the field), never cut silently; the caller logs the refusal with the push or pull that brought it. Nothing
+here touches the database.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from buyers.errors import InquiryDataInvalid
 from buyers.models import MAX_CONTENT, MAX_NAME, MAX_SUBJECT
 from dxports.uploads import display_name
 
-# C0 controls but tab and line feed, DEL, C1 controls, and lone surrogates (JSON's "\ud800" decodes to one).
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls but tab and line feed, DEL, C1 controls, the bidirectional overrides and isolates (which make a name
+# read backwards in the inbox), and lone surrogates (JSON's "\ud800" decodes to one).
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\n\t]\s*")
 MAX_ATTACHMENTS = 3
 MAX_MESSAGES = 500  # in one thread read by the pull: far more than any real conversation
