@@ -10,3 +10,32 @@ def live(sync, supplier):
     from tests.buyers.support import go_live
 
     return go_live(sync, supplier)[0]
+
+
+# The dashboard ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def owner(db):
+    """The owner of an active seller (no gateway needed for the dashboard)."""
+    from sellers.models import SellerStatus
+    from tests.sellers.factories import OwnerFactory
+
+    return OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Rupsha Jute Crafts Ltd.").user
+
+
+@pytest.fixture
+def other_seller_user(db):
+    """A user of another seller: must never see anything of ``seller``."""
+    from sellers.models import SellerStatus
+    from tests.sellers.factories import OwnerFactory
+
+    return OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Buriganga Leather Works").user
+
+
+@pytest.fixture
+def support_user(db):
+    """Program staff who may read inquiries in the admin, and nothing more."""
+    from tests.sellers.factories import StaffFactory
+
+    return StaffFactory(groups=["Support"])

@@ -111,3 +111,45 @@ def threads_of(state, supplier_id):
 
 def inquiry_of(gateway_inquiry):
     return Inquiry.objects.get(gateway_inquiry_id=gateway_inquiry["inquiry_id"])
+
+
+_ids = iter(range(10**6, 10**9))
+
+
+def receive(seller, *, country="DE", content="Could you quote FOB Chattogram for 2000 pieces?", files=(), **fields):
+    """An inquiry received for ``seller`` through the service the push handler calls (no gateway needed): the
+    inquiry. ``files`` are ``(name, content type)`` of attachments still to fetch."""
+    from buyers import services
+    from buyers.incoming import IncomingAttachment, IncomingInquiry
+
+    inquiry_id = next(_ids)
+    values = {
+        "inquiry_id": inquiry_id,
+        "supplier_id": None,
+        "product_id": None,
+        "custom_code": "",
+        "subject": "Inquiry about Jute Shopping Bags",
+        "content": content,
+        "quantity": 2000,
+        "quantity_unit": "piece",
+        "buyer_name": f"Buyer {inquiry_id}",
+        "buyer_company": "Import GmbH",
+        "buyer_country": country,
+        "attachments": tuple(
+            IncomingAttachment(attachment_id=inquiry_id * 10 + n, file_name=name, content_type=kind, size=100)
+            for n, (name, kind) in enumerate(files)
+        ),
+        "created_at": timezone.now(),
+    }
+    values.update(fields)
+    inquiry, _created = services.inquiry_receive(seller=seller, incoming=IncomingInquiry(**values))
+    return inquiry
+
+
+def stored_file(inquiry, data, *, max_pixels=10_000_000):
+    """The inquiry's first attachment, fetched: ``data`` stored through the service (checked by content)."""
+    from buyers import services
+    from buyers.models import Attachment
+
+    attachment = Attachment.objects.filter(inquiry=inquiry).order_by("gateway_attachment_id").first()
+    return services.attachment_store(attachment=attachment, data=data, max_pixels=max_pixels)
