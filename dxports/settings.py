@@ -166,7 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bn", _("Bengali"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (makemessages keeps it), then the Bengali names of every country django-countries knows,
+# generated once from the Unicode CLDR (django-countries ships no Bengali; buyers come from everywhere).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
