@@ -185,14 +185,15 @@ def _with_rows(seller, owner, n):
 
 
 # session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the step
-# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations.
+# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations;
+# on every page the inquiries badge (buyers).
 QUERIES = {
-    "/dashboard/": 6,
-    "/dashboard/profile/business/": 7,
-    "/dashboard/documents/": 6,
-    "/dashboard/submit/": 6,
-    "/dashboard/history/": 5,
-    "/dashboard/team/": 5,
+    "/dashboard/": 7,
+    "/dashboard/profile/business/": 8,
+    "/dashboard/documents/": 7,
+    "/dashboard/submit/": 7,
+    "/dashboard/history/": 6,
+    "/dashboard/team/": 6,
 }
 
 

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_team_queries_do_not_grow_with_invitations(owner_client, seller, owner, n, django_assert_num_queries):
     for index in range(n):
         services.seller_invite(seller=seller, actor=owner, email=f"colleague{index}@example.com")
-    # session, user, membership+seller, members+users, open invitations
-    with django_assert_num_queries(5):
+    # session, user, membership+seller, members+users, open invitations, the inquiries badge
+    with django_assert_num_queries(6):
         response = owner_client.get("/dashboard/team/")
     assert len(re.findall(r"colleague\d+@example\.com", response.content.decode())) == n
 
@@ -34,7 +34,7 @@ def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, dja
         )
         services.seller_submit(seller=seller, actor=owner)
     client.force_login(owner)
-    # session, user, membership+seller, events+actors, reasons (prefetch)
-    with django_assert_num_queries(5):
+    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries badge
+    with django_assert_num_queries(6):
         response = client.get("/dashboard/history/")
     assert response.content.decode().count("does not match the certificate") == 2 * n
