@@ -135,6 +135,9 @@ class Inquiry(models.Model):
     has_unread = models.BooleanField(_("unread"), default=True)
     awaiting_reply_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     reminder_sent_for = models.DateTimeField(null=True, blank=True, help_text=_("The wait the last reminder was for."))
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the seller's users were e-mailed about the new inquiry.")
+    )
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     response_seconds = models.PositiveBigIntegerField(_("response time (s)"), null=True, blank=True)
     response_working_seconds = models.PositiveBigIntegerField(
@@ -157,6 +160,9 @@ class Inquiry(models.Model):
                 fields=["seller", "awaiting_reply_since"],
                 condition=Q(awaiting_reply_since__isnull=False),
                 name="buyers_inquiry_waiting_idx",
+            ),
+            models.Index(
+                fields=["created_at"], condition=Q(notified_at__isnull=True), name="buyers_inquiry_unnotified_idx"
             ),
         ]
         constraints = [
@@ -336,7 +342,6 @@ class Attachment(models.Model):
 
 
 class EventKind(models.TextChoices):
-    RECEIVED = "received", _("Inquiry received")
     TRANSITION = "transition", _("Status changed")
     REPLY = "reply", _("Reply written")
     DELIVERY = "delivery", _("Delivery")

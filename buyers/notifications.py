@@ -1,6 +1,8 @@
 """The e-mails about inquiries, each in its recipient's language and never sent twice (``dxports.mail`` keys):
 
-- a new inquiry, to each of the seller's users who did not turn it off, queued with the inquiry itself;
+- a new inquiry, to each of the seller's users who did not turn it off: queued by a task sent after the inquiry's
+  commit (the push handler stays quick), claimed once through ``Inquiry.notified_at``; a sweep re-drives what a lost
+  message left behind;
 - a reminder when an inquiry has waited ``BUYERS_REMINDER_AFTER_H`` working hours (once per wait: the wait is
   claimed with a conditional write, and the key names the wait);
 - a daily digest after ``BUYERS_DIGEST_HOUR`` o'clock in Dhaka (the key names the day), to users who want it.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -26,17 +29,53 @@ from sellers import selectors as sellers_selectors
 logger = logging.getLogger("dxports.buyers")
 
 
-def new_inquiry(inquiry):
-    """Queue the new-inquiry e-mail of ``inquiry`` (in the caller's transaction)."""
+# A new inquiry not e-mailed about this long after it was stored lost its task's message: the sweep sends it.
+NOTIFY_REDRIVE_AFTER = timedelta(minutes=1)
+
+
+def new_inquiry_on_commit(inquiry):
+    """After the caller's commit, send the new-inquiry e-mail of ``inquiry`` through its task. A broker that cannot
+    be reached loses nothing: the sweep (``new_inquiries_redrive``) sends it later."""
+    transaction.on_commit(partial(_dispatch, inquiry.pk))
+
+
+def _dispatch(inquiry_id):
+    from buyers import tasks
+
+    try:
+        tasks.buyers_notify_inquiry.apply_async((inquiry_id,))
+    except Exception:
+        logger.warning("inquiry %s: broker unreachable, the sweep will send its e-mail", inquiry_id, exc_info=True)
+
+
+@transaction.atomic
+def new_inquiry_send(*, inquiry_id):
+    """Queue the new-inquiry e-mail of the inquiry to each of its seller's users who want it, once: the inquiry is
+    claimed (``notified_at``) in the same transaction. Returns how many e-mails were queued now."""
+    claimed = Inquiry.objects.filter(pk=inquiry_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return 0
+    inquiry = Inquiry.objects.select_related("buyer").get(pk=inquiry_id)
     users = sellers_selectors.users_of_seller(seller=inquiry.seller_id).exclude(
         inquiry_settings__new_inquiry_email=False
     )
-    return mail.send_to_users(
+    sent = mail.send_to_users(
         users,
         "buyers/email/new_inquiry",
         {"inquiry": inquiry, "buyer": inquiry.buyer},
         key=f"inquiry-new:{inquiry.pk}",
     )
+    return len(sent)
+
+
+def new_inquiries_redrive(*, now=None, limit=500):
+    """Beat: send the e-mails of new inquiries whose task never came. Returns how many inquiries were handled."""
+    now = now or timezone.now()
+    due = Inquiry.objects.filter(notified_at__isnull=True, created_at__lte=now - NOTIFY_REDRIVE_AFTER)
+    ids = list(due.order_by("created_at").values_list("pk", flat=True)[:limit])
+    for inquiry_id in ids:
+        new_inquiry_send(inquiry_id=inquiry_id)
+    return len(ids)
 
 
 def reminder_after():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,23 +178,21 @@ def _buyer(incoming):
     return buyer
 
 
-@transaction.atomic
-def inquiry_receive(*, seller, incoming: IncomingInquiry):
-    """Store an inquiry the gateway sent for ``seller`` (a push, or a thread read by the pull) with the buyer, the
-    opening and its attachments, and any later ``incoming.messages``. Returns ``(inquiry, created)``. A new inquiry
-    is announced (``inquiry.received``), mailed to the seller's users who want it, and its files are fetched in the
-    background (``inquiry.attachments``). Idempotent; an inquiry stored already only gains the messages it lacks."""
-    existing = Inquiry.objects.select_for_update().filter(gateway_inquiry_id=incoming.inquiry_id).first()
-    if existing is not None:
-        _merge(existing, incoming.messages)
-        return existing, False
+@transaction.atomic(savepoint=False)
+def inquiry_receive(*, seller_id, incoming: IncomingInquiry):
+    """Store an inquiry the gateway sent for the seller ``seller_id`` (a push, or a thread read by the pull) with
+    the buyer, the opening and its attachments, and any later ``incoming.messages``. Returns ``(inquiry, created)``.
+    A new inquiry is announced (``inquiry.received``); after commit it is mailed to the seller's users who want it
+    (``notifications``), and its files are fetched in the background (``inquiry.attachments``). Idempotent; an
+    inquiry stored already only gains the messages it lacks. Runs in the caller's transaction when there is one (a
+    push handler's), without a savepoint of its own."""
     now = timezone.now()
     received_at = min(incoming.created_at or now, now)
     inquiry = Inquiry(
-        seller=seller,
+        seller_id=seller_id,
         buyer=_buyer(incoming),
         product_id=catalog_selectors.product_id_for_listing(
-            seller=seller, custom_code=incoming.custom_code, gateway_product_id=incoming.product_id
+            seller_id=seller_id, custom_code=incoming.custom_code, gateway_product_id=incoming.product_id
         ),
         gateway_inquiry_id=incoming.inquiry_id,
         gateway_product_id=incoming.product_id,
@@ -207,22 +205,22 @@ def inquiry_receive(*, seller, incoming: IncomingInquiry):
         awaiting_reply_since=received_at,
         status_changed_at=now,
     )
-    try:
-        with transaction.atomic():
-            inquiry.save(force_insert=True)
-    except IntegrityError:
-        # A concurrent push or pull inserted it and committed while we waited on the unique index.
-        existing = Inquiry.objects.select_for_update().get(gateway_inquiry_id=incoming.inquiry_id)
-        _merge(existing, incoming.messages)
-        return existing, False
+    # Inserted first (new inquiries are the common case) with the conflict on the unique gateway id ignored, then
+    # read back locked: a repeat, or a concurrent push or pull that committed first, leaves the stored row, which is
+    # ours only when it carries our public id.
+    Inquiry.objects.bulk_create([inquiry], ignore_conflicts=True)
+    stored = Inquiry.objects.select_for_update().get(gateway_inquiry_id=incoming.inquiry_id)
+    if stored.public_id != inquiry.public_id:
+        _merge(stored, incoming.messages)
+        return stored, False
+    inquiry = stored
     opening = Message.objects.create(
         inquiry=inquiry, sender=Sender.BUYER, is_opening=True, content=incoming.content, created_at=received_at
     )
     has_files = _attach(inquiry, opening, incoming.attachments)
-    InquiryEvent.record(inquiry=inquiry, kind=EventKind.RECEIVED, to_status=inquiry.status, created_at=now)
     events.record(
         "inquiry.received",
-        seller_id=seller.pk,
+        seller_id=seller_id,
         subject=inquiry,
         data={
             "status": inquiry.status,
@@ -231,7 +229,7 @@ def inquiry_receive(*, seller, incoming: IncomingInquiry):
             "received_at": received_at.isoformat(),
         },
     )
-    notifications.new_inquiry(inquiry)
+    notifications.new_inquiry_on_commit(inquiry)
     if incoming.messages:
         _merge(inquiry, incoming.messages)
     elif has_files:
@@ -260,11 +258,17 @@ def _attach(inquiry, message, attachments: tuple[IncomingAttachment, ...]):
     return True
 
 
-@transaction.atomic
-def inquiry_messages_receive(*, inquiry, messages: tuple[IncomingMessage, ...]):
-    """Store the later messages of a thread (the ``inquiry.message`` push, or the pull) that are not stored yet.
-    Returns the messages created. Idempotent."""
-    return _merge(_lock(inquiry), messages)
+@transaction.atomic(savepoint=False)
+def inquiry_messages_receive(*, seller_id, gateway_inquiry_id, messages: tuple[IncomingMessage, ...]):
+    """Store the later messages of the seller's (``seller_id``) inquiry ``gateway_inquiry_id`` (the
+    ``inquiry.message`` push, or the pull) that are not stored yet. Returns the messages created, or ``None`` when
+    the inquiry is not stored (yet). Idempotent."""
+    inquiry = (
+        Inquiry.objects.select_for_update().filter(seller_id=seller_id, gateway_inquiry_id=gateway_inquiry_id).first()
+    )
+    if inquiry is None:
+        return None
+    return _merge(inquiry, messages)
 
 
 def _merge(inquiry, messages):

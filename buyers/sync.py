@@ -66,12 +66,12 @@ def receive_inquiry(push):
     except InquiryDataInvalid as error:
         logger.warning("push %s: inquiry.new refused: %s", push.event_id, error)
         return
-    seller = sellers_selectors.seller_for_supplier(supplier_id=str(incoming.supplier_id))
-    if seller is None:
+    seller_id = sellers_selectors.seller_id_for_supplier(supplier_id=str(incoming.supplier_id))
+    if seller_id is None:
         logger.warning("push %s: inquiry %s for supplier %r, which is not ours", push.event_id, incoming.inquiry_id,
                        incoming.supplier_id)  # fmt: skip
         return
-    services.inquiry_receive(seller=seller, incoming=incoming)
+    services.inquiry_receive(seller_id=seller_id, incoming=incoming)
 
 
 def receive_message(push):
@@ -84,14 +84,13 @@ def receive_message(push):
     except InquiryDataInvalid as error:
         logger.warning("push %s: inquiry.message refused: %s", push.event_id, error)
         return
-    seller = sellers_selectors.seller_for_supplier(supplier_id=str(supplier_id))
-    if seller is None:
+    seller_id = sellers_selectors.seller_id_for_supplier(supplier_id=str(supplier_id))
+    if seller_id is None:
         logger.warning("push %s: message for supplier %r, which is not ours", push.event_id, supplier_id)
         return
-    inquiry = Inquiry.objects.filter(seller=seller, gateway_inquiry_id=inquiry_id).first()
-    if inquiry is None:
+    stored = services.inquiry_messages_receive(seller_id=seller_id, gateway_inquiry_id=inquiry_id, messages=(message,))
+    if stored is None:
         raise MessageBeforeInquiry(f"inquiry {inquiry_id} of supplier {supplier_id} is not stored yet")
-    services.inquiry_messages_receive(inquiry=inquiry, messages=(message,))
 
 
 # The pull --------------------------------------------------------------------------------------------------------
@@ -145,7 +144,7 @@ def pull_seller(*, seller, page_size=PULL_PAGE_SIZE, max_pages=PULL_MAX_PAGES):
                 logger.warning("pull of seller %s: inquiry refused: %s", seller.pk, error)
                 counts["refused"] += 1
                 continue
-            services.inquiry_receive(seller=seller, incoming=incoming)
+            services.inquiry_receive(seller_id=seller.pk, incoming=incoming)
             counts["inquiries"] += 1
         services.pull_cursor_store(seller=seller, cursor=page.next_cursor)
         cursor = page.next_cursor or cursor

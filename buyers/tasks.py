@@ -12,6 +12,22 @@ def buyers_pull_inquiries():
 
 
 @shared_task(acks_late=True)
+def buyers_notify_inquiry(inquiry_id: int):
+    """After a new inquiry's commit: e-mail the seller's users about it (once)."""
+    from buyers import notifications
+
+    return notifications.new_inquiry_send(inquiry_id=inquiry_id)
+
+
+@shared_task(acks_late=True)
+def buyers_notify_redrive():
+    """Beat: e-mail about new inquiries whose task message was lost."""
+    from buyers import notifications
+
+    return notifications.new_inquiries_redrive()
+
+
+@shared_task(acks_late=True)
 def buyers_send_reminders():
     """Beat: remind sellers of inquiries that have waited too long in their working hours."""
     from buyers import notifications

@@ -167,9 +167,9 @@ def payment_methods():
     return PAYMENT_METHODS
 
 
-def product_id_for_listing(*, seller, custom_code="", gateway_product_id=None):
-    """The id of the seller's product that the gateway names by ``custom_code`` (our public id) or its own product
-    id, or ``None`` when we no longer hold it (one query)."""
+def product_id_for_listing(*, seller_id, custom_code="", gateway_product_id=None):
+    """The id of the seller's (``seller_id``) product that the gateway names by ``custom_code`` (our public id) or
+    its own product id, or ``None`` when we no longer hold it (one query)."""
     match = Q()
     with contextlib.suppress(ValueError):
         match |= Q(public_id=uuid.UUID(str(custom_code)))
@@ -177,7 +177,7 @@ def product_id_for_listing(*, seller, custom_code="", gateway_product_id=None):
         match |= Q(gateway_product_id=gateway_product_id)
     if not match:
         return None
-    return Product.objects.filter(match, seller=seller).values_list("pk", flat=True).first()
+    return Product.objects.filter(match, seller_id=seller_id).values_list("pk", flat=True).first()
 
 
 @dataclass(frozen=True)

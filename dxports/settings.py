@@ -294,7 +294,8 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "options": {"expires": 120},
 }
 # Buyers' inquiries (buyers/): attachments are fetched into private storage (no URL; served by the seller's
-# permission-checked view), checked by content and size. A periodic pull of the gateway's inquiry list per supplier
+# permission-checked view), checked by content and size. New-inquiry e-mails whose task message was lost are sent by
+# a sweep. A periodic pull of the gateway's inquiry list per supplier
 # catches whatever a push missed; reminders go out when an inquiry has waited BUYERS_REMINDER_AFTER_H working hours;
 # the daily digest after BUYERS_DIGEST_HOUR o'clock (Asia/Dhaka). Each sweep is safe with two beats: e-mails carry
 # keys, and every claim is a conditional write.
@@ -308,6 +309,11 @@ CELERY_BEAT_SCHEDULE["buyers-pull-inquiries"] = {
     "task": "buyers.tasks.buyers_pull_inquiries",
     "schedule": BUYERS_PULL_INTERVAL_S,
     "options": {"expires": BUYERS_PULL_INTERVAL_S},
+}
+CELERY_BEAT_SCHEDULE["buyers-notify-redrive"] = {
+    "task": "buyers.tasks.buyers_notify_redrive",
+    "schedule": 60,
+    "options": {"expires": 60},
 }
 CELERY_BEAT_SCHEDULE["buyers-send-reminders"] = {
     "task": "buyers.tasks.buyers_send_reminders",

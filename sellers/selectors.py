@@ -117,9 +117,9 @@ def supplier_id_of(*, seller_id):
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
 
 
-def seller_for_supplier(*, supplier_id):
-    """The seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
-    return Seller.objects.filter(supplier_account__supplier_id=supplier_id).first()
+def seller_id_for_supplier(*, supplier_id):
+    """The id of the seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
+    return SupplierAccount.objects.filter(supplier_id=supplier_id).values_list("seller_id", flat=True).first()
 
 
 def users_of_seller(*, seller):

@@ -4,6 +4,16 @@ from tests.buyers.support import private_root_fixture  # noqa: F401 - autouse fi
 from tests.catalog.sync_support import gateway_fixture, supplier_fixture, sync_fixture  # noqa: F401 - fixtures
 
 
+@pytest.fixture(autouse=True)
+def _notify_in_process(monkeypatch):
+    """The new-inquiry e-mail's task runs in this process when its message is sent (after commit), instead of
+    waiting on a broker no worker reads in these tests."""
+    from buyers import tasks
+
+    task = tasks.buyers_notify_inquiry
+    monkeypatch.setattr(task, "apply_async", lambda args, **kwargs: task.run(*args))
+
+
 @pytest.fixture
 def live(sync, supplier):
     """The supplier's one live listing."""

@@ -142,7 +142,7 @@ def receive(seller, *, country="DE", content="Could you quote FOB Chattogram for
         "created_at": timezone.now(),
     }
     values.update(fields)
-    inquiry, _created = services.inquiry_receive(seller=seller, incoming=IncomingInquiry(**values))
+    inquiry, _created = services.inquiry_receive(seller_id=seller.pk, incoming=IncomingInquiry(**values))
     return inquiry
 
 

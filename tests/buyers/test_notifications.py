@@ -58,11 +58,27 @@ def test_a_user_who_turned_it_off_gets_no_new_inquiry_mail(
     assert [mail.to[0] for mail in mailoutbox] == [owner.email]
 
 
-def test_buyer_text_in_the_mail_is_escaped_in_html(seller, owner):
-    receive(seller, subject="<img src=x onerror=alert(1)>")
+def test_buyer_text_in_the_mail_is_escaped_in_html(seller, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(seller, subject="<img src=x onerror=alert(1)>")
 
     email = OutgoingEmail.objects.get()
     assert "<img src=x" not in email.html and "&lt;img src=x" in email.html
+
+
+def test_an_e_mail_whose_task_was_lost_is_sent_by_the_sweep_once(seller, team, monkeypatch):
+    from buyers import tasks
+
+    monkeypatch.setattr(tasks.buyers_notify_inquiry, "apply_async", lambda *args, **kwargs: None)  # lost
+    with time_machine.travel(at(THURSDAY, 10), tick=False):
+        inquiry = receive(seller)
+        assert notifications.new_inquiries_redrive() == 0  # its task may still come
+    with time_machine.travel(at(THURSDAY, 10, 2), tick=False):
+        assert notifications.new_inquiries_redrive() == 1
+        assert notifications.new_inquiries_redrive() == 0
+        assert notifications.new_inquiry_send(inquiry_id=inquiry.pk) == 0  # the late task finds it done
+
+    assert OutgoingEmail.objects.filter(key__startswith="inquiry-new:").count() == 2  # one per user
 
 
 # Reminders ----------------------------------------------------------------------------------------------------------
@@ -119,7 +135,9 @@ def test_an_answered_inquiry_is_not_reminded_of_and_a_new_wait_gets_its_own_remi
         assert notifications.reminders_send() == 0
         message = IncomingMessage(message_id=77, sender="buyer", content="And the price?", attachments=(),
                                   created_at=None)  # fmt: skip
-        services.inquiry_messages_receive(inquiry=inquiry, messages=(message,))
+        services.inquiry_messages_receive(
+            seller_id=seller.pk, gateway_inquiry_id=inquiry.gateway_inquiry_id, messages=(message,)
+        )
     with time_machine.travel(at(THURSDAY + timedelta(days=4), 13), tick=False):
         assert notifications.reminders_send() == 1
 

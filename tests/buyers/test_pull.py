@@ -151,11 +151,12 @@ def test_push_and_pull_racing_store_everything_once(sync, supplier, live, client
     assert Event.objects.filter(type="inquiry.received").count() == 8
 
 
-def test_an_inquiry_stored_by_both_paths_is_mailed_once(sync, supplier, live):
+def test_an_inquiry_stored_by_both_paths_is_mailed_once(sync, supplier, live, django_capture_on_commit_callbacks):
     sync.gateway.simulate_inquiries(count=1, attachments=0)
     sync.gateway.tick()
-    buyers_sync.pull_seller(seller=supplier)
-    sync.deliver()
+    with django_capture_on_commit_callbacks(execute=True):
+        buyers_sync.pull_seller(seller=supplier)
+        sync.deliver()
 
     from dxports.models import OutgoingEmail
 

@@ -238,7 +238,9 @@ def test_a_thread_costs_the_same_queries_for_short_and_long_threads(owner_client
         IncomingMessage(message_id=5000 + n, sender="buyer", content=f"More {n}", attachments=(), created_at=None)
         for n in range(15)
     )
-    services.inquiry_messages_receive(inquiry=inquiry, messages=messages)
+    services.inquiry_messages_receive(
+        seller_id=seller.pk, gateway_inquiry_id=inquiry.gateway_inquiry_id, messages=messages
+    )
     services.inquiry_open(inquiry=inquiry, actor=owner)
     assert count() == short
 

@@ -1,0 +1,308 @@
+"""How fast buyers' inquiries come in (issue 8): N pushed inquiries and N follow-up messages through the real receiver
+(/hooks/alibaba/: signature, envelope, the raw event stored once) and the buyers' handlers (buyer, product, inquiry,
+opening, files to fetch, audit row, domain event, the new-inquiry e-mail queued and sent; the follow-ups threaded on
+their inquiries), against the rate at which the receiver alone stores the raw events.
+
+- receiver: the signed pushes POSTed to /hooks/alibaba/ through Django's test client, stored, their task message
+  dropped (no handler runs);
+- ingest: the same pushes POSTed again (the raw events table emptied first), each processed by its handler right
+  after the receiver's commit, in the same process, as a worker would (``push_process``).
+
+The headline ratio is the ingest rate / the receiver rate (target ≥ 0.5). The handlers' queries per inquiry are
+counted too (constant: the same for the first and the last). PostgreSQL only: DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/postgres) names the server; the bench works in a database of its own,
+``dxports_bench_inquiries``, dropped at the end.
+
+    python bench/inquiry_ingest.py [--inquiries 5000]
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET = 0.5
+BENCH_DB = "dxports_bench_inquiries"
+APP_KEY, APP_SECRET = "bench-inquiries-500001", "bench-inquiries-secret-0123456789"
+SUPPLIER_ID = 880001
+BUYERS = [
+    ("Hannah Becker", "Becker Wohnen GmbH", "DE"),
+    ("Olivia Martin", "Greenleaf Home Goods Inc.", "US"),
+    ("Kenji Sato", "Sato Shoji Co., Ltd.", "JP"),
+    ("Ahmed Al Mansouri", "Al Mansouri General Trading LLC", "AE"),
+    ("Sophie Clarke", "Clarke & Hale Homewares Ltd", "GB"),
+    ("Priya Sharma", "Sharma Overseas Pvt. Ltd.", "IN"),
+]
+
+
+def configure(tmp):
+    """Environment for dxports.settings: production settings with bench secrets, files under ``tmp``, e-mails kept
+    in memory, the bench's own database."""
+    os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-" + "b" * 40
+    os.environ["FIELD_ENCRYPTION_KEY"] = "bench-only-field-encryption-key-" + "k" * 10
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ["DJANGO_DEBUG"] = "0"  # DEBUG would keep every query in memory
+    os.environ["DXPORTS_VAR_DIR"] = str(tmp)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(tmp / "media")
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["EMAIL_URL"] = "memorymail://"
+    os.environ["ALIBABA_APP_KEY"] = APP_KEY
+    os.environ["ALIBABA_APP_SECRET"] = APP_SECRET
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dxports.settings"
+    server_url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    if not server_url.startswith("postgres"):
+        sys.exit("bench/inquiry_ingest.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL server")
+    _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = urlsplit(server_url)._replace(path=f"/{BENCH_DB}").geturl()
+    return server_url
+
+
+def _postgres(server_url, *statements):
+    import psycopg2
+
+    connection = psycopg2.connect(urlsplit(server_url)._replace(path="/postgres").geturl())
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    connection.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--inquiries", type=int, default=5000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="dxports-bench-inquiries-"))
+    server_url = configure(tmp)
+    try:
+        result = run(args.inquiries)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(result))
+
+
+def seller_with_listing():
+    """An active seller with its supplier account and one product (not timed)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alibaba.client import Tokens
+    from sellers.models import SellerStatus
+    from sellers.services import seller_supplier_account_store
+    from tests.catalog.factories import complete_product
+    from tests.sellers.factories import OwnerFactory
+
+    owner = OwnerFactory(seller__status=SellerStatus.ACTIVE, seller__legal_name="Rupsha Jute Crafts Ltd.")
+    now = timezone.now()
+    tokens = Tokens(
+        access_token="bench-access",
+        refresh_token="bench-refresh",
+        access_expires_at=now + timedelta(days=10),
+        refresh_expires_at=now + timedelta(days=60),
+        supplier_id=SUPPLIER_ID,
+    )
+    seller_supplier_account_store(seller=owner.seller, supplier_id=str(SUPPLIER_ID), tokens=tokens)
+    return owner.seller, complete_product(seller=owner.seller, images=1)
+
+
+def bodies(count, product):
+    """The signed pushes: ``count`` inquiries (about half with 1-3 files), then a follow-up on each, in order."""
+    rng = random.Random(8)
+    pushes = []
+    attachment_id = 1
+    for n in range(count):
+        name, company, country = rng.choice(BUYERS)
+        files = []
+        for _ in range(rng.choice((0, 0, 0, 1, 2, 3))):
+            files.append({"attachment_id": attachment_id, "file_name": f"spec_{attachment_id}.pdf",
+                          "content_type": "application/pdf", "size": 180_000})  # fmt: skip
+            attachment_id += 1
+        quantity = rng.randint(1, 10) * 500
+        pushes.append(
+            _envelope(
+                "inquiry.new",
+                {
+                    "inquiry_id": 10_000 + n,
+                    "supplier_id": SUPPLIER_ID,
+                    "product_id": product.gateway_product_id or 77_000,
+                    "custom_code": str(product.public_id),
+                    "subject": f"Inquiry about {product.title}"[:128],
+                    "content": f"Hello, we are interested in your {product.title}. Could you quote FOB Chattogram "
+                    f"for {quantity} piece? Please let us know your payment terms.",
+                    "attachments": files,
+                    "quantity": quantity,
+                    "quantity_unit": "piece",
+                    "buyer_name": name,
+                    "buyer_company": company,
+                    "buyer_country": country,
+                    "gmt_create": "2026-03-01T09:30:00.125Z",
+                    "gmt_modified": "2026-03-01T09:30:00.125Z",
+                },
+            )
+        )
+    for n in range(count):
+        pushes.append(
+            _envelope(
+                "inquiry.message",
+                {
+                    "supplier_id": SUPPLIER_ID,
+                    "inquiry_id": 10_000 + n,
+                    "message_id": 500_000 + n,
+                    "sender": "buyer",
+                    "buyer_name": BUYERS[n % len(BUYERS)][0],
+                    "content": "Thank you. Can you do a better price if we order twice the quantity?",
+                    "attachments": [],
+                    "gmt_create": "2026-03-01T11:30:00.125Z",
+                },
+            )
+        )
+    return pushes
+
+
+def _envelope(message_type, data):
+    raw = json.dumps(
+        {
+            "event_id": uuid.uuid4().hex,
+            "message_type": message_type,
+            "data": data,
+            "timestamp": 1740821400125,
+            "site": "icbu_global",
+        }
+    ).encode()
+    signature = hmac.new(APP_SECRET.encode(), APP_KEY.encode() + raw, hashlib.sha256).hexdigest().upper()
+    return raw, signature
+
+
+def post_all(client, pushes):
+    started = time.perf_counter()
+    for raw, signature in pushes:
+        response = client.post(
+            "/hooks/alibaba/", data=raw, content_type="application/json", headers={"Authorization": signature}
+        )
+        assert response.status_code == 200, response.content
+    return time.perf_counter() - started
+
+
+def run(count):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from django.core import mail
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from alibaba import pushes, tasks
+    from alibaba.models import InboundPush, OutboxJob
+    from buyers import notifications
+    from buyers import tasks as buyers_tasks
+    from buyers.models import Attachment, Inquiry, Message
+
+    seller, product = seller_with_listing()
+    signed = bodies(count, product)
+    client = Client()
+    tasks.outbox_process.apply_async = lambda *args, **kwargs: None  # the files are fetched elsewhere
+    to_notify = []
+    buyers_tasks.buyers_notify_inquiry.apply_async = lambda args, **kwargs: to_notify.append(args[0])
+
+    tasks.push_process.apply_async = lambda *args, **kwargs: None
+    receiver_s = post_all(client, signed)
+    assert InboundPush.objects.count() == 2 * count
+    InboundPush.objects.all().delete()
+
+    handled = []
+
+    def handle(args, **kwargs):
+        handled.append(args[0])
+        pushes.process_push(args[0])
+
+    tasks.push_process.apply_async = handle
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        ingest_s = post_all(client, signed)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+    else:
+        ingest_s = post_all(client, signed)
+
+    assert len(handled) == 2 * count
+    assert InboundPush.objects.filter(status=InboundPush.Status.PROCESSED).count() == 2 * count
+    assert Inquiry.objects.filter(seller=seller).count() == count
+    assert Message.objects.filter(inquiry__seller=seller).count() == 2 * count
+    files = Attachment.objects.count()
+    assert OutboxJob.objects.filter(kind="inquiry.attachments").count() == len(
+        set(Attachment.objects.values_list("inquiry_id", flat=True))
+    )
+    assert len(to_notify) == count
+
+    # The new-inquiry e-mails, queued and sent by their own task after each inquiry's commit.
+    started = time.perf_counter()
+    for inquiry_id in to_notify:
+        notifications.new_inquiry_send(inquiry_id=inquiry_id)
+    mail_s = time.perf_counter() - started
+    assert len(mail.outbox) == count
+
+    # The handler's queries for one more inquiry, the same whatever came before.
+    extra, _signature = bodies(1, product)[0]
+    data = json.loads(extra)
+    data["data"].update(inquiry_id=10_000 + count, attachments=[])
+    raw = json.dumps(data).encode()
+    tasks.push_process.apply_async = lambda *args, **kwargs: None
+    push, _created = pushes.push_receive(envelope=pushes.parse_envelope(json.loads(raw)))
+    with CaptureQueriesContext(connection) as queries:
+        pushes.process_push(push.pk)
+    per_inquiry = len(queries)
+
+    events = 2 * count
+    receiver_rate, ingest_rate = events / receiver_s, events / ingest_s
+    ratio = ingest_rate / receiver_rate
+    print(f"postgresql: {count} inquiries ({files} files) and {count} follow-up messages")
+    print(f"receiver alone (raw events stored):   {receiver_s:.2f} s, {receiver_rate:,.0f} events/s")
+    print(f"receiver + handlers (inquiries in):   {ingest_s:.2f} s, {ingest_rate:,.0f} events/s")
+    print(f"queries per ingested inquiry (handler): {per_inquiry}")
+    print(f"new-inquiry e-mails (their own task):  {mail_s:.2f} s, {count / mail_s:,.0f} e-mails/s")
+    print(f"ingest rate / receiver rate = {ratio:.3f} (target ≥ {TARGET})")
+    return {
+        "bench": "inquiry_ingest",
+        "database": "postgresql",
+        "inquiries": count,
+        "messages": count,
+        "files": files,
+        "receiver_events_per_s": round(receiver_rate),
+        "ingest_events_per_s": round(ingest_rate),
+        "handler_queries_per_inquiry": per_inquiry,
+        "emails_per_s": round(count / mail_s),
+        "ratio": round(ratio, 3),
+        "target": TARGET,
+        "ok": ratio >= TARGET,
+    }
+
+
+if __name__ == "__main__":
+    main()
