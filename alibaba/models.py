@@ -145,6 +145,7 @@ class InboundPush(models.Model):
         PROCESSED = "processed", _("processed")
         FAILED = "failed", _("failed (needs a person)")
         UNHANDLED = "unhandled", _("failed: no handler for this message type")
+        REFUSED = "refused", _("refused: not applied (the error says why)")
 
     event_id = models.CharField(max_length=128, unique=True)
     message_type = models.CharField(max_length=128)

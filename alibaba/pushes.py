@@ -7,7 +7,9 @@ A domain registers one handler per message type, usually in its ``AppConfig.read
 ``handler(push)`` runs inside the transaction that marks the push processed, so its writes and the status commit
 together: a push is applied exactly once however often it is delivered or its task runs, and a handler that raises
 leaves nothing behind and is retried with backoff (at most ``ALIBABA_PUSH_MAX_ATTEMPTS`` times). Handlers
-therefore write local state only; anything the gateway must hear goes through ``outbox.enqueue``.
+therefore write local state only; anything the gateway must hear goes through ``outbox.enqueue``. A handler that
+finds a push it must not apply (it names no supplier, or another supplier's object) raises ``PushRefused``: nothing
+is applied, the push is recorded as refused with the reason, and it is not retried.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def register_push_handler(message_type: str, handler: PushHandler) -> None:
 
 def unregister_push_handler(message_type: str) -> None:
     _handlers.pop(message_type, None)
+
+
+class PushRefused(Exception):
+    """Raised by a handler: this push must not be applied (its content is not trustworthy or not ours). The
+    message is kept on the push for staff."""
 
 
 class EnvelopeError(ValueError):
@@ -167,6 +174,12 @@ def process_push(push_id: int) -> InboundPush | None:
                 push.save(update_fields=["status", "processed_at", "error"])
                 return push
             handler(push)
+    except PushRefused as refusal:
+        logger.warning("push %s: refused: %s", push_id, refusal)
+        InboundPush.objects.filter(pk=push_id, status=Status.RECEIVED).update(
+            status=Status.REFUSED, attempts=F("attempts") + 1, error=storable_text(str(refusal))[:4000]
+        )
+        return InboundPush.objects.filter(pk=push_id).first()
     except Exception as exc:  # the handler's transaction is rolled back; record and retry
         logger.warning("push %s: handler failed", push_id, exc_info=True)
         return _record_failure(push_id, exc)

@@ -39,6 +39,11 @@ def configure(tmp):
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "b" * 40)
     os.environ.setdefault("FIELD_ENCRYPTION_KEY", "bench-only-field-encryption-key-" + "k" * 10)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:9")
+    os.environ.setdefault("DXPORTS_SITE_URL", "http://localhost")
+    os.environ.setdefault("ALIBABA_GATEWAY_URL", "http://gateway.bench")
+    os.environ.setdefault("ALIBABA_APP_KEY", "bench-app-key")
+    os.environ.setdefault("ALIBABA_APP_SECRET", "bench-only-app-secret-0123456789")
     os.environ["DJANGO_DEBUG"] = "0"  # DEBUG would keep every query in memory
     os.environ["DXPORTS_VAR_DIR"] = str(tmp)
     os.environ["DJANGO_MEDIA_ROOT"] = str(tmp / "media")

@@ -62,6 +62,8 @@ def environment(media_root, gateway_url):
         "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-" + "k" * 8,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "EMAIL_URL": "smtp://127.0.0.1:9",
+        "DXPORTS_SITE_URL": "http://127.0.0.1",
         "DATABASE_URL": DATABASE_URL,
         "CELERY_BROKER_URL": BROKER_URL,
         "REDIS_URL": REDIS_URL,

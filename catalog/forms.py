@@ -52,15 +52,37 @@ def _blank(choices):
     return [("", "—"), *choices]
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+def category_id_or_none(value):
+    """A gateway category id as typed or posted (ASCII digits, at most 18 of them: the ids are 64-bit), else None:
+    "²" is a digit to isdigit() but not to int(), and 5,000 digits are more than int() or the database take."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+class GatewayIdChoiceMixin:
+    """Choices looked up by a gateway category id: anything that is not one is "not one of the choices"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if category_id_or_none(value) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class CategoryChoiceField(GatewayIdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+
+
+class CategoryFilterField(GatewayIdChoiceMixin, forms.ModelChoiceField):
+    pass
 
 
 class ProductFilterForm(forms.Form):
     q = forms.CharField(label=_("Search title or SKU"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + ProductStatus.choices)
-    category = forms.ModelChoiceField(
+    category = CategoryFilterField(
         label=_("Category"), required=False, queryset=None, to_field_name="category_id", empty_label=_("Any")
     )
     sync = forms.ChoiceField(label=_("Sync"), required=False, choices=[("", _("Any")), *SYNC_LABELS.items()])

@@ -171,6 +171,7 @@ def product_image_add(*, product, actor, uploaded):
     from catalog import services
 
     inspected = inspect_image(uploaded)  # decoding is slow: outside the transaction and its lock
+    services.storage_check(seller=product.seller, adding=inspected.size, error=ImageRefused)
     thumbnail = make_thumbnail(inspected.data)
     stored = []
     try:

@@ -103,14 +103,15 @@ P = ProductStatus
 # live, live → delisting → delisted. Around it: an update goes through review again, so it can end like a first
 # publication; a sync that failed can be retried (publishing, updating, delisting) or fixed by an edit (draft); a
 # rejected, delisted or ready product that is edited goes back to draft; staff can block a product in any state
-# and unblocking returns it to draft.
+# and unblocking returns it to draft. A seller who loses the right to sell (suspended, documents expired) has every
+# listing taken off, wherever it is on its way: publishing, in review, live or updating → delisting.
 TRANSITIONS = {
     P.DRAFT: {P.READY, P.BLOCKED},
     P.READY: {P.DRAFT, P.PUBLISHING, P.BLOCKED},
-    P.PUBLISHING: {P.UNDER_REVIEW, P.SYNC_FAILED, P.BLOCKED},
-    P.UNDER_REVIEW: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.BLOCKED},
+    P.PUBLISHING: {P.UNDER_REVIEW, P.SYNC_FAILED, P.DELISTING, P.BLOCKED},
+    P.UNDER_REVIEW: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.DELISTING, P.BLOCKED},
     P.LIVE: {P.UPDATING, P.DELISTING, P.BLOCKED},
-    P.UPDATING: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.BLOCKED},
+    P.UPDATING: {P.LIVE, P.REJECTED, P.SYNC_FAILED, P.DELISTING, P.BLOCKED},
     P.DELISTING: {P.DELISTED, P.SYNC_FAILED, P.BLOCKED},
     P.DELISTED: {P.DRAFT, P.BLOCKED},
     P.REJECTED: {P.DRAFT, P.BLOCKED},
@@ -425,6 +426,10 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     error_file = models.FileField(upload_to="imports/errors/", max_length=200, blank=True)
+    # What the stored files weigh (the seller's storage quota), and when they were removed (imports.imports_cleanup).
+    file_size = models.PositiveBigIntegerField(default=0)
+    error_file_size = models.PositiveBigIntegerField(default=0)
+    files_removed_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)  # why a file could not be read at all
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 
 from alibaba import outbox
 from catalog.models import (
@@ -219,3 +219,13 @@ def product_terms(*, product_ids):
         )
         for product in products
     }
+
+
+def storage_used(*, seller):
+    """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
+    kept. Two aggregate queries."""
+    photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0
+    imports = ImportJob.objects.filter(seller=seller, files_removed_at__isnull=True).aggregate(
+        total=Sum(F("file_size") + F("error_file_size"))
+    )["total"]
+    return photos + (imports or 0)

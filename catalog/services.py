@@ -9,6 +9,7 @@ product, delisting and blocking write their outbox row in the same transaction (
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -350,6 +351,26 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     return _after_edit(product=product, actor=actor)
 
 
+# Storage -----------------------------------------------------------------------------------------------------------
+
+
+def storage_check(*, seller, adding, error):
+    """Refuse (``error`` with a message) to store ``adding`` more bytes for ``seller`` beyond
+    ``CATALOG_STORAGE_PER_SELLER_BYTES`` (product photos and the import files still kept)."""
+    from catalog import selectors
+
+    used, limit = selectors.storage_used(seller=seller), settings.CATALOG_STORAGE_PER_SELLER_BYTES
+    if used + adding > limit:
+        raise error(
+            _(
+                "Your business stores %(used)s MB of photos and files on dxports; the limit is %(limit)s MB. Remove "
+                "photos of products you no longer sell (imported files are removed after %(days)d days), or ask the "
+                "program staff for more room."
+            )
+            % {"used": round(used / 2**20, 1), "limit": limit // 2**20, "days": settings.CATALOG_IMPORT_KEEP_DAYS}
+        )
+
+
 # Bulk writes (the catalog import) -------------------------------------------------------------------------------
 
 
@@ -529,6 +550,35 @@ def product_delist(*, product, actor):
     return product
 
 
+# The seller's events that end its right to sell: every listing is taken off the gateway in the same transaction.
+RIGHT_TO_SELL_ENDED = ("seller.suspended", "seller.action_needed", "seller.rejected")
+
+
+@transaction.atomic
+def products_withdraw_for_seller(*, seller_id, reason):
+    """Take every listing of the seller off Alibaba.com: each product the gateway may hold or be about to hold
+    (publishing, in review, live, updating, sync failed) moves to delisting with ``reason`` and a ``product.delist``
+    outbox row. Called inside the transaction that ended the seller's right to sell (``dxports.events``
+    subscriber), so the two commit together. Returns how many products were withdrawn."""
+    products = list(
+        Product.objects.select_for_update()
+        .filter(seller_id=seller_id, status__in=GATEWAY_STATES - {ProductStatus.DELISTING})
+        .order_by("pk")
+    )
+    for product in products:
+        MACHINE.move(product, to=ProductStatus.DELISTING, reason=reason)
+        outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
+    return len(products)
+
+
+def withdraw_on_seller_event(event):
+    """``dxports.events`` subscriber of ``RIGHT_TO_SELL_ENDED``."""
+    reason = _("Your business may not sell on Alibaba.com now (%(status)s): the listing is taken off.") % {
+        "status": event.data.get("status", "")
+    }
+    products_withdraw_for_seller(seller_id=event.seller_id, reason=reason)
+
+
 @transaction.atomic
 def product_sync_retry(*, product, actor):
     """Send again: a product whose sync failed goes back to publishing (or delisting, when delisting failed) with a
@@ -536,6 +586,9 @@ def product_sync_retry(*, product, actor):
     (``alibaba.outbox.retry``). ``NothingToRetry`` when the sync is running, done, or was never started."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
     job = outbox.latest_job(kinds=SYNC_KINDS, target=str(product.pk))
+    sends_listing = job is None or job.kind == UPSERT_KIND
+    if sends_listing and product.status != ProductStatus.DELISTING:
+        _require_active_seller(product.seller)
     if product.status == ProductStatus.SYNC_FAILED:
         kind = job.kind if job is not None else UPSERT_KIND
         to = ProductStatus.DELISTING if kind == DELIST_KIND else ProductStatus.PUBLISHING

@@ -33,6 +33,7 @@ from alibaba.errors import ConfigurationError, GatewayError, Rejected, Transient
 from alibaba.gateway import parse_time, shared_client
 from catalog import services
 from catalog.models import SYNCED_STATES, InputType, Port, Product, ProductAttributeValue, ProductImage, ProductStatus
+from dxports import events
 from sellers import selectors as sellers_selectors
 from sellers.services import SupplierSession
 
@@ -75,6 +76,19 @@ def register():
     outbox.register(UPSERT, sync_product, on_failure=sync_failed)
     outbox.register(DELIST, delist_product, on_failure=sync_failed)
     pushes.register_push_handler(REVIEWED, record_review)
+    for event_type in services.RIGHT_TO_SELL_ENDED:
+        events.subscribe(event_type, services.withdraw_on_seller_event)
+
+
+class RightToSellEnded(Exception):
+    """The seller lost the right to sell after the job started: nothing more is sent (its listings are being taken
+    off by ``services.products_withdraw_for_seller``)."""
+
+
+def _check_right_to_sell(product):
+    """Right before a call that puts the product on the gateway: the seller's status read afresh."""
+    if not sellers_selectors.seller_may_sell(seller_id=product.seller_id):
+        raise RightToSellEnded(product.seller_id)
 
 
 # The gateway's product JSON --------------------------------------------------------------------------------------
@@ -153,7 +167,10 @@ def sync_product(job):
     if product.status not in SYNCED_STATES:
         return {"skipped": f"the product is {product.status}"}
     session = SupplierSession(shared_client(), product.seller)
-    return session.run(lambda: _upsert(job, product, session))
+    try:
+        return session.run(lambda: _upsert(job, product, session))
+    except RightToSellEnded:
+        return {"skipped": "the seller may not sell now"}
 
 
 def _upsert(job, product, session):
@@ -171,6 +188,7 @@ def _upsert(job, product, session):
         if len(ids) > 1:
             # Copies left by adds whose answers were lost before this safeguard: keep one, hide the others.
             session.client.product_set_display(session.token, ids[1:], on=False)
+    _check_right_to_sell(product)
     if gateway_id is None:
         answer = session.client.call(PRODUCT_ADD, {"product": payload}, access_token=session.token)
         action, gateway_id = "add", int(answer["product_id"])
@@ -189,6 +207,7 @@ def _upsert(job, product, session):
         action = "update"
         if product.status == ProductStatus.PUBLISHING:
             # Published again after a delisting or a block: the gateway remembers the display off through review.
+            _check_right_to_sell(product)
             session.client.product_set_display(session.token, [gateway_id], on=True)
     try:
         services.product_sync_record(product=product, version=product.version, gateway_product_id=gateway_id)
@@ -341,6 +360,9 @@ def record_review(push):
     """``product.reviewed``: approved → live, tbd → rejected with the gateway's reason. A push about an unknown
     product, another copy, an old version or one applied already is recorded (the push row) and changes nothing."""
     data = push.data
+    if data.get("supplier_id") in (None, ""):
+        # Fail closed: without its supplier a push cannot be checked against the product's owner.
+        raise pushes.PushRefused("product.reviewed names no supplier_id: not applied")
     product_id = _gateway_id(data.get("product_id"))
     if product_id is None:
         logger.warning("push %s: product.reviewed without a product id: %r", push.event_id, data)
@@ -393,10 +415,8 @@ def _gateway_id(value):
 
 
 def _of_supplier(product, supplier_id):
-    """Whether a push naming ``supplier_id`` (None: not named) may be about ``product``: a product is only ever
-    listed under its own seller's supplier account, so a push for another supplier is not about it."""
-    if supplier_id is None:
-        return True
+    """Whether a push naming ``supplier_id`` may be about ``product``: a product is only ever listed under its own
+    seller's supplier account, so a push for another supplier is not about it."""
     ours = sellers_selectors.supplier_id_of(seller_id=product.seller_id)
     return ours is not None and str(ours) == str(supplier_id)
 

@@ -42,3 +42,11 @@ def catalog_imports_redrive() -> int:
     from catalog import imports
 
     return imports.imports_redrive()
+
+
+@shared_task(acks_late=True)
+def catalog_imports_cleanup() -> int:
+    """Daily: remove the files of failed and old imports (``imports.imports_cleanup``)."""
+    from catalog import imports
+
+    return imports.imports_cleanup()

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog import images as product_images
 from catalog import selectors, services
 from catalog.errors import ListingIncomplete
-from catalog.forms import SYNC_LABELS, ImageMoveForm, ImageUploadForm, ProductFilterForm, ProductForm, form_field_of
+from catalog.forms import (
+    SYNC_LABELS,
+    ImageMoveForm,
+    ImageUploadForm,
+    ProductFilterForm,
+    ProductForm,
+    category_id_or_none,
+    form_field_of,
+)
 from catalog.models import LIVE_EDIT_STATES
 from catalog.rules import BLOCKED_SCORE_CAP, blocking_problems, listing_problems, quality_score
 from dxports.dashboard import seller_required
@@ -90,9 +98,10 @@ def _category_from(data, product=None):
     """The category the form is about: the one chosen in ``data`` (if it is a leaf), else the product's."""
     raw = (data or {}).get("category")
     if data is not None and raw is not None:
-        if not (str(raw).isascii() and str(raw).isdigit()):  # "²" is a digit to isdigit(), not to int()
+        category_id = category_id_or_none(raw)
+        if category_id is None:
             return None
-        return selectors.leaf_categories().prefetch_related(None).filter(category_id=int(raw)).first()
+        return selectors.leaf_categories().prefetch_related(None).filter(category_id=category_id).first()
     return product.category if product is not None else None
 
 

@@ -4,10 +4,11 @@ A domain records what happened where it happens, usually through its state machi
 
     events.record("product.live", seller_id=product.seller_id, subject=product, data={"status": "live"})
 
-The row commits with the change or not at all. After commit, every registered listener is called with the event's
-id (partners register one that queues webhook deliveries); a listener that fails is logged and does not undo the
-change. The event names a subject by its public id (``subject.public_id``) and type (``"product"``); ``data`` holds
-a small public description (never internal ids or secrets), which the partner API shows as it is.
+The row commits with the change or not at all. Subscribers of the event's type (``subscribe``) run inside that
+transaction; after commit, every registered listener is called with the event's id (partners register one that
+queues webhook deliveries); a listener that fails is logged and does not undo the change. The event names a
+subject by its public id (``subject.public_id``) and type (``"product"``); ``data`` holds a small public
+description (never internal ids or secrets), which the partner API shows as it is.
 """
 
 from __future__ import annotations
@@ -25,7 +26,24 @@ from dxports.models import Event
 logger = logging.getLogger("dxports.events")
 
 Listener = Callable[[int], None]
+Subscriber = Callable[[Event], None]
 _listeners: list[Listener] = []
+_subscribers: dict[str, list[Subscriber]] = {}
+
+
+def subscribe(event_type: str, subscriber: Subscriber) -> None:
+    """Call ``subscriber(event)`` inside the transaction that records ``event_type``: a higher domain reacting to a
+    lower one's change (catalog taking listings off when a seller is suspended), so that both commit together or not
+    at all. A subscriber writes local state only (the outbox for the gateway) and may refuse the change by raising.
+    Subscribing the same pair again is a no-op."""
+    subscribers = _subscribers.setdefault(event_type, [])
+    if subscriber not in subscribers:
+        subscribers.append(subscriber)
+
+
+def unsubscribe(event_type: str, subscriber: Subscriber) -> None:
+    if subscriber in _subscribers.get(event_type, []):
+        _subscribers[event_type].remove(subscriber)
 
 
 def register_listener(listener: Listener) -> None:
@@ -51,6 +69,8 @@ def record(event_type: str, *, seller_id: int | None, subject: Any, data: dict[s
         subject_id=subject.public_id,
         data=data or {},
     )
+    for subscriber in list(_subscribers.get(event_type, [])):
+        subscriber(event)
     for listener in list(_listeners):
         transaction.on_commit(partial(_notify, listener, event.pk))
     return event

@@ -1,25 +1,44 @@
-"""/healthz: is each thing the web process depends on answering right now?
+"""/healthz: is each thing the web process depends on answering?
 
-Each probe is short and bounded by a timeout, so that a dead dependency makes the check answer 503 quickly
-instead of hanging the load balancer's probe.
+200 with ``{"status": "ok"}`` when every check passes, 503 with ``{"status": "down"}`` otherwise. That is all an
+anonymous caller learns in production; a caller holding the shared token (``Authorization: Bearer
+<HEALTHZ_TOKEN>``), or anyone with DEBUG on, also gets each check's result, time and error. Failures are logged.
+One round of checks serves every request (and every web process, through the cache) for ``HEALTHZ_CACHE_S``
+seconds, so a busy load balancer does not turn into a stream of connections to the broker and the gateway. Each
+probe is bounded by a timeout, so that a dead dependency makes the check answer 503 quickly instead of hanging.
 """
 
+import contextlib
+import hmac
+import logging
 import time
+import uuid
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+logger = logging.getLogger("dxports.health")
+
 PROBE_TIMEOUT_S = 2.0
+CACHE_KEY = "dxports:healthz"
 
 
 def check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+
+
+def check_cache():
+    key, value = f"{CACHE_KEY}:probe", uuid.uuid4().hex
+    cache.set(key, value, timeout=PROBE_TIMEOUT_S * 5)
+    if cache.get(key) != value:
+        raise RuntimeError("the cache did not return what was stored")
 
 
 def check_broker():
@@ -34,7 +53,7 @@ def check_gateway():
     httpx.get(settings.ALIBABA_GATEWAY_URL, timeout=PROBE_TIMEOUT_S)
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "gateway": check_gateway}
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker, "gateway": check_gateway}
 
 
 def run_checks():
@@ -45,15 +64,39 @@ def run_checks():
             check()
         except Exception as exc:  # noqa: BLE001 - any failure means "down"; the reason is reported
             results[name] = {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            logger.warning("health check %s is down: %s", name, results[name]["error"])
         else:
             results[name] = {"status": "ok"}
         results[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
-    return results
+    return {"checked_at": time.time(), "checks": results}
+
+
+def current_health():
+    """The latest round of checks, run now if the cached one is older than HEALTHZ_CACHE_S (or the cache is down)."""
+    try:
+        cached = cache.get(CACHE_KEY)
+    except Exception:  # noqa: BLE001 - an unreachable cache is reported by its own check, not a 500
+        cached = None
+    if cached is not None and time.time() - cached["checked_at"] < settings.HEALTHZ_CACHE_S:
+        return cached
+    result = run_checks()
+    with contextlib.suppress(Exception):  # as above
+        cache.set(CACHE_KEY, result, timeout=settings.HEALTHZ_CACHE_S * 2)
+    return result
+
+
+def _holds_the_token(request):
+    token = settings.HEALTHZ_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(token) and scheme == "Bearer" and hmac.compare_digest(given.encode(), token.encode())
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    checks = run_checks()
-    healthy = all(result["status"] == "ok" for result in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+    result = current_health()
+    healthy = all(check["status"] == "ok" for check in result["checks"].values())
+    body = {"status": "ok" if healthy else "down"}
+    if settings.DEBUG or _holds_the_token(request):
+        body.update(result)
+    return JsonResponse(body, status=200 if healthy else 503)

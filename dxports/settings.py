@@ -1,13 +1,16 @@
 """dxports settings: one module, read from the environment (DESIGN.md §3).
 
 Production differs from development only by environment variables. With DJANGO_DEBUG off (the default) the
-process refuses to start without a real secret key and allowed hosts; the embedded defaults (SQLite, kombu's
-filesystem broker, console e-mail) need nothing installed but Python.
+process refuses to start without real secrets (DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY, ALIBABA_APP_SECRET), the
+gateway's key and address, allowed hosts, the site's address and an EMAIL_URL that delivers: no development value is
+used silently. The embedded defaults (SQLite, kombu's filesystem broker, console e-mail) need nothing installed but
+Python, and are used only with DJANGO_DEBUG on.
 """
 
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -21,15 +24,29 @@ VAR_DIR = Path(env("DXPORTS_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
+def _production_value(name, *, dev_default):
+    """A value that has a development default only with DEBUG on; in production it must be set."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG:
+        return dev_default
+    raise ImproperlyConfigured(f"Set the {name} environment variable (required when DJANGO_DEBUG is off).")
+
+
 def _production_secret(name, *, dev_default, min_length=0):
     """A secret that has a development value only with DEBUG on; in production it must be set, and be real."""
-    value = env.str(name, default="")
-    if not value:
-        if DEBUG:
-            return dev_default
-        raise ImproperlyConfigured(f"Set the {name} environment variable (required when DJANGO_DEBUG is off).")
+    value = _production_value(name, dev_default=dev_default)
     if not DEBUG and (len(value) < min_length or value.startswith("django-insecure") or value == dev_default):
         raise ImproperlyConfigured(f"{name} is not a real secret: use a random value of {min_length}+ characters.")
+    return value
+
+
+def _production_address(name, *, dev_default):
+    """Where something is: development's address (this machine) only with DEBUG on."""
+    value = _production_value(name, dev_default=dev_default)
+    if not DEBUG and value.rstrip("/") == dev_default:
+        raise ImproperlyConfigured(f"{name} is the development address {dev_default}: set the production one.")
     return value
 
 
@@ -60,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "django_countries",
+    "csp",
     "dxports",
     "alibaba",
     "sellers",
@@ -70,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dxports.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dxports.middleware.AdminSelectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -97,13 +117,25 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# An address belongs to an account only once its mailbox confirmed it, and nobody can park one: an account has one
+# address, changed by confirming the new one (ACCOUNT_CHANGE_EMAIL), with a code typed in the session that asked for
+# it. A confirmation link would let the mailbox's owner hand their address to whoever asked for it, and until then
+# the unconfirmed address would be held in the database, stopping its owner from signing up.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[dxports] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed logins are counted (and locked out) by django-axes alone, so that one rule decides.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins are counted (and locked out) by django-axes alone, so that one rule decides.
+    "login_failed": False,
+    # Codes sent to one address: a message someone else asked for (an attempt to park the address) leaves its owner
+    # room to sign up at once; and one account changes its address at most ten times an hour, so that it cannot keep
+    # an address's quota used up (or its mailbox flooded).
+    "confirm_email": "3/m/key",
+    "manage_email": "10/h/user",
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "sellers:home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -113,6 +145,12 @@ AXES_USERNAME_CALLABLE = "sellers.accounts.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# Behind a load balancer or reverse proxy every request comes from the proxy's address: lockout and rate limits must
+# count the client's address, which only the proxies we run can tell (dxports/proxies.py). The number of proxies in
+# front of the web processes; 0 (the default) ignores X-Forwarded-For, which any client can write.
+DXPORTS_TRUSTED_PROXY_COUNT = env.int("DXPORTS_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dxports.proxies.client_ip"
+ACCOUNT_ADAPTER = "sellers.accounts.AccountAdapter"
 
 ROOT_URLCONF = "dxports.urls"
 WSGI_APPLICATION = "dxports.wsgi.application"
@@ -157,6 +195,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# /healthz (dxports/health.py): one round of checks serves every caller for this long; the holder of the token (sent
+# as "Authorization: Bearer …") sees each check and its error, anyone else only "ok" or "down" (with DEBUG on,
+# everyone sees them). No token, no details in production: the failures are in the log.
+HEALTHZ_CACHE_S = env.float("HEALTHZ_CACHE_S", default=5.0)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,7 +224,7 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # KYC documents: outside MEDIA_ROOT and any URL; served only by sellers' permission-checked view.
 SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
-SELLERS_SITE_URL = env.str("DXPORTS_SITE_URL", default="http://127.0.0.1:8000")
+SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default="http://127.0.0.1:8000")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -190,7 +234,14 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Development prints e-mails on the terminal. Production must deliver them: confirmation codes, password-reset links
+# and invitation tokens would otherwise end up in a log, or nowhere.
+EMAIL_URL = _production_value("EMAIL_URL", dev_default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(EMAIL_URL)
+if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    raise ImproperlyConfigured(
+        "EMAIL_URL must deliver mail when DJANGO_DEBUG is off: smtp://, smtps:// or smtp+tls://."
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dxports <no-reply@dxports.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -208,6 +259,24 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp; docs/security.md): scripts, styles, images, fonts and
+# fetches from our origin only, so no inline script, style or event handler runs; no plugins or frames; forms post
+# to us only; nobody frames us. A response that sets its own policy keeps it (file downloads: a sandbox). The one
+# exception is a view's csp_update (the API docs' Swagger UI draws icons from data: URLs). With DEBUG on, Django's
+# error pages (inline style and script) go without it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "base-uri": [NONE],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "img-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+    }
+}
 
 # Celery (DESIGN.md §6): a task is acknowledged only when it finished, a worker holds one message at a time,
 # and the broker redelivers a message only after a visibility timeout longer than any task or countdown.
@@ -239,10 +308,13 @@ CELERY_BEAT_SCHEDULE["sellers-refresh-supplier-tokens"] = {
     "schedule": 60 * 60,
 }
 
-# The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default.
-ALIBABA_GATEWAY_URL = env.str("ALIBABA_GATEWAY_URL", default="http://127.0.0.1:8001")
-ALIBABA_APP_KEY = env.str("ALIBABA_APP_KEY", default="500001")
-ALIBABA_APP_SECRET = env.str("ALIBABA_APP_SECRET", default="dxports-dev-secret")
+# The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default; production refuses
+# it, since the secret also signs the pushes we accept (alibaba/hooks.py), and it is public.
+ALIBABA_GATEWAY_URL = _production_address("ALIBABA_GATEWAY_URL", dev_default="http://127.0.0.1:8001")
+ALIBABA_APP_KEY = _production_value("ALIBABA_APP_KEY", dev_default="500001")
+if not DEBUG and ALIBABA_APP_KEY == "500001":
+    raise ImproperlyConfigured("ALIBABA_APP_KEY is the development key: set the program's own.")
+ALIBABA_APP_SECRET = _production_secret("ALIBABA_APP_SECRET", dev_default="dxports-dev-secret", min_length=16)
 ALIBABA_TIMEOUT_CONNECT = env.float("ALIBABA_TIMEOUT_CONNECT", default=3.0)
 ALIBABA_TIMEOUT_READ = env.float("ALIBABA_TIMEOUT_READ", default=10.0)
 # The shared limiter keeps every worker together under the gateway's rate (0 turns it off).
@@ -276,6 +348,11 @@ CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+# Files of failed imports are kept two days, of finished ones 30 days; each seller's photos and files have a quota.
+CATALOG_IMPORT_FAILED_KEEP_DAYS = env.int("CATALOG_IMPORT_FAILED_KEEP_DAYS", default=2)
+CATALOG_IMPORT_KEEP_DAYS = env.int("CATALOG_IMPORT_KEEP_DAYS", default=30)
+CATALOG_STORAGE_PER_SELLER_BYTES = env.int("CATALOG_STORAGE_PER_SELLER_MB", default=1024) * 2**20
+CELERY_BEAT_SCHEDULE["catalog-imports-cleanup"] = {"task": "catalog.tasks.catalog_imports_cleanup", "schedule": 86400}
 CELERY_BEAT_SCHEDULE["catalog-imports-redrive"] = {
     "task": "catalog.tasks.catalog_imports_redrive",
     "schedule": 60,
@@ -343,6 +420,8 @@ CELERY_BEAT_SCHEDULE["mail-send-due"] = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles tell clients apart by the same rule as lockout (dxports/proxies.py).
+    "NUM_PROXIES": DXPORTS_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dxports partner API",
@@ -350,6 +429,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No badge fetched from swagger.io: the docs page loads nothing from outside our origin.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

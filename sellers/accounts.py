@@ -1,4 +1,8 @@
-"""Glue between django-allauth and django-axes: which login a failed attempt counts against."""
+"""Glue between django-allauth and django-axes: which login a failed attempt counts against, and from where."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from dxports.proxies import client_ip
 
 AXES_USERNAME_MAX_LENGTH = 255  # axes' AccessAttempt.username
 
@@ -11,3 +15,10 @@ def axes_username(request, credentials=None):
     if not value and request is not None:
         value = request.POST.get("login", "")
     return (value or "").strip().lower()[:AXES_USERNAME_MAX_LENGTH]
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's rate limits count by the client's address as django-axes does (DXPORTS_TRUSTED_PROXY_COUNT)."""
+
+    def get_client_ip(self, request):
+        return client_ip(request)

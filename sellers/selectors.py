@@ -107,6 +107,12 @@ def invitation_for_token(token):
     return Invitation.objects.select_related("seller").filter(token_hash=token_hash(token)).first()
 
 
+def seller_may_sell(*, seller_id):
+    """Whether the seller may have listings on Alibaba.com at this moment, read afresh (not from a row read
+    earlier): the check a sync makes right before it calls the gateway."""
+    return Seller.objects.filter(pk=seller_id, status__in=SELLING_STATES).exists()
+
+
 def sellers_that_may_sell():
     """Sellers whose listings belong on Alibaba.com now: active, with a supplier account."""
     return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")

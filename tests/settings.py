@@ -10,10 +10,19 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "t" * 40)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "test-only-field-encryption-key-" + "k" * 10)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Production refuses development values; the suite's own (e-mail goes to pytest-django's outbox whatever is set).
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:9")
+os.environ.setdefault("DXPORTS_SITE_URL", "http://testserver")
+os.environ.setdefault("ALIBABA_GATEWAY_URL", "http://gateway.test")
+os.environ.setdefault("ALIBABA_APP_KEY", "test-app-key")
+os.environ.setdefault("ALIBABA_APP_SECRET", "test-only-app-secret-" + "s" * 12)
 
 from dxports.settings import *  # noqa: F403
 from dxports.settings import BASE_DIR, STORAGES
 
+# The key pair that the mock gateway (alibaba/mock/) accepts by default, as in development.
+ALIBABA_APP_KEY = "500001"
+ALIBABA_APP_SECRET = "dxports-dev-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

@@ -28,9 +28,11 @@ gateway at once; those are edited one by one in the dashboard. A row equal to th
 version, no audit row), so importing a file twice, or importing an export, changes nothing.
 
 Whole-file problems (not CSV or XLSX by content, a wrong encoding, too large, too many rows, an XLSX whose zip
-declares too much data or an implausible compression ratio, missing or unknown columns) fail the job with one
-message before any row is written: the file is read once to check and count it, then again to import it, in
-batches of ``BATCH_SIZE`` rows, each in one transaction, so memory does not grow with the file.
+declares too much data, a part larger than a catalog needs or an implausible compression ratio, a workbook that needs
+more memory or time to read than allowed, missing or unknown columns) fail the job with one message before any row is
+written. An XLSX is parsed once, in a process of its own with its memory and CPU time capped (``files.readable``),
+into a CSV; the table is then read once to check and count it, and again to import it, in batches of
+``BATCH_SIZE`` rows, each in one transaction, so memory does not grow with the file.
 """
 
 from catalog.errors import FileRejected, ImportNotAllowed
@@ -42,6 +44,7 @@ from catalog.imports.jobs import (
     apply_batch,
     import_job_create,
     import_run,
+    imports_cleanup,
     imports_redrive,
 )
 
@@ -62,6 +65,7 @@ __all__ = [
     "header_row",
     "import_job_create",
     "import_run",
+    "imports_cleanup",
     "imports_redrive",
     "max_bytes",
     "max_rows",

@@ -6,14 +6,21 @@ import contextlib
 import csv
 import io
 import itertools
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from catalog.errors import FileRejected
+from catalog.imports import xlsx_child
 from catalog.imports.columns import COLUMN_KEYS, ERRORS_COLUMN, FORMULA_STARTS, REQUIRED_KEYS, fold, header_lookup
 
 
@@ -33,6 +40,18 @@ def max_unzipped_bytes():
     return _limit("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
 
 
+def parse_max_bytes():
+    """The memory an XLSX is read with, in its own process (``xlsx_child``)."""
+    return _limit("CATALOG_IMPORT_PARSE_MAX_BYTES", 768 * 1024 * 1024)
+
+
+def parse_max_seconds():
+    return _limit("CATALOG_IMPORT_PARSE_MAX_SECONDS", 120)
+
+
+# Every part of a workbook but its sheets and shared strings (styles, themes, relations, properties) is small in any
+# workbook a person made: openpyxl parses such parts whole, so each is capped by its declared size.
+MAX_OTHER_PART_BYTES = 4 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # real workbooks compress 5 to 20 times; a bomb compresses hundreds of times
 RATIO_CHECKED_FROM = 1024 * 1024  # small parts (styles, a few repeated cells) may compress well
 MAX_ZIP_ENTRIES = 1000
@@ -41,6 +60,9 @@ MAX_CELL_CHARS = 60_000  # the longest field, the description, is 50,000
 
 
 # Reading a file --------------------------------------------------------------------------------------------------
+
+logger = logging.getLogger("dxports.catalog.imports")
+CHILD = Path(xlsx_child.__file__)
 
 MAGIC = (
     (b"\x89PNG", "PNG image"),
@@ -91,10 +113,10 @@ def _cell_text(value):
 
 
 @contextlib.contextmanager
-def open_table(raw, *, file_format):
-    """``(header, rows)`` of a CSV or XLSX file open in binary mode: ``rows`` yields ``(row_number, cells)`` with
-    the header as row 1, cells as text. Raises ``FileRejected`` when the file is not what it claims, or is too large
-    once unpacked."""
+def readable(raw, *, file_format):
+    """The uploaded file (binary, seekable) as a table stream that ``open_table`` reads, as often as needed: a CSV
+    is itself; an XLSX is read once, in a process of its own (``_xlsx_converted``), into a UTF-8 CSV. Raises
+    ``FileRejected`` when the file is not what it claims, or is too large or too complex once unpacked."""
     raw.seek(0)
     head = raw.read(8)
     raw.seek(0)
@@ -105,14 +127,28 @@ def open_table(raw, *, file_format):
     if file_format == "xlsx" and real_format != "xlsx":
         raise FileRejected(_("This file is not an XLSX workbook: open it in Excel and save it as XLSX or CSV UTF-8."))
     if real_format == "xlsx":
-        with _xlsx_rows(raw) as rows:
-            yield _split_header(rows)
+        with _xlsx_converted(raw) as converted:
+            yield Readable(converted, delimiter=",")
     else:
-        rows = _csv_rows(raw)
-        try:
-            yield _split_header(rows)
-        finally:
-            rows.close()
+        yield Readable(raw, delimiter=None)
+
+
+@dataclass(frozen=True)
+class Readable:
+    stream: object
+    delimiter: str | None
+
+
+@contextlib.contextmanager
+def open_table(source):
+    """``(header, rows)`` of a ``readable`` file, from its start: ``rows`` yields ``(row_number, cells)`` with the
+    header as row 1, cells as text."""
+    source.stream.seek(0)
+    rows = _csv_rows(source.stream, delimiter=source.delimiter)
+    try:
+        yield _split_header(rows)
+    finally:
+        rows.close()
 
 
 def _split_header(rows):
@@ -155,7 +191,8 @@ class _Lines:
             yield tail
 
 
-def _csv_rows(raw):
+def _csv_rows(raw, *, delimiter=None):
+    """Rows of a CSV file; ``delimiter`` None: the first line's most frequent of comma, semicolon and tab."""
     encoding = _csv_encoding(raw)
     if encoding == "utf-16":  # its line ends are two bytes: a text wrapper splits them
         lines, text = None, io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
@@ -165,8 +202,9 @@ def _csv_rows(raw):
     number = 0
     try:
         first = next(text, "")
-        counts = {delimiter: first.count(delimiter) for delimiter in (",", ";", "\t")}
-        delimiter = max(counts, key=counts.get)
+        if delimiter is None:
+            counts = {candidate: first.count(candidate) for candidate in (",", ";", "\t")}
+            delimiter = max(counts, key=counts.get)
         reader = csv.reader(itertools.chain([first], text), delimiter=delimiter, strict=False)
         for number, cells in enumerate(reader, start=1):
             yield number, [_cell_text(cell) for cell in cells]
@@ -216,40 +254,61 @@ def check_zip(raw):
                 raise FileRejected(
                     _("This XLSX workbook is compressed implausibly well (a “zip bomb”): it is not read.")
                 )
+        for entry in entries:
+            is_data = entry.filename.startswith("xl/worksheets/") or entry.filename == "xl/sharedStrings.xml"
+            if not is_data and entry.file_size > MAX_OTHER_PART_BYTES:
+                raise FileRejected(
+                    _(
+                        "This XLSX workbook's part “%(part)s” is %(size)d MB, far more than a catalog needs (styles "
+                        "or formatting copied many times). Copy the data into the template and save it again."
+                    )
+                    % {"part": entry.filename[:80], "size": entry.file_size // 2**20}
+                )
         if "xl/workbook.xml" not in archive.namelist():
             raise FileRejected(_("This zip file is not an XLSX workbook."))
     raw.seek(0)
 
 
 @contextlib.contextmanager
-def _xlsx_rows(raw):
-    import openpyxl
-
+def _xlsx_converted(raw):
+    """The workbook's product sheet as a UTF-8 CSV temporary file, read by ``xlsx_child`` in a process of its own
+    with its memory and time capped: a hostile workbook fails that process, never this one."""
     check_zip(raw)
-    try:
-        workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file: all mean "unreadable"
-        raise FileRejected(_("This file is not a readable XLSX workbook.")) from exc
-    rows = None
-    try:
-        sheet = workbook["Products"] if "Products" in workbook.sheetnames else workbook.worksheets[0]
-        # The declared dimensions may lie; rows are read as they are.
-        sheet.reset_dimensions()
-        rows = _sheet_rows(sheet)
-        yield rows
-    finally:
-        if rows is not None:
-            rows.close()
-        workbook.close()
-
-
-def _sheet_rows(sheet):
-    number = 0
-    try:
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(cell) for cell in cells]
-    except Exception as exc:  # a damaged sheet's XML fails in many ways
-        raise FileRejected(_("The sheet cannot be read past row %(row)d.") % {"row": number}) from exc
+    with tempfile.TemporaryDirectory(prefix="dxports-xlsx-") as folder:
+        source, target = Path(folder) / "in.xlsx", Path(folder) / "out.csv"
+        with source.open("wb") as copy:
+            shutil.copyfileobj(raw, copy, 1024 * 1024)
+        raw.seek(0)
+        try:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    str(CHILD),
+                    str(source),
+                    str(target),
+                    str(parse_max_bytes()),
+                    str(parse_max_seconds()),
+                ],
+                capture_output=True,
+                timeout=parse_max_seconds() + 10,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise FileRejected(
+                _("This XLSX workbook takes too long to read. Save it as CSV UTF-8 and upload that.")
+            ) from exc
+        if done.returncode != 0:
+            logger.info("xlsx reader exited %s: %s", done.returncode, done.stderr[-500:])
+            if done.returncode == xlsx_child.EXIT_UNREADABLE:
+                raise FileRejected(_("This file is not a readable XLSX workbook."))
+            raise FileRejected(
+                _(
+                    "This XLSX workbook needs too much memory or time to read (it may hold formatting copied many "
+                    "times). Copy the data into the template, or save it as CSV UTF-8, and upload it again."
+                )
+            )
+        with target.open("rb") as converted:
+            yield converted
 
 
 @dataclass

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from catalog.imports.files import (
     max_rows,
     open_table,
     read_header,
+    readable,
     row_values,
     sniff_format,
     width_problem,
@@ -200,6 +201,7 @@ def import_job_create(*, seller, actor, uploaded):
             _("The file has %(size)s MB; at most %(limit)s MB can be imported at once. Split it into several files.")
             % {"size": round(uploaded.size / 2**20, 1), "limit": max_bytes() // 2**20}
         )
+    services.storage_check(seller=seller, adding=uploaded.size, error=FileRejected)
     uploaded.seek(0)
     file_format = sniff_format(uploaded.read(8))
     uploaded.seek(0)
@@ -209,6 +211,7 @@ def import_job_create(*, seller, actor, uploaded):
             created_by=actor,
             original_name=(uploaded.name or "catalog").rsplit("/", 1)[-1][:255],
             file_format=file_format,
+            file_size=uploaded.size,
         )
         job.file.save(f"{seller.public_id}/{uuid.uuid4().hex}.{file_format}", uploaded, save=False)
         job.save()
@@ -234,10 +237,10 @@ def _fail(job, message):
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message=message, finished_at=timezone.now())
 
 
-def _count_rows(job):
+def _count_rows(source):
     """The first pass: every whole-file check, and the number of rows (blank ones skipped)."""
     limit = max_rows()
-    with job.file.open("rb") as raw, open_table(raw, file_format=job.file_format) as (header, rows):
+    with open_table(source) as (header, rows):
         read_header(header)
         total = 0
         for number, cells in rows:
@@ -256,29 +259,32 @@ def import_run(*, job_id, batch_size=BATCH_SIZE):
     job = _claim(job_id)
     if job is None:
         return None
-    try:
-        if job.file.size > max_bytes():
-            raise FileRejected(_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 2**20})
-        total = _count_rows(job)
-    except FileRejected as error:
-        _fail(job, error.message)
-        return ImportJob.objects.get(pk=job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=0)
-    try:
-        counts = _import_rows(job, batch_size=batch_size)
-    except FileRejected as error:  # the file changed between the passes
-        _fail(job, error.message)
-        return ImportJob.objects.get(pk=job.pk)
-    except Exception:
-        logger.exception("catalog import %s stopped", job.pk)
-        _fail(
-            job,
-            _(
-                "The import stopped because of an error on our side. Rows before it were imported; upload the "
-                "file again to import the rest (imported rows will be unchanged)."
-            ),
-        )
-        raise
+    with contextlib.ExitStack() as files:
+        try:
+            if job.file.size > max_bytes():
+                raise FileRejected(_("The file is larger than %(limit)d MB.") % {"limit": max_bytes() // 2**20})
+            raw = files.enter_context(job.file.open("rb"))
+            source = files.enter_context(readable(raw, file_format=job.file_format))
+            total = _count_rows(source)
+        except FileRejected as error:
+            _fail(job, error.message)
+            return ImportJob.objects.get(pk=job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=0)
+        try:
+            counts = _import_rows(job, source, batch_size=batch_size)
+        except FileRejected as error:
+            _fail(job, error.message)
+            return ImportJob.objects.get(pk=job.pk)
+        except Exception:
+            logger.exception("catalog import %s stopped", job.pk)
+            _fail(
+                job,
+                _(
+                    "The import stopped because of an error on our side. Rows before it were imported; upload the "
+                    "file again to import the rest (imported rows will be unchanged)."
+                ),
+            )
+            raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE,
         finished_at=timezone.now(),
@@ -293,7 +299,7 @@ def import_run(*, job_id, batch_size=BATCH_SIZE):
     return ImportJob.objects.get(pk=job.pk)
 
 
-def _import_rows(job, *, batch_size):
+def _import_rows(job, source, *, batch_size):
     catalog = Catalog()
     actor = job.created_by
     counts = Counts()
@@ -301,8 +307,7 @@ def _import_rows(job, *, batch_size):
     with (
         # A SKU twice in one file would make the result depend on the order of the rows: later rows are refused.
         contextlib.closing(_SeenSkus()) as seen,
-        job.file.open("rb") as raw,
-        open_table(raw, file_format=job.file_format) as (header, rows),
+        open_table(source) as (header, rows),
         tempfile.TemporaryFile() as errors_file,
     ):
         table = read_header(header)
@@ -352,7 +357,9 @@ def _import_rows(job, *, batch_size):
         if counts.errors:
             errors_file.seek(0)
             job.error_file.save(f"{job.seller.public_id}/{uuid.uuid4().hex}.csv", File(errors_file), save=False)
-            ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+            ImportJob.objects.filter(pk=job.pk).update(
+                error_file=job.error_file.name, error_file_size=errors_file.seek(0, io.SEEK_END)
+            )
     return counts
 
 
@@ -392,3 +399,30 @@ def imports_redrive(*, older_than=timedelta(minutes=2)):
     for job_id in ids:
         catalog_import_run.delay(job_id)
     return len(ids)
+
+
+def imports_cleanup(*, now=None):
+    """Beat, daily: remove the stored files of imports that failed more than ``CATALOG_IMPORT_FAILED_KEEP_DAYS`` ago
+    and of finished ones older than ``CATALOG_IMPORT_KEEP_DAYS`` (the job, its counts and message stay). Returns how
+    many jobs' files were removed. Safe to run twice: a job's files are removed once (``files_removed_at``)."""
+    now = now or timezone.now()
+    failed_before = now - timedelta(days=settings.CATALOG_IMPORT_FAILED_KEEP_DAYS)
+    done_before = now - timedelta(days=settings.CATALOG_IMPORT_KEEP_DAYS)
+    due = ImportJob.objects.filter(files_removed_at__isnull=True).filter(
+        Q(status=ImportStatus.FAILED, created_at__lt=failed_before)
+        | Q(status=ImportStatus.DONE, finished_at__lt=done_before)
+    )
+    removed = 0
+    for job in due.iterator():
+        claimed = ImportJob.objects.filter(pk=job.pk, files_removed_at__isnull=True).update(
+            files_removed_at=now, file="", error_file="", file_size=0, error_file_size=0
+        )
+        if not claimed:
+            continue
+        for stored in (job.file, job.error_file):
+            if stored:
+                stored.storage.delete(stored.name)
+        removed += 1
+    if removed:
+        logger.info("catalog imports: removed the files of %d old or failed import(s)", removed)
+    return removed

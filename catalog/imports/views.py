@@ -6,12 +6,14 @@ looked up within that seller, so another seller's job or file is 404. Files are 
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,6 +54,22 @@ def _open(file):
         return file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+
+
+def _removed(request, job):
+    messages.info(
+        request,
+        _(
+            "The files of this import were removed on %(date)s: failed imports are kept %(failed)d days, "
+            "others %(days)d."
+        )
+        % {
+            "date": date_format(timezone.localtime(job.files_removed_at), "DATE_FORMAT"),
+            "failed": settings.CATALOG_IMPORT_FAILED_KEEP_DAYS,
+            "days": settings.CATALOG_IMPORT_KEEP_DAYS,
+        },
+    )
+    return redirect("catalog_imports:detail", public_id=job.public_id)
 
 
 def _format(request):
@@ -142,6 +160,8 @@ def import_status(request, public_id, member):
 @require_GET
 def import_errors(request, public_id, member):
     job = _job_or_404(member, public_id)
+    if job.files_removed_at is not None:
+        return _removed(request, job)
     if not job.error_file:
         raise Http404
     name = f"{job.original_name.rsplit('.', 1)[0]}-errors.csv"
@@ -152,6 +172,8 @@ def import_errors(request, public_id, member):
 @require_GET
 def import_file(request, public_id, member):
     job = _job_or_404(member, public_id)
+    if job.files_removed_at is not None:
+        return _removed(request, job)
     content_type = XLSX_TYPE if job.file_format == "xlsx" else CSV_TYPE
     return _private(
         FileResponse(_open(job.file), as_attachment=True, filename=job.original_name, content_type=content_type)

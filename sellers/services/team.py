@@ -33,12 +33,18 @@ def _require_owner(seller, actor):
 
 @transaction.atomic
 def seller_invite(*, seller, actor, email):
-    """Invite a person by e-mail (owner only). Returns the invitation; the token is only in the e-mail."""
+    """Invite a person by e-mail (owner only). Returns the invitation; the token is only in the e-mail.
+
+    Whether the address already belongs to another business on dxports is not the owner's to know: the answer (and
+    the waiting invitation on the team page) is the same as for anyone, and the invitee is told by e-mail instead
+    that they were invited but belong to a business already (that e-mail carries no link: one login, one business).
+    Only a member of this seller's own team is refused."""
     seller = lock_seller(seller)
     _require_owner(seller, actor)
     email = (email or "").strip().lower()
-    if SellerMember.objects.filter(user__email__iexact=email).exists():
-        raise TeamError(_("%(email)s already belongs to a business on dxports.") % {"email": email})
+    membership = SellerMember.objects.filter(user__email__iexact=email).first()
+    if membership is not None and membership.seller_id == seller.pk:
+        raise TeamError(_("%(email)s is already on your team.") % {"email": email})
     now = timezone.now()
     Invitation.objects.filter(seller=seller, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
@@ -52,6 +58,9 @@ def seller_invite(*, seller, actor, email):
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
+    if membership is not None:
+        emails.send_to_address(email, "invitation_member_elsewhere", seller_name=seller.legal_name, inviter=actor.email)
+        return invitation
     emails.send_to_address(
         email,
         "invitation",

@@ -59,6 +59,7 @@ def test_a_push_delivered_twice_is_applied_once(sync, in_review):
 def test_the_same_verdict_under_another_event_id_changes_nothing(sync, in_review):
     sync.review()
     data = {
+        "supplier_id": in_review.seller.supplier_account.supplier_id,
         "product_id": in_review.gateway_product_id,
         "custom_code": str(in_review.public_id),
         "status": "tbd",
@@ -97,9 +98,10 @@ def test_a_review_of_the_version_before_an_update_is_ignored(sync, in_review, su
 
 
 def test_a_review_of_a_product_that_is_not_ours_is_recorded_and_ignored(sync, in_review):
-    data = {"product_id": 987654, "custom_code": str(uuid.uuid4()), "status": "approved", "reason": None}
+    supplier_id = in_review.seller.supplier_account.supplier_id
+    data = {"supplier_id": supplier_id, "product_id": 987654, "custom_code": str(uuid.uuid4()), "status": "approved"}
 
-    sync.deliver([_push(data), _push({"product_id": "not a number"})])
+    sync.deliver([_push(data), _push({"supplier_id": supplier_id, "product_id": "not a number"})])
 
     assert InboundPush.objects.filter(status=InboundPush.Status.PROCESSED).count() == 2
     in_review.refresh_from_db()
@@ -109,7 +111,13 @@ def test_a_review_of_a_product_that_is_not_ours_is_recorded_and_ignored(sync, in
 def test_a_review_that_overtakes_the_worker_is_retried_later(sync, supplier):
     product = listing(supplier, images=1)
     product_publish(product=product, actor=supplier.owner)
-    data = {"product_id": 555, "custom_code": str(product.public_id), "status": "approved", "reason": None}
+    data = {
+        "supplier_id": supplier.supplier_account.supplier_id,
+        "product_id": 555,
+        "custom_code": str(product.public_id),
+        "status": "approved",
+        "reason": None,
+    }
 
     sync.deliver([_push(data)])
 
@@ -138,3 +146,18 @@ def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(syn
     sync.process_pushes()
     in_review.refresh_from_db()
     assert in_review.status == P.LIVE
+
+
+@pytest.mark.parametrize("supplier_id", [None, ""])
+def test_a_review_that_names_no_supplier_is_refused_and_recorded(sync, in_review, supplier_id):
+    data = {"product_id": in_review.gateway_product_id, "custom_code": str(in_review.public_id), "status": "approved"}
+    if supplier_id is not None:
+        data["supplier_id"] = supplier_id
+
+    sync.deliver([_push(data)])
+
+    push = InboundPush.objects.get()
+    assert push.status == InboundPush.Status.REFUSED
+    assert "names no supplier_id" in push.error
+    in_review.refresh_from_db()
+    assert in_review.status == P.UNDER_REVIEW

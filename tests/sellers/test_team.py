@@ -65,9 +65,37 @@ def test_the_owner_removes_a_member_but_not_themselves(owner_client, seller, own
         seller_member_remove(seller=seller, actor=owner, member=owner.seller_membership)
 
 
-def test_a_member_of_another_business_cannot_be_invited(seller, owner, other_seller_user):
-    with pytest.raises(TeamError, match="already belongs"):
-        seller_invite(seller=seller, actor=owner, email=other_seller_user.email)
+def _invite_and_show(owner_client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post("/dashboard/team/", {"email": email}, follow=True)
+    return response.status_code, response.redirect_chain, response.content.decode().replace(email, "EMAIL")
+
+
+def test_inviting_a_member_of_another_business_answers_as_for_anyone_else(
+    owner_client, other_seller_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    # Whether an address uses dxports is not the inviting owner's to know: the same answer and the same team page.
+    newcomer = _invite_and_show(owner_client, "newcomer@example.com", django_capture_on_commit_callbacks)
+    member_elsewhere = _invite_and_show(owner_client, other_seller_user.email, django_capture_on_commit_callbacks)
+
+    assert member_elsewhere[:2] == newcomer[:2] == (200, [("/dashboard/team/", 302)])
+    assert "Invitation sent to EMAIL" in member_elsewhere[2]
+    page = owner_client.get("/dashboard/team/").content.decode()
+    assert "newcomer@example.com" in page and other_seller_user.email in page  # both waiting
+
+    # The invitee is told instead: invited, but already in a business, so nothing to accept.
+    [told] = [mail for mail in mailoutbox if mail.to == [other_seller_user.email]]
+    assert "already belongs to a business on dxports" in told.body
+    assert "/dashboard/invitations/" not in told.body
+    assert Invitation.objects.filter(email=other_seller_user.email).exists()
+
+
+def test_a_member_of_the_same_team_is_not_invited_again(seller, owner):
+    staff = MemberFactory(seller=seller)
+    with pytest.raises(TeamError, match="already on your team"):
+        seller_invite(seller=seller, actor=owner, email=staff.user.email.upper())
+    with pytest.raises(TeamError, match="already on your team"):
+        seller_invite(seller=seller, actor=owner, email=owner.email)
 
 
 def test_a_removed_member_loses_access(client, seller):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dxports', '0001_user'),
+        ('dxports', '0002_drop_parked_email_addresses'),
     ]
 
     operations = [
