@@ -1,17 +1,15 @@
-"""The demo conversation of ``make run``: the active demo seller (``jute@demo.dxports.test``) gets live products and
-inquiries from buyers in Germany, the USA, Japan, the UAE, the UK and India, arriving through the real push path,
-and answers some of them, with no manual step.
+"""The demo conversation of ``make run``: the active demo seller (``dxports.demo.ACTIVE_SELLER_EMAIL``) gets
+inquiries from buyers in Germany, the USA, Japan, the UAE, the UK and India about its live products, arriving through
+the real push path, and answers some of them, with no manual step.
 
-``make run`` sets ``DXPORTS_DEMO=1``, which adds beat's ``buyers_demo_step`` (every few seconds). Each step does the
-next thing that is due and returns what it waits for:
+``make run`` sets ``DXPORTS_DEMO=1``, which adds beat's demo steps (every few seconds): ``catalog.demo`` lists the
+seller's products once its supplier account and the categories exist; then each ``step`` here does the next thing
+that is due and returns what it waits for:
 
-1. the seller's supplier account (created by the worker from the approval's ``supplier.provision`` job);
-2. the gateway's categories (copied now when there are none: beat's own copy comes minutes later);
-3. the demo listings, created and published through the catalog services (``catalog.demo``), reviewed by the mock
-   after its ``review_delay_s`` (10 s) and made live by its ``product.reviewed`` push;
-4. the buyers: ``POST /_mock/simulate/inquiries`` with the six countries, once (the gateway's threads are the
-   record of it), pushed by the mock to ``/hooks/alibaba/`` like any inquiry;
-5. answers to three of them through ``buyers.services`` (one quotation), from two saved reply templates.
+1. a live listing of the seller (the mock reviews after its ``review_delay_s``, 10 s, and pushes the verdict);
+2. the buyers: ``POST /_mock/simulate/inquiries`` with the six countries, once (the gateway's threads are the record
+   of it), pushed by the mock to ``/hooks/alibaba/`` like any inquiry;
+3. answers to three of them through ``buyers.services`` (one quotation), from two saved reply templates.
 
 Idempotent and safe to run concurrently (a lock, and every step checks what exists); once done, a step only looks.
 """
@@ -24,12 +22,10 @@ import httpx
 from django.conf import settings
 from django.core.cache import cache
 
-from alibaba.gateway import shared_client
 from buyers import placeholders, selectors, services
 from buyers.models import Inquiry, Sender
-from catalog import demo as catalog_demo
 from catalog import selectors as catalog_selectors
-from sellers import demo as sellers_demo
+from dxports.demo import ACTIVE_SELLER_EMAIL
 from sellers import selectors as sellers_selectors
 
 logger = logging.getLogger("dxports.buyers.demo")
@@ -55,7 +51,7 @@ TEMPLATES = (
 def seed(out):
     """Part of ``seed_demo``: the conversation itself comes with ``make run`` (see above)."""
     out.write(
-        f"  buyers' inquiries to {sellers_demo.SELLERS[0][1]} arrive within two minutes of `make run` "
+        f"  buyers' inquiries to {ACTIVE_SELLER_EMAIL} arrive within two minutes of `make run` "
         "(http://127.0.0.1:8000/dashboard/inquiries/)"
     )
 
@@ -80,7 +76,7 @@ def step(*, harness=None):
 def demo_member():
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(email=sellers_demo.SELLERS[0][1]).first()
+    user = get_user_model().objects.filter(email=ACTIVE_SELLER_EMAIL).first()
     return sellers_selectors.membership_for_user(user=user) if user is not None else None
 
 
@@ -93,13 +89,8 @@ def _step(harness):
     if len(inquiries) >= len(COUNTRIES) and _answered(inquiries) >= len(ANSWERED):
         return "done"
     supplier_id = sellers_selectors.supplier_id_of(seller_id=seller.pk)
-    if not seller.may_sell or supplier_id is None:
-        return "waiting for the supplier account"
-    if not catalog_demo.ensure_categories(client=shared_client()):
-        return "waiting for the categories"
-    statuses = catalog_demo.ensure_listings(seller=seller, actor=owner)
-    if "live" not in statuses.values():
-        return "waiting for the listings' review"
+    if supplier_id is None or not catalog_selectors.has_live_products(seller=seller):
+        return "waiting for a live listing"
     if len(inquiries) < len(COUNTRIES):
         return ask_buyers(harness, supplier_id=supplier_id)
     answer_some(seller=seller, owner=owner, inquiries=inquiries)

@@ -1,9 +1,13 @@
-"""Demo listings of the active demo seller (Rupsha Jute Crafts, ``sellers.demo``): four jute products, created and
-published through the catalog services as the seller would, so that the demo's buyers have live products to ask
-about. The categories come from the gateway, so the listings can only be made once its category tree is copied:
-``ensure_listings`` copies it when there is none yet, then creates what is missing (by SKU) and publishes what is
-not on its way yet. Idempotent; used by the demo driver (``buyers.demo``) and by ``seed_demo`` once the categories
-are there.
+"""Demo listings of the active demo seller (Rupsha Jute Crafts, ``dxports.demo.ACTIVE_SELLER_EMAIL``): four jute
+products, created and published through the catalog services as the seller would, so that the demo's buyers have
+live products to ask about (``buyers.demo`` takes over from there).
+
+The categories come from the gateway, and the listings can only be sent once the seller's supplier account exists
+(the worker creates it from the approval's outbox job). ``step`` (beat's ``catalog_demo_step`` while ``make run``
+sets DXPORTS_DEMO) waits for the account, copies the category tree when there is none yet (beat's own copy comes
+minutes later), creates the listings the seller lacks (by SKU) and publishes those not on their way yet; the mock
+reviews them after its ``review_delay_s`` (10 s) and its ``product.reviewed`` push makes them live. Idempotent;
+``seed_demo`` does the same on a later start, when the categories and the account are there already.
 """
 
 import io
@@ -48,24 +52,43 @@ COMMON = {
 
 
 def seed(out):
-    """Part of ``seed_demo``: the listings, when the categories are there already (a later start of ``make run``);
-    on a first start the demo driver makes them once the categories arrive. Prints nothing."""
-    from sellers import demo as sellers_demo
-    from sellers.selectors import membership_for_user, supplier_id_of
-
-    member = _member(sellers_demo.SELLERS[0][1], membership_for_user)
-    if member is None or not member.seller.may_sell or not Category.objects.filter(is_leaf=True).exists():
-        return
-    # Without its supplier account the listings' sync would fail for good: the demo driver publishes them later.
-    if supplier_id_of(seller_id=member.seller.pk) is not None:
+    """Part of ``seed_demo``: the listings, when the categories and the supplier account are there already (a later
+    start of ``make run``); on a first start ``step`` makes them once they are. Prints nothing."""
+    member = _demo_member()
+    if member is not None and Category.objects.filter(is_leaf=True).exists() and _may_list(member.seller):
         ensure_listings(seller=member.seller, actor=member.user)
 
 
-def _member(email, lookup):
+def step():
+    """The catalog's part of the demo: what it did or waits for."""
+    from alibaba.gateway import shared_client
+
+    member = _demo_member()
+    if member is None:
+        return "no demo seller"
+    if not _may_list(member.seller):
+        return "waiting for the supplier account"
+    if not ensure_categories(client=shared_client()):
+        return "waiting for the categories"
+    statuses = ensure_listings(seller=member.seller, actor=member.user)
+    return "listed" if set(statuses.values()) == {ProductStatus.LIVE} else "listing"
+
+
+def _demo_member():
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(email=email).first()
-    return lookup(user=user) if user is not None else None
+    from dxports.demo import ACTIVE_SELLER_EMAIL
+    from sellers.selectors import membership_for_user
+
+    user = get_user_model().objects.filter(email=ACTIVE_SELLER_EMAIL).first()
+    return membership_for_user(user=user) if user is not None else None
+
+
+def _may_list(seller):
+    # Without its supplier account a listing's sync would fail for good: wait for the worker to create it.
+    from sellers.selectors import supplier_id_of
+
+    return seller.may_sell and supplier_id_of(seller_id=seller.pk) is not None
 
 
 def photo(colour, label):

@@ -167,6 +167,11 @@ def payment_methods():
     return PAYMENT_METHODS
 
 
+def has_live_products(*, seller):
+    """Whether buyers can find any of the seller's products on Alibaba.com now (one query)."""
+    return Product.objects.filter(seller=seller, status=ProductStatus.LIVE).exists()
+
+
 def product_id_for_listing(*, seller_id, custom_code="", gateway_product_id=None):
     """The id of the seller's (``seller_id``) product that the gateway names by ``custom_code`` (our public id) or
     its own product id, or ``None`` when we no longer hold it (one query)."""

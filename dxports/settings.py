@@ -402,15 +402,17 @@ CELERY_BEAT_SCHEDULE["buyers-send-digests"] = {
     "schedule": 60 * 30,
     "options": {"expires": 60 * 30},
 }
-# The demo (make run sets DXPORTS_DEMO=1): a beat task that lists the demo seller's products once the categories
-# are there, lets buyers ask about them through the mock gateway's real push path, and answers some. Off otherwise.
+# The demo (make run sets DXPORTS_DEMO=1): beat steps that list the demo seller's products once its account and the
+# categories are there (catalog), then let buyers ask about them through the mock gateway's real push path and
+# answer some (buyers). Off otherwise.
 DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
 if DXPORTS_DEMO:
-    CELERY_BEAT_SCHEDULE["buyers-demo-step"] = {
-        "task": "buyers.tasks.buyers_demo_step",
-        "schedule": 5.0,
-        "options": {"expires": 5.0},
-    }
+    for _app in ("catalog", "buyers"):
+        CELERY_BEAT_SCHEDULE[f"{_app}-demo-step"] = {
+            "task": f"{_app}.tasks.{_app}_demo_step",
+            "schedule": 5.0,
+            "options": {"expires": 5.0},
+        }
 # E-mails whose first try failed are sent again with backoff (dxports.mail).
 CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "task": "dxports.tasks.mail_send_due",

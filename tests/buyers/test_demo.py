@@ -9,6 +9,7 @@ import pytest
 from alibaba.mock.transport import MockTransport
 from buyers import demo
 from buyers.models import Delivery, Inquiry, Message
+from catalog import demo as catalog_demo
 from catalog.models import Category, Product
 from tests.buyers.support import threads_of
 
@@ -31,17 +32,20 @@ def seeded(db):
 
 def test_the_demo_conversation_builds_itself_step_by_step(sync, harness, seeded):
     seller = seeded.seller
-    assert demo.step(harness=harness) == "waiting for the supplier account"
+    assert catalog_demo.step() == "waiting for the supplier account"
+    assert demo.step(harness=harness) == "waiting for a live listing"
 
     sync.drain()  # the worker creates the approved sellers' supplier accounts
     assert not Category.objects.exists()
-    assert demo.step(harness=harness) == "waiting for the listings' review"
+    assert catalog_demo.step() == "listing"
     products = list(Product.objects.filter(seller=seller))
     assert len(products) == 4 and {p.status for p in products} == {"publishing"}
+    assert demo.step(harness=harness) == "waiting for a live listing"
 
     sync.drain()
     sync.review()  # the mock approves them and pushes product.reviewed
     assert set(Product.objects.filter(seller=seller).values_list("status", flat=True)) == {"live"}
+    assert catalog_demo.step() == "listed"
 
     assert demo.step(harness=harness) == "buyers asked"
     assert demo.step(harness=harness) == "waiting for the buyers' inquiries"  # asked once only
