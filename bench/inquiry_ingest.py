@@ -4,9 +4,9 @@ product, inquiry, opening, files to fetch, domain event; the follow-ups threaded
 at which the receiver alone stores the raw events.
 
 - receiver: the signed pushes POSTed one after the other to the server; nothing handles them;
-- ingest: the same pushes POSTed again (the raw events emptied first) while a worker in this process runs each
-  received push's handler (``alibaba.pushes.process_push``, what the ``push_process`` task runs), as the workers do
-  beside the web server; the ingest ends when the last push is handled.
+- ingest: the same pushes POSTed again (the raw events emptied first) while a worker process runs each received
+  push's handler (``alibaba.pushes.process_push``, what the ``push_process`` task runs), as the workers do beside
+  the web server; the ingest ends when the last push is handled.
 
 The headline ratio is the ingest rate / the receiver rate (target ≥ 0.5). Also printed: the handler's queries per
 inquiry (constant), and the rate of the new-inquiry e-mails, which their own task queues and sends after each
@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -52,7 +51,7 @@ BUYERS = [
 
 def configure(tmp):
     """Environment for dxports.settings (this process and the server): production settings with bench secrets,
-    files under ``tmp``, e-mails kept in memory, no broker (nothing reads one here), the bench's own database."""
+    files under ``tmp``, no broker (nothing reads one here), the bench's own database."""
     os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-" + "b" * 40
     os.environ["FIELD_ENCRYPTION_KEY"] = "bench-only-field-encryption-key-" + "k" * 10
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
@@ -61,7 +60,9 @@ def configure(tmp):
     os.environ["DXPORTS_VAR_DIR"] = str(tmp)
     os.environ["DJANGO_MEDIA_ROOT"] = str(tmp / "media")
     os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ["EMAIL_URL"] = "memorymail://"
+    os.environ["EMAIL_URL"] = "smtp://127.0.0.1:9"  # production wants a real mail server; run() keeps mail in memory
+    os.environ["DXPORTS_SITE_URL"] = "http://dxports.bench"
+    os.environ["ALIBABA_GATEWAY_URL"] = "http://gateway.bench"
     os.environ["ALIBABA_APP_KEY"] = APP_KEY
     os.environ["ALIBABA_APP_SECRET"] = APP_SECRET
     os.environ["DJANGO_SETTINGS_MODULE"] = "dxports.settings"
@@ -87,7 +88,11 @@ def _postgres(server_url, *statements):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--inquiries", type=int, default=5000)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # the worker process: handle this many pushes
     args = parser.parse_args()
+    if args.worker:
+        work(args.worker)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="dxports-bench-inquiries-"))
     server_url = configure(tmp)
     try:
@@ -194,6 +199,41 @@ def _envelope(message_type, data):
     return raw, signature
 
 
+def work(count):
+    """The worker process: run the handler of each push the server received, oldest first, until ``count`` are
+    handled, as a Celery worker runs ``push_process``. The files are fetched, and the e-mails sent, elsewhere."""
+    import django
+
+    django.setup()
+    from alibaba import pushes, tasks
+    from alibaba.models import InboundPush
+    from buyers import tasks as buyers_tasks
+
+    tasks.outbox_process.apply_async = lambda *args, **kwargs: None
+    buyers_tasks.buyers_notify_inquiry.apply_async = lambda *args, **kwargs: None
+    print("ready", flush=True)
+    handled = 0
+    while handled < count:
+        due = list(
+            InboundPush.objects.filter(status=InboundPush.Status.RECEIVED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:200]
+        )
+        if not due:
+            time.sleep(0.02)  # a worker waits on its broker without spending the server's CPU
+            continue
+        for push_id in due:
+            if pushes.process_push(push_id) is not None:
+                handled += 1
+
+
+def _cpu_s(pid):
+    """CPU seconds (user + system) a process and its children (gunicorn's worker) have used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + sum(_cpu_s(int(c)) for c in children)
+
+
 def start_server(tmp):
     """gunicorn serving the project on a free loopback port (one sync worker, as small as a web node gets)."""
     import socket
@@ -238,6 +278,7 @@ def run(count):
     call_command("migrate", verbosity=0)
 
     import httpx
+    from django.conf import settings
     from django.core import mail
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -248,12 +289,10 @@ def run(count):
     from buyers import tasks as buyers_tasks
     from buyers.models import Attachment, Inquiry, Message
 
+    # The e-mails are sent by this process only; a mail server's speed is not ours to measure.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     seller, product = seller_with_listing()
     signed = bodies(count, product)
-    # This process is the worker: the files are fetched elsewhere, the e-mails' task is run after the ingest.
-    tasks.outbox_process.apply_async = lambda *args, **kwargs: None
-    to_notify = []
-    buyers_tasks.buyers_notify_inquiry.apply_async = lambda args, **kwargs: to_notify.append(args[0])
     tmp = Path(os.environ["DXPORTS_VAR_DIR"])
     server, url = start_server(tmp)
     try:
@@ -264,24 +303,25 @@ def run(count):
             assert InboundPush.objects.count() == 2 * count
             InboundPush.objects.all().delete()
 
-            handled = 0
-            sender = threading.Thread(target=post_all, args=(http, signed))
+            worker = subprocess.Popen(
+                [sys.executable, __file__, "--worker", str(2 * count)], cwd=ROOT, env=dict(os.environ),
+                stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert worker.stdout.readline().strip() == "ready"
+            cpu_before = {"server": _cpu_s(server.pid), "worker": _cpu_s(worker.pid), "client": time.process_time()}
             started = time.perf_counter()
-            sender.start()
-            while handled < 2 * count:
-                due = list(
-                    InboundPush.objects.filter(status=InboundPush.Status.RECEIVED)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)[:200]
-                )
-                if not due:
-                    time.sleep(0.001)
-                    continue
-                for push_id in due:
-                    if pushes.process_push(push_id) is not None:
-                        handled += 1
+            post_all(http, signed)
+            worker_cpu = 0.0
+            while worker.poll() is None:
+                worker_cpu = _cpu_s(worker.pid)
+                time.sleep(0.05)
+            assert worker.returncode == 0
             ingest_s = time.perf_counter() - started
-            sender.join()
+            cpu = {
+                "server": _cpu_s(server.pid) - cpu_before["server"],
+                "worker": worker_cpu - cpu_before["worker"],
+                "client": time.process_time() - cpu_before["client"],
+            }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -293,6 +333,7 @@ def run(count):
     assert OutboxJob.objects.filter(kind="inquiry.attachments").count() == len(
         set(Attachment.objects.values_list("inquiry_id", flat=True))
     )
+    to_notify = list(Inquiry.objects.filter(notified_at__isnull=True).order_by("pk").values_list("pk", flat=True))
     assert len(to_notify) == count
 
     # The new-inquiry e-mails, queued and sent by their own task after each inquiry's commit.
@@ -302,14 +343,18 @@ def run(count):
     mail_s = time.perf_counter() - started
     assert len(mail.outbox) == count
 
-    # The handler's queries for one more inquiry, the same whatever came before.
-    extra, _signature = bodies(1, product)[0]
-    data = json.loads(extra)
-    data["data"].update(inquiry_id=10_000 + count, attachments=[])
+    # The handler's queries for two more inquiries (the second as a worker that has seen this supplier before):
+    # the same whatever came before.
     tasks.push_process.apply_async = lambda *args, **kwargs: None
-    push, _created = pushes.push_receive(envelope=pushes.parse_envelope(data))
-    with CaptureQueriesContext(connection) as queries:
-        pushes.process_push(push.pk)
+    tasks.outbox_process.apply_async = lambda *args, **kwargs: None
+    buyers_tasks.buyers_notify_inquiry.apply_async = lambda *args, **kwargs: None
+    for n in (1, 2):
+        extra, _signature = bodies(1, product)[0]
+        data = json.loads(extra)
+        data["data"].update(inquiry_id=10_000 + count + n, attachments=[])
+        push, _created = pushes.push_receive(envelope=pushes.parse_envelope(data))
+        with CaptureQueriesContext(connection) as queries:
+            pushes.process_push(push.pk)
     per_inquiry = len(queries)
 
     events = 2 * count
@@ -319,6 +364,12 @@ def run(count):
     print(f"receiver alone (raw events stored):   {receiver_s:.2f} s, {receiver_rate:,.0f} events/s")
     print(f"receiver + handlers (inquiries in):   {ingest_s:.2f} s, {ingest_rate:,.0f} events/s")
     print(f"queries per ingested inquiry (handler): {per_inquiry}")
+    per_event = {name: 1000 * seconds / events for name, seconds in cpu.items()}
+    print(
+        "CPU per event while ingesting: server {server:.1f} ms, worker {worker:.1f} ms, client {client:.1f} ms".format(
+            **per_event
+        )
+    )
     print(f"new-inquiry e-mails (their own task):  {mail_s:.2f} s, {count / mail_s:,.0f} e-mails/s")
     print(f"ingest rate / receiver rate = {ratio:.3f} (target ≥ {TARGET})")
     return {
@@ -330,6 +381,7 @@ def run(count):
         "receiver_events_per_s": round(receiver_rate),
         "ingest_events_per_s": round(ingest_rate),
         "handler_queries_per_inquiry": per_inquiry,
+        "cpu_ms_per_event": {name: round(value, 2) for name, value in per_event.items()},
         "emails_per_s": round(count / mail_s),
         "ratio": round(ratio, 3),
         "target": TARGET,

@@ -5,6 +5,16 @@ from tests.catalog.sync_support import gateway_fixture, supplier_fixture, sync_f
 
 
 @pytest.fixture(autouse=True)
+def _fresh_supplier_memory():
+    """Each test's gateway numbers its suppliers from the start again: forget the previous test's."""
+    from buyers import sync
+
+    sync._SELLER_OF_SUPPLIER.clear()
+    yield
+    sync._SELLER_OF_SUPPLIER.clear()
+
+
+@pytest.fixture(autouse=True)
 def _notify_in_process(monkeypatch):
     """The new-inquiry e-mail's task runs in this process when its message is sent (after commit), instead of
     waiting on a broker no worker reads in these tests."""

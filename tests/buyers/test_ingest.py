@@ -270,10 +270,10 @@ def test_ingesting_an_inquiry_costs_the_same_queries_every_time(
     pushes.process_push(InboundPush.objects.get(data__inquiry_id=1).pk)
     push = InboundPush.objects.get(data__inquiry_id=2)
     files = 5 if attachments else 0  # the files' rows in one insert; the outbox row: select, savepoint, insert, release
-    # The push: savepoint, claim, read. The seller by supplier id; the buyer; the product by custom code; the
-    # inquiry inserted (a repeat ignored) and read back locked; the opening; the domain event; release. The e-mail
-    # is queued by its own task after commit.
-    with django_assert_num_queries(11 + files):
+    # The push: savepoint, claim, read. The buyer; the product by custom code; the inquiry inserted (a repeat
+    # ignored) and read back locked; the opening; the domain event; release. The seller of the supplier account is
+    # remembered from the first push; the e-mail is queued by its own task after commit.
+    with django_assert_num_queries(10 + files):
         pushes.process_push(push.pk)
     assert Inquiry.objects.count() == 2
 
