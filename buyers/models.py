@@ -63,8 +63,6 @@ NOT_WAITING_STATES = frozenset({S.WON, S.LOST, S.CLOSED, S.SPAM})
 # What Alibaba.com ranks: answered within 24 hours, over the last 30 days.
 RESPONSE_TARGET = timedelta(hours=24)
 RATE_WINDOW = timedelta(days=30)
-# An inquiry waiting this long in the seller's working hours gets a reminder (settings.BUYERS_REMINDER_AFTER_H).
-DEFAULT_REMINDER_AFTER = timedelta(hours=12)
 
 # The outbox kinds of buyers (handled in buyers.sync).
 REPLY_KIND = "inquiry.reply"

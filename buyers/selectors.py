@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from alibaba.client import CLOCK_MARGIN
 from buyers import workhours
 from buyers.models import (
     RATE_WINDOW,
@@ -19,7 +18,6 @@ from buyers.models import (
     Attachment,
     Holiday,
     Inquiry,
-    InquiryEvent,
     InquiryStatus,
     Message,
     NotificationSettings,
@@ -28,8 +26,6 @@ from buyers.models import (
     Sender,
     WorkingWeek,
 )
-
-__all__ = ["CLOCK_MARGIN"]
 
 # The inbox's waiting filter: how long an inquiry has waited for an answer (plain hours).
 WAITING_FILTERS = {"waiting": timedelta(), "over_12h": timedelta(hours=12), "over_24h": timedelta(hours=24)}
@@ -114,10 +110,6 @@ def recorded_reply_ids(*, inquiry, exclude=None):
     if exclude is not None:
         messages = messages.exclude(pk=exclude.pk)
     return set(messages.values_list("gateway_message_id", flat=True))
-
-
-def inquiry_history(*, inquiry):
-    return InquiryEvent.objects.filter(inquiry=inquiry).select_related("actor")
 
 
 def calendar_for(*, seller_id):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
+from alibaba.client import CLOCK_MARGIN
 from buyers import notifications, selectors, workhours
 from buyers.errors import IllegalTransition, NotAllowed, ReplyInvalid, SettingsInvalid
 from buyers.incoming import IncomingAttachment, IncomingInquiry, IncomingMessage, IncomingQuotation
@@ -34,6 +35,7 @@ from buyers.models import (
     MAX_REPLY,
     NO_PORT_TERMS,
     NOT_WAITING_STATES,
+    OUTCOME_STATES,
     REPLY_KIND,
     TRANSITIONS,
     Attachment,
@@ -119,7 +121,7 @@ def inquiry_transition(*, inquiry, to, actor=None, reason=""):
 
 def inquiry_mark(*, inquiry, actor, to, reason=""):
     """The seller's outcome from the thread page: won, lost, closed or spam."""
-    if to not in (S.WON, S.LOST, S.CLOSED, S.SPAM):
+    if to not in OUTCOME_STATES:
         raise IllegalTransition(inquiry=inquiry, to=to)
     return inquiry_transition(inquiry=inquiry, to=to, actor=actor, reason=reason)
 
@@ -328,7 +330,7 @@ def _claim_our_reply(inquiry, item):
         inquiry=inquiry, sender=Sender.SELLER, gateway_message_id__isnull=True, content=item.content
     ).select_related("quotation")
     if item.created_at is not None:
-        candidates = candidates.filter(created_at__lte=item.created_at + selectors.CLOCK_MARGIN)
+        candidates = candidates.filter(created_at__lte=item.created_at + CLOCK_MARGIN)
     for message in candidates.order_by("created_at", "id"):
         if _same_terms(getattr(message, "quotation", None), item.quotation):
             _mark_sent(message, gateway_message_id=item.message_id, sent_at=item.created_at)

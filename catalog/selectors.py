@@ -187,15 +187,12 @@ def product_id_for_listing(*, seller_id, custom_code="", gateway_product_id=None
 
 @dataclass(frozen=True)
 class ProductTerms:
-    """What a reply may quote of a product: its title, minimum order and unit, and price tiers
+    """What a reply may quote of a product: its title, minimum order and unit, payment terms, and price tiers
     (``[(start_quantity, price)]`` by ascending quantity)."""
 
-    public_id: uuid.UUID
     title: str
     min_order_quantity: int | None
     unit: str
-    unit_label: str
-    port: str
     payment_terms: tuple[str, ...]
     tiers: tuple[tuple[int, Decimal], ...]
 
@@ -213,12 +210,9 @@ def product_terms(*, product_ids):
     products = Product.objects.filter(pk__in=list(product_ids)).prefetch_related("price_tiers")
     return {
         product.pk: ProductTerms(
-            public_id=product.public_id,
             title=product.title,
             min_order_quantity=product.min_order_quantity,
             unit=product.unit,
-            unit_label=product.get_unit_display() if product.unit else "",
-            port=product.port,
             payment_terms=tuple(product.payment_terms or ()),
             tiers=tuple((tier.start_quantity, tier.price) for tier in product.price_tiers.all()),
         )
