@@ -32,7 +32,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
             "stuck": queryset.stuck(now),
             "overdue": queryset.overdue(now),
         }
-        return conditions.get(self.value(), queryset)
+        return conditions.get(self.value() or "", queryset)
 
 
 @admin.register(OutboxJob)
@@ -53,7 +53,7 @@ class OutboxJobAdmin(ReadOnlyAdmin):
     search_fields = ["target", "=kind", "last_error_code", "last_error_message", "=last_request_id"]
     date_hierarchy = "updated_at"
     actions = ["retry_now"]
-    fields = [
+    fields = (
         "kind",
         "target",
         "status",
@@ -70,7 +70,7 @@ class OutboxJobAdmin(ReadOnlyAdmin):
         "created_at",
         "updated_at",
         "attempt_log",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("attempt log"))

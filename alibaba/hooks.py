@@ -9,7 +9,7 @@ import hmac
 import json
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,7 @@ def signature_is_valid(raw_body: bytes, authorization: str | None) -> bool:
 
 @csrf_exempt
 @require_POST
-def alibaba_push(request):
+def alibaba_push(request: HttpRequest) -> JsonResponse:
     raw_body = request.body
     if not signature_is_valid(raw_body, request.headers.get("Authorization")):
         return JsonResponse({"error": "invalid or missing signature"}, status=401)

@@ -43,14 +43,14 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Q, QuerySet, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -77,8 +77,9 @@ Status = OutboxJob.Status
 Outcome = OutboxAttempt.Outcome
 
 MAX_MESSAGE_CHARS = 4000
-KIND_MAX_LENGTH = OutboxJob._meta.get_field("kind").max_length
-TARGET_MAX_LENGTH = OutboxJob._meta.get_field("target").max_length
+# CharFields' lengths: never None.
+KIND_MAX_LENGTH = cast(int, OutboxJob._meta.get_field("kind").max_length)
+TARGET_MAX_LENGTH = cast(int, OutboxJob._meta.get_field("target").max_length)
 
 
 # The registry -----------------------------------------------------------------------------------------------------
@@ -118,10 +119,6 @@ def register(kind: str, handler: Handler, *, on_failure: FailureHook | None = No
 
 def unregister(kind: str) -> None:
     _registry.pop(kind, None)
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_registry)
 
 
 # Enqueue --------------------------------------------------------------------------------------------------------
@@ -171,7 +168,7 @@ def enqueue(*, kind: str, target: str | int) -> OutboxJob:
     return job
 
 
-def _message_on_its_way(job: OutboxJob, now) -> bool:
+def _message_on_its_way(job: OutboxJob, now: datetime) -> bool:
     return job.dispatched_at is not None and job.dispatched_at > now - _redispatch_window()
 
 
@@ -281,7 +278,7 @@ def _finish(
     now = timezone.now()
     claimed = job.version
     ours = OutboxJob.objects.filter(pk=job.pk, status=Status.RUNNING, lease_owner=owner)
-    released = {"lease_owner": "", "lease_expires_at": None, "updated_at": now}
+    released: dict[str, Any] = {"lease_owner": "", "lease_expires_at": None, "updated_at": now}
     # A newer version was enqueued while we ran: run again now (success), or let it supersede a rejection that the
     # seller may have fixed meanwhile.
     moved_on = ~Q(version=claimed)
@@ -371,15 +368,16 @@ def _finish(
         log = logger.error if job.status == Status.FAILED else logger.warning
         exc_info = error if failure.outcome == Outcome.CRASHED else None
         log("outbox %s: %s %s: %s", job, failure.outcome, failure.code, str(error)[:300], exc_info=exc_info)
-    if job.status == Status.FAILED and registration is not None and registration.on_failure is not None:
-        _call_on_failure(registration, job, error)
+    on_failure = registration.on_failure if registration is not None else None
+    if job.status == Status.FAILED and on_failure is not None and error is not None:
+        _call_on_failure(on_failure, job, error)
     return attempt
 
 
-def _call_on_failure(registration: Registration, job: OutboxJob, error: BaseException | None) -> None:
+def _call_on_failure(on_failure: FailureHook, job: OutboxJob, error: BaseException) -> None:
     try:
         with transaction.atomic():
-            registration.on_failure(job, error)
+            on_failure(job, error)
     except Exception:  # the job is recorded as failed either way; the hook's bug is logged
         logger.exception("outbox %s: on_failure hook of %r raised", job, job.kind)
 
@@ -460,19 +458,7 @@ def relay(*, limit: int = 500) -> int:
     needs_worker = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
         status=Status.RUNNING, lease_expires_at__lte=now
     )
-    no_message = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - _redispatch_window())
-    with transaction.atomic():
-        # skip_locked: a row an enqueue is changing right now gets its own message from that enqueue.
-        ids = list(
-            OutboxJob.objects.select_for_update(skip_locked=True)
-            .filter(needs_worker, no_message)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboxJob.objects.filter(pk__in=ids).update(dispatched_at=now)
-            for job_id in ids:
-                _dispatch_on_commit(job_id)
+    ids = redispatch(OutboxJob.objects.filter(needs_worker), task_name="outbox_process", now=now, limit=limit)
     if ids:
         logger.info("outbox relay: re-sent %d job(s)", len(ids))
     return len(ids)
@@ -492,7 +478,7 @@ def is_running(*, kind: str, target: str) -> bool:
     return OutboxJob.objects.filter(kind=kind, target=str(target), status=Status.RUNNING).exists()
 
 
-def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str):
+def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str) -> QuerySet[OutboxAttempt]:
     """Every attempt of ``target``'s jobs among ``kinds``, newest first, each with its job: one query."""
     return (
         OutboxAttempt.objects.filter(job__kind__in=kinds, job__target=str(target))
@@ -520,6 +506,27 @@ def had_earlier_attempts(job: OutboxJob) -> bool:
 
 
 # Helpers --------------------------------------------------------------------------------------------------------
+
+
+def redispatch(rows: QuerySet[Any], *, task_name: str, now: datetime, limit: int) -> list[int]:
+    """The relay's claim, shared with the pushes' relay: of ``rows`` (due rows of a model with ``dispatched_at`` and
+    ``next_attempt_at``), those with no message on its way (none sent within ``ALIBABA_OUTBOX_REDISPATCH_S``) are
+    marked dispatched and sent to ``alibaba.tasks.<task_name>`` after commit, the longest due first, ``limit`` at
+    most. Returns their ids."""
+    no_message = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - _redispatch_window())
+    with transaction.atomic():
+        # skip_locked: a row a writer is changing right now gets its own message from that writer.
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .filter(no_message)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            rows.model._default_manager.filter(pk__in=ids).update(dispatched_at=now)
+            for object_id in ids:
+                dispatch_on_commit(task_name, object_id)
+    return ids
 
 
 def _redispatch_window() -> timedelta:

@@ -24,12 +24,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from alibaba.gateway import parse_time
 from alibaba.models import InboundPush
-from alibaba.outbox import backoff_delay, dispatch_on_commit, storable_text
+from alibaba.outbox import backoff_delay, dispatch_on_commit, redispatch, storable_text
 
 logger = logging.getLogger("dxports.alibaba.pushes")
 
@@ -231,19 +231,8 @@ def relay_pushes(*, limit: int = 500) -> int:
     """Send a message for every received push that is due and has none on its way (the message was lost or its
     worker died inside the handler's transaction). Returns how many were sent."""
     now = timezone.now()
-    window = timedelta(seconds=settings.ALIBABA_OUTBOX_REDISPATCH_S)
-    no_message = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - window)
-    with transaction.atomic():
-        ids = list(
-            InboundPush.objects.select_for_update(skip_locked=True)
-            .filter(no_message, status=Status.RECEIVED, next_attempt_at__lte=now)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            InboundPush.objects.filter(pk__in=ids).update(dispatched_at=now)
-            for push_id in ids:
-                _dispatch_on_commit(push_id)
+    due = InboundPush.objects.filter(status=Status.RECEIVED, next_attempt_at__lte=now)
+    ids = redispatch(due, task_name="push_process", now=now, limit=limit)
     if ids:
         logger.info("push relay: re-sent %d push(es)", len(ids))
     return len(ids)

@@ -19,7 +19,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger("dxports.alibaba")
 
@@ -168,7 +171,7 @@ class RedisRateLimiter(_Gcra):
 
     def __init__(
         self,
-        client,
+        client: redis.Redis,
         key: str,
         rate: float,
         burst: int = 1,
@@ -186,7 +189,7 @@ class RedisRateLimiter(_Gcra):
         self._redis_down_until = 0.0
 
     @classmethod
-    def from_url(cls, url: str, key: str, rate: float, burst: int = 1, **kwargs) -> RedisRateLimiter:
+    def from_url(cls, url: str, key: str, rate: float, burst: int = 1, **kwargs: Any) -> RedisRateLimiter:
         import redis
 
         client = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)

@@ -147,7 +147,7 @@ def make_catalog(args, gateway):
         [
             Product(
                 seller=sellers[n % len(sellers)],
-                status="ready",  # the seller's dry run passed (product_mark_ready): publishing is one step
+                status="ready",  # checked and ready: publishing is one step
                 sku=f"BENCH-{n:05d}",
                 title=f"Eco-friendly Hessian Jute Shopping Bag with Cotton Handles, Model {n:05d}",
                 **fields,

@@ -23,14 +23,14 @@ class PartInline(ReadOnlyInline):
 
 class MessageInline(PartInline):
     model = Message
-    fields = ["created_at", "sender", "content", "delivery", "failure_reason", "gateway_message_id"]
+    fields = ("created_at", "sender", "content", "delivery", "failure_reason", "gateway_message_id")
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
 
 class InquiryEventInline(PartInline):
     model = InquiryEvent
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "changes", "reason"]
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "changes", "reason")
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
 

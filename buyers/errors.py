@@ -1,12 +1,20 @@
 """The buyers domain's refusals; each is an ``ApplicationError`` with a message a person can act on."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from dxports.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from buyers.models import Inquiry
+
 
 class IllegalTransition(ApplicationError):
-    def __init__(self, *, inquiry, to):
+    def __init__(self, *, inquiry: Inquiry, to: str) -> None:
         from buyers.models import InquiryStatus
 
         super().__init__(
@@ -19,7 +27,7 @@ class IllegalTransition(ApplicationError):
 class ReplyInvalid(ApplicationError):
     """A reply or quotation the gateway would refuse; ``extra["field"]`` names the form field."""
 
-    def __init__(self, message, *, field=""):
+    def __init__(self, message: StrOrPromise, *, field: str = "") -> None:
         super().__init__(message, extra={"field": field} if field else None)
 
 
@@ -31,7 +39,7 @@ class NotAllowed(ApplicationError):
 class SettingsInvalid(ApplicationError):
     """A working week or holiday that cannot be stored; ``extra["field"]`` names the form field."""
 
-    def __init__(self, message, *, field=""):
+    def __init__(self, message: StrOrPromise, *, field: str = "") -> None:
         super().__init__(message, extra={"field": field} if field else None)
 
 
@@ -40,7 +48,7 @@ class InquiryDataInvalid(ValueError):
     beyond any message's size): named by ``field``. Not an ``ApplicationError``: no person in the dashboard caused
     it, it is logged with the push or the pull that brought it."""
 
-    def __init__(self, field, problem):
+    def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem

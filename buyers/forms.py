@@ -2,6 +2,7 @@
 with an ``ApplicationError`` naming the field)."""
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.dates import WEEKDAYS
@@ -36,8 +37,12 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, products=(), country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = _blank([(pk, title) for pk, title in products], _("Any"))
-        self.fields["country"].choices = _blank([(code, countries.name(code)) for code in country_codes], _("Any"))
+        cast(forms.ChoiceField, self.fields["product"]).choices = _blank(
+            [(pk, title) for pk, title in products], _("Any")
+        )
+        cast(forms.ChoiceField, self.fields["country"]).choices = _blank(
+            [(code, countries.name(code)) for code in country_codes], _("Any")
+        )
 
 
 class ReplyForm(forms.Form):
@@ -85,8 +90,10 @@ class QuotationForm(ReplyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = catalog_selectors.trade_units()
-        self.fields["payment_terms"].choices = [(m, m) for m in catalog_selectors.payment_methods()]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = catalog_selectors.trade_units()
+        cast(forms.ChoiceField, self.fields["payment_terms"]).choices = [
+            (m, m) for m in catalog_selectors.payment_methods()
+        ]
         self.fields["content"].label = _("Message with the quotation")
 
     def terms(self):

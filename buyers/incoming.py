@@ -50,17 +50,20 @@ def clean_text(value: Any, *, field: str, max_length: int, multiline: bool = Tru
     return text
 
 
-def gateway_id(value: Any, *, field: str, required: bool = True) -> int | None:
+def gateway_id(value: Any, *, field: str) -> int:
     """A gateway id: a positive whole number (or its digits as text). ``int()`` would also take 12.9 and ``True``."""
     if value is None or value == "":
-        if required:
-            raise InquiryDataInvalid(field, "is missing")
-        return None
+        raise InquiryDataInvalid(field, "is missing")
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         raise InquiryDataInvalid(field, "is not an id")
     return value
+
+
+def optional_gateway_id(value: Any, *, field: str) -> int | None:
+    """``gateway_id``, or ``None`` when there is none."""
+    return None if value is None or value == "" else gateway_id(value, field=field)
 
 
 def _quantity(value: Any) -> int | None:
@@ -178,7 +181,7 @@ def parse_quotation(value: Any, *, field: str) -> IncomingQuotation | None:
         return None
     try:
         price = Decimal(str(value.get("price")))
-        quantity = int(value.get("quantity"))
+        quantity = int(str(value.get("quantity")))
         lead_time = int(value.get("lead_time_days") or 0)
     except (InvalidOperation, TypeError, ValueError):
         return None
@@ -186,7 +189,7 @@ def parse_quotation(value: Any, *, field: str) -> IncomingQuotation | None:
         return None
     terms = value.get("payment_terms") or []
 
-    def short(key, max_length=128):
+    def short(key: str, max_length: int = 128) -> str:
         return clean_text(value.get(key), field=f"{field}.{key}", max_length=max_length, multiline=False)
 
     return IncomingQuotation(
@@ -229,8 +232,8 @@ def parse_inquiry(value: Any, *, field: str = "data") -> IncomingInquiry:
     messages = _list(item.get("messages"), field=f"{field}.messages", maximum=MAX_MESSAGES)
     return IncomingInquiry(
         inquiry_id=gateway_id(item.get("inquiry_id"), field=f"{field}.inquiry_id"),
-        supplier_id=gateway_id(item.get("supplier_id"), field=f"{field}.supplier_id", required=False),
-        product_id=gateway_id(item.get("product_id"), field=f"{field}.product_id", required=False),
+        supplier_id=optional_gateway_id(item.get("supplier_id"), field=f"{field}.supplier_id"),
+        product_id=optional_gateway_id(item.get("product_id"), field=f"{field}.product_id"),
         custom_code=clean_text(item.get("custom_code"), field=f"{field}.custom_code", max_length=64, multiline=False),
         subject=subject,
         content=clean_text(item.get("content"), field=f"{field}.content", max_length=MAX_CONTENT),

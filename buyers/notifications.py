@@ -13,7 +13,7 @@ Two beat processes, a task run twice, or a restart in between send each of them 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -33,13 +33,13 @@ logger = logging.getLogger("dxports.buyers")
 NOTIFY_REDRIVE_AFTER = timedelta(minutes=1)
 
 
-def new_inquiry_on_commit(inquiry):
+def new_inquiry_on_commit(inquiry: Inquiry) -> None:
     """After the caller's commit, send the new-inquiry e-mail of ``inquiry`` through its task. A broker that cannot
     be reached loses nothing: the sweep (``new_inquiries_redrive``) sends it later."""
     transaction.on_commit(partial(_dispatch, inquiry.pk))
 
 
-def _dispatch(inquiry_id):
+def _dispatch(inquiry_id: int) -> None:
     from buyers import tasks
 
     try:
@@ -49,7 +49,7 @@ def _dispatch(inquiry_id):
 
 
 @transaction.atomic
-def new_inquiry_send(*, inquiry_id):
+def new_inquiry_send(*, inquiry_id: int) -> int:
     """Queue the new-inquiry e-mail of the inquiry to each of its seller's users who want it, once: the inquiry is
     claimed (``notified_at``) in the same transaction. Returns how many e-mails were queued now."""
     claimed = Inquiry.objects.filter(pk=inquiry_id, notified_at__isnull=True).update(notified_at=timezone.now())
@@ -68,7 +68,7 @@ def new_inquiry_send(*, inquiry_id):
     return len(sent)
 
 
-def new_inquiries_redrive(*, now=None, limit=500):
+def new_inquiries_redrive(*, now: datetime | None = None, limit: int = 500) -> int:
     """Beat: send the e-mails of new inquiries whose task never came. Returns how many inquiries were handled."""
     now = now or timezone.now()
     due = Inquiry.objects.filter(notified_at__isnull=True, created_at__lte=now - NOTIFY_REDRIVE_AFTER)
@@ -78,11 +78,11 @@ def new_inquiries_redrive(*, now=None, limit=500):
     return len(ids)
 
 
-def reminder_after():
+def reminder_after() -> timedelta:
     return timedelta(hours=settings.BUYERS_REMINDER_AFTER_H)
 
 
-def reminders_send(*, now=None):
+def reminders_send(*, now: datetime | None = None) -> int:
     """Remind the seller's users of every inquiry that has waited long enough in the seller's working hours and
     was not reminded of for this wait. Returns how many inquiries were reminded of."""
     now = now or timezone.now()
@@ -107,8 +107,10 @@ def reminders_send(*, now=None):
 
 
 @transaction.atomic
-def _remind(inquiry, *, now):
+def _remind(inquiry: Inquiry, *, now: datetime) -> bool:
     since = inquiry.awaiting_reply_since
+    if since is None:
+        return False
     claimed = (
         Inquiry.objects.filter(pk=inquiry.pk, awaiting_reply_since=since)
         .exclude(reminder_sent_for=since)
@@ -127,7 +129,7 @@ def _remind(inquiry, *, now):
     return True
 
 
-def digests_send(*, now=None):
+def digests_send(*, now: datetime | None = None) -> int:
     """After ``BUYERS_DIGEST_HOUR`` in Dhaka, the day's digest to the users of every seller with inquiries received
     in the last 24 hours or waiting now. Returns how many sellers' digests were queued (including ones queued
     earlier today, which are not sent again)."""

@@ -6,9 +6,17 @@ with nothing to fill it (an inquiry about a product we no longer hold has no MOQ
 to fill by hand; anything else in braces is left alone.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from buyers.models import Inquiry
+    from catalog.selectors import ProductTerms
 
 PLACEHOLDERS = {
     "buyer_name": _("the buyer's name"),
@@ -23,7 +31,7 @@ PLACEHOLDERS = {
 _PATTERN = re.compile(r"\{(\w+)\}")
 
 
-def values_for(*, inquiry, terms, seller_name):
+def values_for(*, inquiry: Inquiry, terms: ProductTerms | None, seller_name: str) -> dict[str, str]:
     """The placeholders' values for ``inquiry`` (with its buyer) and ``terms`` (``catalog.selectors.ProductTerms``
     of its product, or ``None``)."""
     buyer = inquiry.buyer
@@ -47,6 +55,6 @@ def values_for(*, inquiry, terms, seller_name):
     return values
 
 
-def fill(text, values):
+def fill(text: str, values: Mapping[str, str]) -> str:
     """``text`` with each known placeholder that has a value replaced by it."""
     return _PATTERN.sub(lambda match: values.get(match.group(1)) or match.group(0), text)

@@ -4,12 +4,15 @@ message or file is never returned (the views turn "none" into 404); staff read t
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from buyers import workhours
 from buyers.models import (
@@ -26,17 +29,28 @@ from buyers.models import (
     Sender,
     WorkingWeek,
 )
+from dxports.models import User
+from sellers.selectors import Seller
 
 # The inbox's waiting filter: how long an inquiry has waited for an answer (plain hours).
 WAITING_FILTERS = {"waiting": timedelta(), "over_12h": timedelta(hours=12), "over_24h": timedelta(hours=24)}
 
 
-def waiting_count(*, seller):
+def waiting_count(*, seller: Seller) -> int:
     """How many of the seller's inquiries wait for an answer: the dashboard's badge (one query)."""
     return Inquiry.objects.filter(seller=seller).waiting().count()
 
 
-def inbox_for_seller(*, seller, status="", product_id=None, country="", waiting="", search="", now=None):
+def inbox_for_seller(
+    *,
+    seller: Seller,
+    status: str = "",
+    product_id: int | None = None,
+    country: str = "",
+    waiting: str = "",
+    search: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Inquiry]:
     """The seller's inquiries for the inbox, unread first, then the latest conversation, with everything a row
     shows (buyer, product): one query per page whatever its size (plus the paginator's count)."""
     inquiries = Inquiry.objects.filter(seller=seller).select_related("buyer", "product")
@@ -57,7 +71,7 @@ def inbox_for_seller(*, seller, status="", product_id=None, country="", waiting=
     return inquiries.order_by("-has_unread", "-last_message_at", "-id")
 
 
-def inbox_choices(*, seller):
+def inbox_choices(*, seller: Seller) -> tuple[list[tuple[int, str]], list[str]]:
     """The products and countries the seller's inquiries are about, for the inbox's filters (two queries):
     ``([(product id, title)], [country code])``."""
     products = list(
@@ -76,12 +90,12 @@ def inbox_choices(*, seller):
     return products, countries
 
 
-def inquiry_for_seller(*, seller, public_id):
+def inquiry_for_seller(*, seller: Seller, public_id: UUID) -> Inquiry | None:
     """One of the seller's inquiries with its buyer and product, or ``None``."""
     return Inquiry.objects.filter(seller=seller, public_id=public_id).select_related("buyer", "product").first()
 
 
-def thread(*, inquiry):
+def thread(*, inquiry: Inquiry) -> list[Message]:
     """The inquiry's messages, oldest first, each with its quotation, author and attachments: two queries."""
     return list(
         Message.objects.filter(inquiry=inquiry)
@@ -91,11 +105,11 @@ def thread(*, inquiry):
     )
 
 
-def message_for_seller(*, seller, public_id):
+def message_for_seller(*, seller: Seller, public_id: UUID) -> Message | None:
     return Message.objects.filter(inquiry__seller=seller, public_id=public_id).select_related("inquiry").first()
 
 
-def attachment_for_seller(*, seller, public_id):
+def attachment_for_seller(*, seller: Seller, public_id: UUID) -> Attachment | None:
     """A stored file of one of the seller's inquiries, or ``None``: buyers' files reach the seller's users only."""
     return (
         Attachment.objects.filter(public_id=public_id, inquiry__seller=seller, status="stored")
@@ -104,15 +118,15 @@ def attachment_for_seller(*, seller, public_id):
     )
 
 
-def recorded_reply_ids(*, inquiry, exclude=None):
+def recorded_reply_ids(*, inquiry: Inquiry, exclude: Message | None = None) -> set[int]:
     """The gateway ids of the seller's messages of ``inquiry`` already recorded (but ``exclude``'s)."""
     messages = Message.objects.filter(inquiry=inquiry, sender=Sender.SELLER, gateway_message_id__isnull=False)
     if exclude is not None:
         messages = messages.exclude(pk=exclude.pk)
-    return set(messages.values_list("gateway_message_id", flat=True))
+    return {message_id for message_id in messages.values_list("gateway_message_id", flat=True) if message_id}
 
 
-def calendar_for(*, seller_id):
+def calendar_for(*, seller_id: int) -> workhours.Calendar:
     """The seller's working calendar (its week and holidays; the default week when it set none): two queries."""
     week = WorkingWeek.objects.filter(seller_id=seller_id).first()
     holidays = Holiday.objects.filter(seller_id=seller_id).values_list("date", flat=True)
@@ -123,28 +137,28 @@ def calendar_for(*, seller_id):
     )
 
 
-def working_week_for(*, seller):
+def working_week_for(*, seller: Seller) -> WorkingWeek | None:
     return WorkingWeek.objects.filter(seller=seller).first()
 
 
-def holidays_for(*, seller):
+def holidays_for(*, seller: Seller) -> QuerySet[Holiday]:
     return Holiday.objects.filter(seller=seller).order_by("date")
 
 
-def reply_templates_for(*, seller):
+def reply_templates_for(*, seller: Seller) -> QuerySet[ReplyTemplate]:
     return ReplyTemplate.objects.filter(seller=seller).order_by("name")
 
 
-def reply_template_for(*, seller, public_id):
+def reply_template_for(*, seller: Seller, public_id: UUID) -> ReplyTemplate | None:
     return ReplyTemplate.objects.filter(seller=seller, public_id=public_id).first()
 
 
-def notification_settings_for(*, user):
+def notification_settings_for(*, user: User) -> NotificationSettings:
     """The user's choices (unsaved defaults when the user never chose)."""
     return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
 
 
-def pull_cursor_for(*, seller):
+def pull_cursor_for(*, seller: Seller) -> PullCursor | None:
     return PullCursor.objects.filter(seller=seller).first()
 
 
@@ -171,17 +185,17 @@ class Figures:
     waiting: int
     median_hours: float | None
     median_working_hours: float | None
-    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    by_status: list[tuple[str, StrOrPromise, int]] = field(default_factory=list)
     by_product: list[tuple[str, int]] = field(default_factory=list)
     by_country: list[tuple[str, int]] = field(default_factory=list)
     days: list[Day] = field(default_factory=list)
 
     @property
-    def reply_rate(self):
+    def reply_rate(self) -> float | None:
         return None if not self.counted else self.answered_in_time / self.counted
 
 
-def figures_for_seller(*, seller, now=None):
+def figures_for_seller(*, seller: Seller, now: datetime | None = None) -> Figures:
     """``Figures`` of the seller: six queries whatever the number of inquiries."""
     now = now or timezone.now()
     since = now - RATE_WINDOW
@@ -228,7 +242,7 @@ def figures_for_seller(*, seller, now=None):
     )
 
 
-def _median_hours(seconds):
+def _median_hours(seconds: Iterable[int]) -> float | None:
     values = list(seconds)
     return statistics.median(values) / 3600 if values else None
 
@@ -244,11 +258,11 @@ class SellerReplyTimes:
     median_hours: float | None
 
     @property
-    def reply_rate(self):
+    def reply_rate(self) -> float | None:
         return None if not self.counted else self.answered_in_time / self.counted
 
 
-def program_reply_times(*, now=None):
+def program_reply_times(*, now: datetime | None = None) -> list[SellerReplyTimes]:
     """Every seller's reply figures over ``RATE_WINDOW``, slowest share first, for program staff: two queries."""
     now = now or timezone.now()
     recent = Inquiry.objects.filter(received_at__gte=now - RATE_WINDOW)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -58,8 +60,11 @@ from buyers.models import (
 )
 from catalog import selectors as catalog_selectors
 from dxports import events
+from dxports.audit import Actor, actor_or_none
+from dxports.models import User
 from dxports.states import StateMachine
 from dxports.uploads import FileProblem, inspect
+from sellers.selectors import Seller
 
 logger = logging.getLogger("dxports.buyers")
 
@@ -86,18 +91,18 @@ MACHINE = StateMachine(
 )
 
 
-def _lock(inquiry):
+def _lock(inquiry: Inquiry) -> Inquiry:
     return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
 
 
-def _move(inquiry, to, *, actor=None, reason=""):
+def _move(inquiry: Inquiry, to: str, *, actor: Actor = None, reason: str = "") -> None:
     """Move when the table allows it; stay otherwise (a reply in negotiation stays a negotiation)."""
     if inquiry.status != to and MACHINE.allows(inquiry.status, to):
         MACHINE.move(inquiry, to=to, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def inquiry_transition(*, inquiry, to, actor=None, reason=""):
+def inquiry_transition(*, inquiry: Inquiry, to: str, actor: Actor = None, reason: str = "") -> Inquiry:
     """Move the inquiry to ``to`` (``IllegalTransition`` unless the table allows it) with its audit row. Entering
     an outcome (won, lost, closed, spam) ends the wait for an answer; reporting spam counts as the first response,
     as on Alibaba.com."""
@@ -119,7 +124,7 @@ def inquiry_transition(*, inquiry, to, actor=None, reason=""):
     return inquiry
 
 
-def inquiry_mark(*, inquiry, actor, to, reason=""):
+def inquiry_mark(*, inquiry: Inquiry, actor: Actor, to: str, reason: str = "") -> Inquiry:
     """The seller's outcome from the thread page: won, lost, closed or spam."""
     if to not in OUTCOME_STATES:
         raise IllegalTransition(inquiry=inquiry, to=to)
@@ -127,13 +132,13 @@ def inquiry_mark(*, inquiry, actor, to, reason=""):
 
 
 @transaction.atomic
-def inquiry_spam_clear(*, inquiry, actor, reason=""):
+def inquiry_spam_clear(*, inquiry: Inquiry, actor: Actor, reason: str = "") -> Inquiry:
     """Take a spam report back (the seller, or staff with ``buyers.handle_spam``): the inquiry is read again."""
     return inquiry_transition(inquiry=inquiry, to=S.READ, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def inquiry_open(*, inquiry, actor):
+def inquiry_open(*, inquiry: Inquiry, actor: Actor) -> Inquiry:
     """A seller's user opened the thread: no longer unread, and a new inquiry is read. Staff reading an inquiry
     change nothing (the views call this for the seller's own users only)."""
     if not inquiry.has_unread and inquiry.status != S.NEW:
@@ -147,7 +152,7 @@ def inquiry_open(*, inquiry, actor):
     return inquiry
 
 
-def _record_response(inquiry, *, at):
+def _record_response(inquiry: Inquiry, *, at: datetime) -> list[str]:
     """The first answer's time and how long the buyer waited, in plain and in working hours; the fields changed."""
     if inquiry.first_response_at is not None:
         return []
@@ -163,12 +168,12 @@ def _record_response(inquiry, *, at):
 # Inquiries in ----------------------------------------------------------------------------------------------------
 
 
-def buyer_key(name, company, country):
+def buyer_key(name: str, company: str, country: str) -> str:
     folded = "\x1f".join(" ".join(part.casefold().split()) for part in (name, company, country))
     return hashlib.sha256(folded.encode()).hexdigest()
 
 
-def _buyer(incoming):
+def _buyer(incoming: IncomingInquiry) -> Buyer:
     buyer, _created = Buyer.objects.get_or_create(
         key=buyer_key(incoming.buyer_name, incoming.buyer_company, incoming.buyer_country),
         defaults={
@@ -181,7 +186,7 @@ def _buyer(incoming):
 
 
 @transaction.atomic(savepoint=False)
-def inquiry_receive(*, seller_id, incoming: IncomingInquiry):
+def inquiry_receive(*, seller_id: int, incoming: IncomingInquiry) -> tuple[Inquiry, bool]:
     """Store an inquiry the gateway sent for the seller ``seller_id`` (a push, or a thread read by the pull) with
     the buyer, the opening and its attachments, and any later ``incoming.messages``. Returns ``(inquiry, created)``.
     A new inquiry is announced (``inquiry.received``); after commit it is mailed to the seller's users who want it
@@ -239,7 +244,7 @@ def inquiry_receive(*, seller_id, incoming: IncomingInquiry):
     return inquiry, True
 
 
-def _attach(inquiry, message, attachments: tuple[IncomingAttachment, ...]):
+def _attach(inquiry: Inquiry, message: Message, attachments: tuple[IncomingAttachment, ...]) -> bool:
     """Attachment rows (to be fetched) for ``message``; whether there were any. Ids seen already are skipped."""
     if not attachments:
         return False
@@ -261,7 +266,9 @@ def _attach(inquiry, message, attachments: tuple[IncomingAttachment, ...]):
 
 
 @transaction.atomic(savepoint=False)
-def inquiry_messages_receive(*, seller_id, gateway_inquiry_id, messages: tuple[IncomingMessage, ...]):
+def inquiry_messages_receive(
+    *, seller_id: int, gateway_inquiry_id: int, messages: tuple[IncomingMessage, ...]
+) -> list[Message] | None:
     """Store the later messages of the seller's (``seller_id``) inquiry ``gateway_inquiry_id`` (the
     ``inquiry.message`` push, or the pull) that are not stored yet. Returns the messages created, or ``None`` when
     the inquiry is not stored (yet). Idempotent."""
@@ -273,7 +280,7 @@ def inquiry_messages_receive(*, seller_id, gateway_inquiry_id, messages: tuple[I
     return _merge(inquiry, messages)
 
 
-def _merge(inquiry, messages):
+def _merge(inquiry: Inquiry, messages: tuple[IncomingMessage, ...]) -> list[Message]:
     """Add ``messages`` unknown so far to ``inquiry`` (locked by the caller), oldest first, and apply what each
     means: a buyer's message asks for an answer again (unread, waiting, a negotiation once answered); a supplier's
     message found in the thread is one of our replies whose answer was lost (its id recorded now) or an answer the
@@ -323,7 +330,7 @@ def _merge(inquiry, messages):
     return created
 
 
-def _claim_our_reply(inquiry, item):
+def _claim_our_reply(inquiry: Inquiry, item: IncomingMessage) -> Message | None:
     """Our reply that the supplier message ``item`` is, when one is still without an id: the earliest with the same
     text (and terms) written no later than the gateway's clock margin after it."""
     candidates = Message.objects.filter(
@@ -338,7 +345,7 @@ def _claim_our_reply(inquiry, item):
     return None
 
 
-def _same_terms(quotation, incoming: IncomingQuotation | None):
+def _same_terms(quotation: Quotation | None, incoming: IncomingQuotation | None) -> bool:
     if quotation is None or incoming is None:
         return quotation is None and incoming is None
     return (
@@ -350,7 +357,7 @@ def _same_terms(quotation, incoming: IncomingQuotation | None):
     )
 
 
-def _store_outside_reply(inquiry, item, at):
+def _store_outside_reply(inquiry: Inquiry, item: IncomingMessage, at: datetime) -> Message:
     message = Message.objects.create(
         inquiry=inquiry,
         gateway_message_id=item.message_id,
@@ -378,7 +385,7 @@ def _store_outside_reply(inquiry, item, at):
     return message
 
 
-def _date_or_none(value):
+def _date_or_none(value: str) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
@@ -404,7 +411,7 @@ class QuotationTerms:
     sample_terms: str = ""
 
 
-def quotation_terms(**values):
+def quotation_terms(**values: Any) -> QuotationTerms:
     """``QuotationTerms`` from the quotation form's values, checked as the gateway checks them (docs/gateway.md):
     ``ReplyInvalid`` naming the first field that breaks a rule."""
     try:
@@ -464,7 +471,7 @@ def quotation_terms(**values):
     )
 
 
-def _reply_text(content):
+def _reply_text(content: str | None) -> str:
     content = (content or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not content:
         raise ReplyInvalid(_("Write the message to the buyer."), field="content")
@@ -478,7 +485,7 @@ def _reply_text(content):
 
 
 @transaction.atomic
-def inquiry_reply(*, inquiry, actor, content, quotation: QuotationTerms | None = None):
+def inquiry_reply(*, inquiry: Inquiry, actor: Actor, content: str, quotation: QuotationTerms | None = None) -> Message:
     """The seller's answer, with a quotation when ``quotation`` is given: a ``sending`` message and its outbox job
     (``inquiry.reply``), in one transaction. The first answer records the response time; the inquiry moves to
     replied (or quoted), and no longer waits. ``NotAllowed`` when the seller is not in the program or the inquiry
@@ -491,7 +498,12 @@ def inquiry_reply(*, inquiry, actor, content, quotation: QuotationTerms | None =
         raise NotAllowed(_("This inquiry is reported as spam: take the report back before you answer."))
     now = timezone.now()
     message = Message.objects.create(
-        inquiry=inquiry, sender=Sender.SELLER, content=content, author=actor, delivery=Delivery.SENDING, created_at=now
+        inquiry=inquiry,
+        sender=Sender.SELLER,
+        content=content,
+        author=actor_or_none(actor),
+        delivery=Delivery.SENDING,
+        created_at=now,
     )
     if quotation is not None:
         Quotation.objects.create(
@@ -524,7 +536,7 @@ def inquiry_reply(*, inquiry, actor, content, quotation: QuotationTerms | None =
     return message
 
 
-def _mark_sent(message, *, gateway_message_id, sent_at=None):
+def _mark_sent(message: Message, *, gateway_message_id: int, sent_at: datetime | None = None) -> bool:
     changed = Message.objects.filter(pk=message.pk, gateway_message_id__isnull=True).update(
         gateway_message_id=gateway_message_id,
         delivery=Delivery.SENT,
@@ -536,7 +548,7 @@ def _mark_sent(message, *, gateway_message_id, sent_at=None):
 
 
 @transaction.atomic
-def inquiry_reply_record(*, message, gateway_message_id, sent_at=None):
+def inquiry_reply_record(*, message: Message, gateway_message_id: int, sent_at: datetime | None = None) -> bool:
     """The gateway holds ``message`` as ``gateway_message_id``: it is sent. Idempotent: recording the id again (or
     after the pull found it in the thread) changes nothing. Returns whether it was recorded now."""
     _lock(message.inquiry)
@@ -544,7 +556,7 @@ def inquiry_reply_record(*, message, gateway_message_id, sent_at=None):
 
 
 @transaction.atomic
-def inquiry_reply_failed(*, message, reason):
+def inquiry_reply_failed(*, message: Message, reason: str) -> bool:
     """The reply could not be sent (the gateway refused it, or gave up after many attempts): ``failed`` with the
     reason the seller reads; a retry is offered. A message sent meanwhile stays sent."""
     changed = Message.objects.filter(pk=message.pk, gateway_message_id__isnull=True).update(
@@ -552,13 +564,17 @@ def inquiry_reply_failed(*, message, reason):
     )
     if changed:
         InquiryEvent.record(
-            inquiry=message.inquiry, kind=EventKind.DELIVERY, reason=reason, changes={"delivery": ["sending", "failed"]}
+            inquiry=message.inquiry,
+            actor=None,
+            kind=EventKind.DELIVERY,
+            reason=reason,
+            changes={"delivery": ["sending", "failed"]},
         )
     return bool(changed)
 
 
 @transaction.atomic
-def inquiry_reply_retry(*, message, actor):
+def inquiry_reply_retry(*, message: Message, actor: Actor) -> Message:
     """Send a failed reply again (the handler looks for it in the thread first). ``NotAllowed`` unless it failed."""
     inquiry = _lock(message.inquiry)
     changed = Message.objects.filter(pk=message.pk, delivery=Delivery.FAILED, gateway_message_id__isnull=True).update(
@@ -578,7 +594,7 @@ def inquiry_reply_retry(*, message, actor):
 
 
 @transaction.atomic
-def attachment_store(*, attachment, data, max_pixels):
+def attachment_store(*, attachment: Attachment, data: bytes, max_pixels: int) -> Attachment:
     """Keep a fetched file once it is checked by its content (PDF, JPEG or PNG, whole): ``stored``, or ``refused``
     with the reason (the file is not kept). Idempotent: a stored attachment is left alone."""
     attachment = Attachment.objects.select_for_update().select_related("inquiry").get(pk=attachment.pk)
@@ -605,7 +621,7 @@ def attachment_store(*, attachment, data, max_pixels):
 
 
 @transaction.atomic
-def attachment_refuse(*, attachment, problem):
+def attachment_refuse(*, attachment: Attachment, problem: str) -> None:
     """A file we will not keep (too large to fetch): ``refused`` with the reason."""
     Attachment.objects.filter(pk=attachment.pk).exclude(status=AttachmentStatus.STORED).update(
         status=AttachmentStatus.REFUSED, problem=problem[:2000]
@@ -613,7 +629,7 @@ def attachment_refuse(*, attachment, problem):
 
 
 @transaction.atomic
-def attachments_failed(*, inquiry, problem):
+def attachments_failed(*, inquiry: Inquiry, problem: str) -> None:
     """The files still to fetch could not be fetched (the gateway refused, or gave up): ``failed``."""
     Attachment.objects.filter(inquiry=inquiry, status=AttachmentStatus.PENDING).update(
         status=AttachmentStatus.FAILED, problem=outbox.storable_text(problem)[:2000]
@@ -624,7 +640,7 @@ def attachments_failed(*, inquiry, problem):
 
 
 @transaction.atomic
-def pull_cursor_store(*, seller, cursor, error=""):
+def pull_cursor_store(*, seller: Seller, cursor: str | None, error: str = "") -> PullCursor:
     """Remember where the pull stopped, and how it ended. The cursor never moves back (the gateway's cursors are
     numbers), so a slower concurrent pull cannot undo a later one's progress."""
     row, _created = PullCursor.objects.select_for_update().get_or_create(seller=seller)
@@ -636,7 +652,7 @@ def pull_cursor_store(*, seller, cursor, error=""):
     return row
 
 
-def _cursor_after(new, old):
+def _cursor_after(new: str, old: str) -> bool:
     if not old:
         return True
     if new.isdigit() and old.isdigit():
@@ -648,7 +664,9 @@ def _cursor_after(new, old):
 
 
 @transaction.atomic
-def reply_template_save(*, seller, name, body, template=None):
+def reply_template_save(
+    *, seller: Seller, name: str, body: str, template: ReplyTemplate | None = None
+) -> ReplyTemplate:
     """Create (``template`` None) or change one of the seller's reply templates; names are unique per seller."""
     name = (name or "").strip()
     body = (body or "").replace("\r\n", "\n").strip()
@@ -671,12 +689,14 @@ def reply_template_save(*, seller, name, body, template=None):
 
 
 @transaction.atomic
-def reply_template_delete(*, template):
+def reply_template_delete(*, template: ReplyTemplate) -> None:
     template.delete()
 
 
 @transaction.atomic
-def working_week_update(*, seller, day_starts_at: time, day_ends_at: time, off_days):
+def working_week_update(
+    *, seller: Seller, day_starts_at: time, day_ends_at: time, off_days: Iterable[int]
+) -> WorkingWeek:
     """The seller's working hours and weekly off-days (``SettingsInvalid`` when no working day is left, or the day
     ends before it starts). Response times already recorded keep the week they were measured in."""
     off_days = sorted({int(day) for day in off_days})
@@ -693,19 +713,21 @@ def working_week_update(*, seller, day_starts_at: time, day_ends_at: time, off_d
 
 
 @transaction.atomic
-def holiday_add(*, seller, day, name=""):
+def holiday_add(*, seller: Seller, day: date, name: str = "") -> Holiday:
     if Holiday.objects.filter(seller=seller, date=day).exists():
         raise SettingsInvalid(_("%(date)s is a holiday already.") % {"date": day.isoformat()}, field="date")
     return Holiday.objects.create(seller=seller, date=day, name=(name or "").strip()[:100])
 
 
 @transaction.atomic
-def holiday_remove(*, holiday):
+def holiday_remove(*, holiday: Holiday) -> None:
     holiday.delete()
 
 
 @transaction.atomic
-def notification_settings_update(*, user, new_inquiry_email, daily_digest_email):
+def notification_settings_update(
+    *, user: User, new_inquiry_email: bool, daily_digest_email: bool
+) -> NotificationSettings:
     row, _created = NotificationSettings.objects.update_or_create(
         user=user, defaults={"new_inquiry_email": new_inquiry_email, "daily_digest_email": daily_digest_email}
     )

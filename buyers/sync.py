@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from alibaba import outbox, pushes
+from alibaba.client import DownloadedFile, InquiryPage
 from alibaba.client import Quotation as GatewayQuotation
 from alibaba.errors import AttachmentTooLarge, ConfigurationError, GatewayError, Rejected, TransientError
 from alibaba.gateway import shared_client
@@ -33,6 +35,7 @@ from buyers.errors import InquiryDataInvalid
 from buyers.incoming import gateway_id, parse_inquiry, parse_message
 from buyers.models import ATTACHMENTS_KIND, REPLY_KIND, Attachment, AttachmentStatus, Delivery, Inquiry, Message
 from sellers import selectors as sellers_selectors
+from sellers.selectors import Seller
 from sellers.services import SupplierSession
 
 logger = logging.getLogger("dxports.buyers.sync")
@@ -44,7 +47,7 @@ PULL_MAX_PAGES = 40
 PULL_LOCK_S = 15 * 60
 
 
-def register():
+def register() -> None:
     outbox.register(REPLY_KIND, send_reply, on_failure=reply_failed)
     outbox.register(ATTACHMENTS_KIND, fetch_attachments, on_failure=attachments_failed)
     pushes.register_push_handler(INQUIRY_NEW, receive_inquiry)
@@ -60,7 +63,7 @@ _SELLER_OF_SUPPLIER: dict[str, int] = {}
 SELLER_OF_SUPPLIER_MAX = 10_000
 
 
-def _seller_id_for(supplier_id):
+def _seller_id_for(supplier_id: int | str | None) -> int | None:
     key = str(supplier_id)
     seller_id = _SELLER_OF_SUPPLIER.get(key)
     if seller_id is None:
@@ -77,7 +80,7 @@ class MessageBeforeInquiry(Exception):
     the pull brings the inquiry."""
 
 
-def receive_inquiry(push):
+def receive_inquiry(push: pushes.InboundPush) -> None:
     """``inquiry.new``: the inquiry, its buyer, opening and files, stored once (see ``services.inquiry_receive``)."""
     try:
         incoming = parse_inquiry(push.data)
@@ -92,7 +95,7 @@ def receive_inquiry(push):
     services.inquiry_receive(seller_id=seller_id, incoming=incoming)
 
 
-def receive_message(push):
+def receive_message(push: pushes.InboundPush) -> None:
     """``inquiry.message``: a buyer's follow-up, stored once on its inquiry."""
     data = push.data
     try:
@@ -114,35 +117,35 @@ def receive_message(push):
 # The pull --------------------------------------------------------------------------------------------------------
 
 
-def pull_all():
+def pull_all() -> dict[str, int | str]:
     """Beat: pull every selling seller's inquiries (``pull_seller``). A ban stops the round (the next one carries
     on from the stored cursors). Returns counts."""
     if not cache.add("dxports:buyers:pull", 1, timeout=PULL_LOCK_S):
         return {"skipped": "another pull is running"}
-    totals = {"sellers": 0, "inquiries": 0, "refused": 0, "failed": 0}
+    counted = {"sellers": 0, "inquiries": 0, "refused": 0, "failed": 0}
     try:
         for seller in sellers_selectors.sellers_that_may_sell():
             try:
                 counts = pull_seller(seller=seller)
             except TransientError as error:
-                totals["failed"] += 1
+                counted["failed"] += 1
                 services.pull_cursor_store(seller=seller, cursor=None, error=str(error))
                 if getattr(error, "retry_after", None):
                     break
                 continue
             except GatewayError as error:
-                totals["failed"] += 1
+                counted["failed"] += 1
                 services.pull_cursor_store(seller=seller, cursor=None, error=str(error))
                 continue
-            totals["sellers"] += 1
-            totals["inquiries"] += counts["inquiries"]
-            totals["refused"] += counts["refused"]
+            counted["sellers"] += 1
+            counted["inquiries"] += counts["inquiries"]
+            counted["refused"] += counts["refused"]
     finally:
         cache.delete("dxports:buyers:pull")
-    return totals
+    return dict(counted)
 
 
-def pull_seller(*, seller, page_size=PULL_PAGE_SIZE, max_pages=PULL_MAX_PAGES):
+def pull_seller(*, seller: Seller, page_size: int = PULL_PAGE_SIZE, max_pages: int = PULL_MAX_PAGES) -> dict[str, int]:
     """Read the seller's inquiries changed since the stored cursor, page by page, and store each with its thread;
     the cursor is stored after each page. An inquiry whose data cannot be read is logged and skipped. Returns
     counts."""
@@ -151,9 +154,11 @@ def pull_seller(*, seller, page_size=PULL_PAGE_SIZE, max_pages=PULL_MAX_PAGES):
     cursor = row.cursor if row is not None and row.cursor else None
     counts = {"inquiries": 0, "refused": 0, "pages": 0}
     for _page in range(max_pages):
-        page = session.run(
-            lambda cursor=cursor: session.client.inquiry_list(session.token, cursor=cursor, page_size=page_size)
-        )
+
+        def read(cursor: str | None = cursor) -> InquiryPage:
+            return session.client.inquiry_list(session.token, cursor=cursor, page_size=page_size)
+
+        page = session.run(read)
         counts["pages"] += 1
         for index, item in enumerate(page.inquiries):
             try:
@@ -174,14 +179,14 @@ def pull_seller(*, seller, page_size=PULL_PAGE_SIZE, max_pages=PULL_MAX_PAGES):
 # inquiry.reply ---------------------------------------------------------------------------------------------------
 
 
-def _pk(target):
+def _pk(target: str) -> int | None:
     try:
         return int(target)
     except (TypeError, ValueError):
         return None
 
 
-def _gateway_quotation(message):
+def _gateway_quotation(message: Message) -> GatewayQuotation | None:
     terms = getattr(message, "quotation", None)
     if terms is None:
         return None
@@ -199,13 +204,12 @@ def _gateway_quotation(message):
     )
 
 
-def send_reply(job):
+def send_reply(job: outbox.OutboxJob) -> dict[str, Any]:
     """Send the seller's message to the buyer once (see the module's docstring). Returns what the attempt log
     keeps: the action (``sent``, or ``found`` in the thread) and the gateway's message id."""
+    pk = _pk(job.target)
     message = (
-        Message.objects.select_related("inquiry__seller", "quotation").filter(pk=_pk(job.target)).first()
-        if _pk(job.target) is not None
-        else None
+        Message.objects.select_related("inquiry__seller", "quotation").filter(pk=pk).first() if pk is not None else None
     )
     if message is None:
         return {"skipped": "the message no longer exists"}
@@ -217,7 +221,7 @@ def send_reply(job):
     return session.run(lambda: _send(job, message, session))
 
 
-def _send(job, message, session):
+def _send(job: outbox.OutboxJob, message: Message, session: SupplierSession) -> dict[str, Any]:
     inquiry = message.inquiry
     quotation = _gateway_quotation(message)
     if outbox.had_earlier_attempts(job):
@@ -240,7 +244,7 @@ def _send(job, message, session):
     return {"action": "sent", "message_id": message_id}
 
 
-def reply_failed(job, error):
+def reply_failed(job: outbox.OutboxJob, error: BaseException) -> None:
     """The outbox gave up on a reply: the message is ``failed`` with what the seller can do."""
     pk = _pk(job.target)
     message = Message.objects.select_related("inquiry").filter(pk=pk).first() if pk is not None else None
@@ -248,7 +252,7 @@ def reply_failed(job, error):
         services.inquiry_reply_failed(message=message, reason=failure_reason(job, error))
 
 
-def failure_reason(job, error):
+def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
     """The sentence the seller reads: the gateway's own words when it refused, else what happened."""
     if isinstance(error, Rejected):
         return _("Alibaba.com refused the message: %(message)s. Correct it and send a new one.") % {
@@ -268,7 +272,7 @@ def failure_reason(job, error):
 # inquiry.attachments ---------------------------------------------------------------------------------------------
 
 
-def fetch_attachments(job):
+def fetch_attachments(job: outbox.OutboxJob) -> dict[str, Any]:
     """Fetch every file of the inquiry still to fetch, check it by content and keep it (or refuse it). Files done
     already are skipped, so a retry after a transient error fetches only the rest."""
     pk = _pk(job.target)
@@ -285,11 +289,11 @@ def fetch_attachments(job):
     return {"files": results}
 
 
-def _fetch(attachment, session):
+def _fetch(attachment: Attachment, session: SupplierSession) -> str:
     max_bytes = settings.BUYERS_ATTACHMENT_MAX_BYTES
     with tempfile.TemporaryFile() as handle:
 
-        def download():
+        def download() -> DownloadedFile:
             handle.seek(0)
             handle.truncate()
             return session.client.inquiry_attachment_download(
@@ -309,7 +313,7 @@ def _fetch(attachment, session):
     return stored.status if stored.status == AttachmentStatus.STORED else stored.problem
 
 
-def attachments_failed(job, error):
+def attachments_failed(job: outbox.OutboxJob, error: BaseException) -> None:
     pk = _pk(job.target)
     inquiry = Inquiry.objects.filter(pk=pk).first() if pk is not None else None
     if inquiry is not None:

@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def buyers_pull_inquiries():
+def buyers_pull_inquiries() -> dict[str, int | str]:
     """Beat: pull each selling seller's inquiries changed since its cursor (what a push missed)."""
     from buyers import sync
 
@@ -12,7 +12,7 @@ def buyers_pull_inquiries():
 
 
 @shared_task(acks_late=True)
-def buyers_notify_inquiry(inquiry_id: int):
+def buyers_notify_inquiry(inquiry_id: int) -> int:
     """After a new inquiry's commit: e-mail the seller's users about it (once)."""
     from buyers import notifications
 
@@ -20,7 +20,7 @@ def buyers_notify_inquiry(inquiry_id: int):
 
 
 @shared_task(acks_late=True)
-def buyers_notify_redrive():
+def buyers_notify_redrive() -> int:
     """Beat: e-mail about new inquiries whose task message was lost."""
     from buyers import notifications
 
@@ -28,7 +28,7 @@ def buyers_notify_redrive():
 
 
 @shared_task(acks_late=True)
-def buyers_send_reminders():
+def buyers_send_reminders() -> int:
     """Beat: remind sellers of inquiries that have waited too long in their working hours."""
     from buyers import notifications
 
@@ -36,7 +36,7 @@ def buyers_send_reminders():
 
 
 @shared_task(acks_late=True)
-def buyers_send_digests():
+def buyers_send_digests() -> int:
     """Beat: the daily digest, once a day after the digest hour (Dhaka)."""
     from buyers import notifications
 
@@ -44,7 +44,7 @@ def buyers_send_digests():
 
 
 @shared_task(acks_late=True)
-def buyers_demo_step():
+def buyers_demo_step() -> str:
     """Beat, in the demo only (DXPORTS_DEMO): the next step of the demo conversation, if any is due."""
     from buyers import demo
 

@@ -103,14 +103,18 @@ def _thread_page(request, member, inquiry, *, reply_form=None, quotation_form=No
             initial["content"] = placeholders.fill(template.body, values)
         reply_form = ReplyForm(initial=initial)
     if quotation_form is None:
-        initial = {"quantity": inquiry.quantity, "incoterm": "FOB", "port_of_loading": _("Chattogram")}
+        offer: dict[str, object] = {
+            "quantity": inquiry.quantity,
+            "incoterm": "FOB",
+            "port_of_loading": _("Chattogram"),
+        }
         if terms is not None:
-            initial.update(
+            offer.update(
                 unit=terms.unit,
                 price=terms.price_for(inquiry.quantity),
                 payment_terms=list(terms.payment_terms),
             )
-        quotation_form = QuotationForm(initial=initial, auto_id="q_%s")
+        quotation_form = QuotationForm(initial=offer, auto_id="q_%s")
     may_answer = seller.is_in_program and inquiry.status != InquiryStatus.SPAM
     return render(
         request,

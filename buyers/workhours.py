@@ -33,7 +33,7 @@ class Calendar:
     off_days: frozenset[int] = DEFAULT_OFF_DAYS
     holidays: frozenset[date] = field(default_factory=frozenset)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.day_ends_at != time(0) and self.day_ends_at <= self.day_starts_at:
             raise ValueError("the working day must end after it starts")
         if not set(self.off_days) <= set(range(7)):

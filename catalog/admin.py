@@ -33,7 +33,7 @@ class PartInline(ReadOnlyInline):
 
 class CategoryAttributeInline(PartInline):
     model = CategoryAttribute
-    fields = ["attribute_id", "name", "is_required", "input_type", "values"]
+    fields = ("attribute_id", "name", "is_required", "input_type", "values")
     readonly_fields = fields
 
 
@@ -49,13 +49,13 @@ class CategoryAdmin(ReadOnlyAdmin):
 
 class PriceTierInline(PartInline):
     model = PriceTier
-    fields = ["start_quantity", "price"]
+    fields = ("start_quantity", "price")
     readonly_fields = fields
 
 
 class ProductAttributeValueInline(PartInline):
     model = ProductAttributeValue
-    fields = ["attribute", "value_id", "value_name"]
+    fields = ("attribute", "value_id", "value_name")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -64,7 +64,7 @@ class ProductAttributeValueInline(PartInline):
 
 class ProductEventInline(PartInline):
     model = ProductEvent
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "version", "changes", "reason"]
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "version", "changes", "reason")
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
 
@@ -94,7 +94,7 @@ class SyncAttentionFilter(admin.SimpleListFilter):
             "failed": queryset.sync_failed(),
             "stuck": queryset.sync_stuck(),
         }
-        return conditions.get(self.value(), queryset)
+        return conditions.get(self.value() or "", queryset)
 
 
 @admin.register(Product)

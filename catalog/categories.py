@@ -7,11 +7,15 @@ no longer serves are kept (products may still point at them) and counted as ``st
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from alibaba.client import AlibabaClient
+from alibaba.client import Attribute as GatewayAttribute
+from alibaba.client import Category as GatewayCategory
 from catalog.models import Category, CategoryAttribute
 
 
@@ -26,7 +30,7 @@ class SyncReport:
     attributes_unchanged: int = 0
     attributes_stale: int = 0
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"categories: {self.categories_created} created, {self.categories_updated} updated, "
             f"{self.categories_unchanged} unchanged, {self.categories_stale} stale; "
@@ -35,9 +39,10 @@ class SyncReport:
         )
 
 
-def _fetch(client):
+def _fetch(client: AlibabaClient) -> tuple[list[tuple[GatewayCategory, int]], dict[int, list[GatewayAttribute]]]:
     """The whole tree, parents before children: ``[(category, level)]``, and ``{leaf id: [Attribute]}``."""
-    tree, attributes = [], {}
+    tree: list[tuple[GatewayCategory, int]] = []
+    attributes: dict[int, list[GatewayAttribute]] = {}
     queue = [(0, 1)]
     while queue:
         parent_id, level = queue.pop(0)
@@ -50,13 +55,13 @@ def _fetch(client):
     return tree, attributes
 
 
-def categories_sync_due(*, max_age):
+def categories_sync_due(*, max_age: timedelta) -> bool:
     """True when the tree was never copied, or its last copy is older than ``max_age`` (a timedelta)."""
     last = Category.objects.aggregate(last=Max("synced_at"))["last"]
     return last is None or last < timezone.now() - max_age
 
 
-def categories_sync(*, client):
+def categories_sync(*, client: AlibabaClient) -> SyncReport:
     """Pull the category tree and every leaf's attributes through ``client`` (an ``AlibabaClient``) and upsert
     them. Gateway errors propagate before anything is written. Returns a ``SyncReport``."""
     tree, leaf_attributes = _fetch(client)
@@ -67,7 +72,7 @@ def categories_sync(*, client):
     return SyncReport(**counts)
 
 
-def _upsert_categories(tree, now):
+def _upsert_categories(tree: list[tuple[GatewayCategory, int]], now: datetime) -> dict[str, int]:
     existing = {category.category_id: category for category in Category.objects.select_for_update()}
     created = updated = unchanged = 0
     seen = set()
@@ -102,7 +107,7 @@ def _upsert_categories(tree, now):
     }
 
 
-def _upsert_attributes(leaf_attributes, now):
+def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: datetime) -> dict[str, int]:
     categories = dict(Category.objects.filter(category_id__in=leaf_attributes).values_list("category_id", "pk"))
     existing = {
         (attribute.category_id, attribute.attribute_id): attribute

@@ -1,12 +1,20 @@
 """The catalog domain's refusals; each is an ``ApplicationError`` with a message a person can act on."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from dxports.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from catalog.models import Product
+    from catalog.rules import Problem
+    from sellers.selectors import Seller
+
 
 class IllegalTransition(ApplicationError):
-    def __init__(self, *, product, to):
+    def __init__(self, *, product: "Product", to: str) -> None:
         from catalog.models import ProductStatus
 
         super().__init__(
@@ -17,7 +25,7 @@ class IllegalTransition(ApplicationError):
 
 
 class NotEditable(ApplicationError):
-    def __init__(self, *, product):
+    def __init__(self, *, product: "Product") -> None:
         from catalog.models import ProductStatus
 
         super().__init__(
@@ -28,7 +36,7 @@ class NotEditable(ApplicationError):
 
 
 class SellerNotActive(ApplicationError):
-    def __init__(self, *, seller):
+    def __init__(self, *, seller: "Seller") -> None:
         super().__init__(
             _("Only an active business can publish products; %(name)s is not active yet.") % {"name": seller},
             extra={"seller_status": seller.status},
@@ -38,7 +46,7 @@ class SellerNotActive(ApplicationError):
 class ListingIncomplete(ApplicationError):
     """``problems``: every blocking problem of the product (all at once, not the first)."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable["Problem"]) -> None:
         self.problems = list(problems)
         super().__init__(
             _("The product cannot be listed yet: %(items)s") % {"items": " ".join(str(p.message) for p in problems)},
@@ -56,7 +64,7 @@ class ImageRefused(ApplicationError):
 
 
 class NothingToRetry(ApplicationError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(_("There is nothing to retry: the product's sync is running, done, or was never started."))
 
 

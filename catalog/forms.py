@@ -7,6 +7,7 @@ a select. A draft may be incomplete: nothing needed only to publish is required 
 """
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,11 @@ def _blank(choices):
     return [("", "—"), *choices]
 
 
+def _mark_needed(field: forms.Field, needed: bool) -> None:
+    # The templates show "needed to publish" by this mark (``field.field.needed_to_publish``).
+    field.needed_to_publish = needed  # type: ignore[attr-defined]  # an attribute of our own on Django's field
+
+
 def category_id_or_none(value):
     """A gateway category id as typed or posted (ASCII digits, at most 18 of them: the ids are 64-bit), else None:
     "²" is a digit to isdigit() but not to int(), and 5,000 digits are more than int() or the database take."""
@@ -59,10 +65,10 @@ def category_id_or_none(value):
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-class GatewayIdChoiceMixin:
+class GatewayIdChoiceMixin(forms.ModelChoiceField):
     """Choices looked up by a gateway category id: anything that is not one is "not one of the choices"."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         if category_id_or_none(value) is None:
@@ -89,7 +95,7 @@ class ProductFilterForm(forms.Form):
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
 
 
 class ProductForm(forms.Form):
@@ -157,7 +163,9 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, category_attributes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = leaf_categories().prefetch_related(None).order_by("parent__name", "name")
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
+            leaf_categories().prefetch_related(None).order_by("parent__name", "name")
+        )
         for index in range(KEYWORDS_MAX):
             self.fields[f"keyword_{index + 1}"] = forms.CharField(
                 label=_("Keyword %(n)d") % {"n": index + 1}, required=False, max_length=KEYWORD_MAX
@@ -185,7 +193,7 @@ class ProductForm(forms.Form):
         for attribute in self.category_attributes:
             self.fields[self.attribute_field(attribute)] = self._attribute_field(attribute)
         for name in self.NEEDED_TO_PUBLISH:
-            self.fields[name].needed_to_publish = True
+            _mark_needed(self.fields[name], True)
 
     @staticmethod
     def attribute_field(attribute):
@@ -194,6 +202,7 @@ class ProductForm(forms.Form):
     @staticmethod
     def _attribute_field(attribute):
         choices = [(str(value["value_id"]), value["name"]) for value in attribute.values]
+        field: forms.Field
         if attribute.input_type == InputType.MULTI_SELECT:
             field = forms.MultipleChoiceField(
                 label=attribute.name, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
@@ -202,8 +211,7 @@ class ProductForm(forms.Form):
             field = forms.ChoiceField(label=attribute.name, required=False, choices=_blank(choices))
         else:
             field = forms.CharField(label=attribute.name, required=False, max_length=ATTRIBUTE_TEXT_MAX)
-        field.needed_to_publish = attribute.is_required
-        field.attribute = attribute
+        _mark_needed(field, attribute.is_required)
         return field
 
     # Reading a product into the form, and the form into the services' arguments -------------------------------
@@ -263,7 +271,8 @@ class ProductForm(forms.Form):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for prefix_a, prefix_b, count, message in (
             ("tier_quantity", "tier_price", TIERS_MAX, _("Enter both the quantity and the price, or neither.")),
             ("lead_quantity", "lead_days", LEAD_TIMES_MAX, _("Enter both the quantity and the days, or neither.")),

@@ -18,17 +18,19 @@ import hashlib
 import io
 import logging
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from catalog.errors import ImageRefused
-from catalog.models import ProductImage
+from catalog.models import Product, ProductImage
 from catalog.rules import IMAGES_MAX
 from dxports import uploads
+from dxports.audit import Actor
 
 logger = logging.getLogger("dxports.catalog.images")
 
@@ -50,15 +52,15 @@ class InspectedImage:
     height: int
 
     @property
-    def size(self):
+    def size(self) -> int:
         return len(self.data)
 
 
-def _name_of(uploaded):
+def _name_of(uploaded: File) -> str:
     return uploads.display_name(getattr(uploaded, "name", ""), default=_("the file"))[:80]
 
 
-def inspect_image(uploaded):
+def inspect_image(uploaded: File) -> InspectedImage:
     """Check an uploaded file (a Django ``File``) and return what it is; ``ImageRefused`` (with a message naming the
     file and saying what to do) otherwise. Reads at most ``MAX_BYTES + 1`` bytes."""
     name = _name_of(uploaded)
@@ -97,7 +99,7 @@ def inspect_image(uploaded):
     )
 
 
-def _refusal(code, name):
+def _refusal(code: str, name: str) -> str:
     if code == "not_allowed":
         return _("“%(name)s” is not a JPEG or PNG image (whatever its name says). Upload a photo in JPEG or PNG.") % {
             "name": name
@@ -112,7 +114,7 @@ def _refusal(code, name):
     }
 
 
-def _upright(image):
+def _upright(image: Image.Image) -> Image.Image:
     """``image`` turned as its EXIF orientation says; as it is when the EXIF block is damaged (the pixels were
     decoded whole by ``inspect_image``: only the metadata is wrong, and it is not worth refusing the photo for)."""
     try:
@@ -122,13 +124,13 @@ def _upright(image):
         return image
 
 
-def make_thumbnail(data):
+def make_thumbnail(data: bytes) -> bytes:
     """A JPEG of at most ``THUMBNAIL_SIZE``, upright (EXIF orientation applied), on white where the image was
     transparent."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF data (when it opens the file), then goes on
-        with Image.open(io.BytesIO(data)) as image:
-            image = _upright(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            image = _upright(opened)
             image.thumbnail(THUMBNAIL_SIZE)
             if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
                 rgba = image.convert("RGBA")
@@ -145,18 +147,31 @@ def make_thumbnail(data):
 # The writes ------------------------------------------------------------------------------------------------------
 
 
-def _images_of(product):
-    return [image.sha256 for image in ProductImage.objects.filter(product=product).order_by("position", "id")]
+def _ordered(product: Product) -> list[ProductImage]:
+    return list(ProductImage.objects.filter(product=product).order_by("position", "id"))
 
 
-def _renumber(product, images):
+def _locked_with(product: Product, image: ProductImage) -> tuple[Product, list[ProductImage], ProductImage]:
+    """``product`` locked for an edit, its images in order, and ``image`` among them (``ImageRefused`` when it is
+    not one of them)."""
+    from catalog import services
+
+    product = services.product_lock_for_edit(product=product)
+    images = _ordered(product)
+    target = next((each for each in images if each.pk == image.pk), None)
+    if target is None:
+        raise ImageRefused(_("This image is not one of the product's images."))
+    return product, images, target
+
+
+def _renumber(product: Product, images: list[ProductImage]) -> None:
     for position, image in enumerate(images):
         if image.position != position:
             image.position = position
     ProductImage.objects.bulk_update(images, ["position"])
 
 
-def _delete_files(names):
+def _delete_files(names: Iterable[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -164,7 +179,7 @@ def _delete_files(names):
             default_storage.delete(name)
 
 
-def product_image_add(*, product, actor, uploaded):
+def product_image_add(*, product: Product, actor: Actor, uploaded: File) -> ProductImage:
     """Add an uploaded image at the end of ``product``'s images. Refused (``ImageRefused``) when the file is not a
     whole JPEG or PNG of at most 3 MB, when the product has 6 images already, or holds this content already; and
     when the product cannot be edited now (``NotEditable``). Returns the new ``ProductImage``."""
@@ -173,11 +188,11 @@ def product_image_add(*, product, actor, uploaded):
     inspected = inspect_image(uploaded)  # decoding is slow: outside the transaction and its lock
     services.storage_check(seller=product.seller, adding=inspected.size, error=ImageRefused)
     thumbnail = make_thumbnail(inspected.data)
-    stored = []
+    stored: list[str] = []
     try:
         with transaction.atomic():
             product = services.product_lock_for_edit(product=product)
-            before = _images_of(product)
+            before = [each.sha256 for each in _ordered(product)]
             if len(before) >= IMAGES_MAX:
                 raise ImageRefused(
                     _("The product has %(count)d images already, the most Alibaba.com shows. Remove one first.")
@@ -212,17 +227,13 @@ def product_image_add(*, product, actor, uploaded):
 
 
 @transaction.atomic
-def product_image_remove(*, product, actor, image):
+def product_image_remove(*, product: Product, actor: Actor, image: ProductImage) -> Product:
     """Remove one of ``product``'s images; the ones after it move up (removing the main image makes the next one
     main). The files are deleted once the removal is committed."""
     from catalog import services
 
-    product = services.product_lock_for_edit(product=product)
-    images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+    product, images, target = _locked_with(product, image)
     before = [each.sha256 for each in images]
-    target = next((each for each in images if each.pk == image.pk), None)
-    if target is None:
-        raise ImageRefused(_("This image is not one of the product's images."))
     names = [target.file.name, target.thumbnail.name]
     target.delete()
     remaining = [each for each in images if each.pk != target.pk]
@@ -235,17 +246,13 @@ def product_image_remove(*, product, actor, image):
 
 
 @transaction.atomic
-def product_image_move(*, product, actor, image, position):
+def product_image_move(*, product: Product, actor: Actor, image: ProductImage, position: int | str) -> Product:
     """Move one of ``product``'s images to ``position`` (0 is the main image; beyond the end means last). Moving
     an image where it already is changes nothing."""
     from catalog import services
 
-    product = services.product_lock_for_edit(product=product)
-    images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+    product, images, target = _locked_with(product, image)
     before = [each.sha256 for each in images]
-    target = next((each for each in images if each.pk == image.pk), None)
-    if target is None:
-        raise ImageRefused(_("This image is not one of the product's images."))
     position = max(0, min(int(position), len(images) - 1))
     images.remove(target)
     images.insert(position, target)

@@ -19,14 +19,17 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alibaba.client import AlibabaClient, GatewayProduct, ProductPage
 from alibaba.errors import GatewayError
 from alibaba.gateway import shared_client
 from catalog import services
 from catalog.models import Product, ProductStatus
 from sellers import selectors as sellers_selectors
+from sellers.selectors import Seller
 from sellers.services import SupplierSession
 
 logger = logging.getLogger("dxports.catalog.reconcile")
@@ -41,22 +44,22 @@ class Report:
     sellers: int = 0
     checked: int = 0
     on_gateway: int = 0
-    missing: list = field(default_factory=list)
-    extra: list = field(default_factory=list)
-    duplicates: list = field(default_factory=list)
-    stale: list = field(default_factory=list)
-    reviews_applied: list = field(default_factory=list)
-    redelisted: list = field(default_factory=list)
-    drift: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    extra: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    reviews_applied: list[dict[str, Any]] = field(default_factory=list)
+    redelisted: list[dict[str, Any]] = field(default_factory=list)
+    drift: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         details = asdict(self)
         counts = {key: len(value) if isinstance(value, list) else value for key, value in details.items()}
         return {"counts": counts, **details}
 
 
-def reconcile_listings(*, seller=None):
+def reconcile_listings(*, seller: Seller | None = None) -> dict[str, Any]:
     """Reconcile every active seller's listings (or only ``seller``'s); returns the report as a dict
     (``counts`` and the details of each finding) and logs it. A seller whose listing cannot be read (the gateway
     fails, the token cannot be refreshed) is reported under ``errors`` and the others go on."""
@@ -77,30 +80,34 @@ def reconcile_listings(*, seller=None):
     return result
 
 
-def _held_by(session):
-    held, page = [], 1
+def _held_by(session: SupplierSession) -> list[GatewayProduct]:
+    held: list[GatewayProduct] = []
+    page = 1
     while True:
-        answer = session.run(
-            lambda page=page: session.client.product_list(session.token, page=page, page_size=PAGE_SIZE)
-        )
+
+        def read(page: int = page) -> ProductPage:
+            return session.client.product_list(session.token, page=page, page_size=PAGE_SIZE)
+
+        answer = session.run(read)
         held.extend(answer.products)
         if not answer.products or page * PAGE_SIZE >= answer.total:
             return held
         page += 1
 
 
-def _reconcile_seller(seller, client, report):
+def _reconcile_seller(seller: Seller, client: AlibabaClient, report: Report) -> None:
     session = SupplierSession(client, seller)
     held = _held_by(session)
     report.on_gateway += len(held)
-    by_code, by_id = defaultdict(list), {}
+    by_code: defaultdict[str, list[GatewayProduct]] = defaultdict(list)
+    by_id: dict[int, GatewayProduct] = {}
     for item in held:
         by_code[item.custom_code or ""].append(item)
         by_id[item.product_id] = item
     ours = {str(p.public_id): p for p in Product.objects.filter(seller=seller).select_related("category")}
     report.checked += len(ours)
 
-    duplicates = []
+    duplicates: list[int] = []
     for code, items in by_code.items():
         product = ours.get(code)
         if product is None:
@@ -114,8 +121,11 @@ def _reconcile_seller(seller, client, report):
             duplicates.extend(copies)
             report.duplicates.append({"product": product.pk, "kept": product.gateway_product_id, "off": copies})
     for start in range(0, len(duplicates), 50):
-        ids = duplicates[start : start + 50]
-        session.run(lambda ids=ids: session.client.product_set_display(session.token, ids, on=False))
+
+        def switch_off(ids: list[int] = duplicates[start : start + 50]) -> None:
+            session.client.product_set_display(session.token, ids, on=False)  # the token read anew on a retry
+
+        session.run(switch_off)
 
     for product in ours.values():
         if product.gateway_product_id is None:
@@ -127,7 +137,7 @@ def _reconcile_seller(seller, client, report):
             logger.info("reconciliation: product %s was deleted meanwhile", product.pk)
 
 
-def _check(product, item, report):
+def _check(product: Product, item: GatewayProduct | None, report: Report) -> None:
     if item is None:
         if product.status in SHOULD_BE_HELD and services.product_resync(
             product=product,
@@ -139,7 +149,7 @@ def _check(product, item, report):
     _compare(product, item, report)
 
 
-def _compare(product, item, report):
+def _compare(product: Product, item: GatewayProduct, report: Report) -> None:
     if product.status in (P.DELISTED, P.BLOCKED):
         if item.display == "Y" and services.product_redelist(product=product):
             report.redelisted.append({"product": product.pk, "gateway_product_id": item.product_id})

@@ -11,16 +11,30 @@ saved product (``listing_problems``), an API payload and an import row. ``listin
 number of queries (none when the caller prefetched ``LISTING_PREFETCH``).
 """
 
+import dataclasses
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict, TypeGuard
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-from catalog.models import MAX_PRICE, MAX_TIER_QUANTITY, MIN_PRICE, PAYMENT_METHODS, InputType, Port, Unit
+from catalog.models import (
+    MAX_PRICE,
+    MAX_TIER_QUANTITY,
+    MIN_PRICE,
+    PAYMENT_METHODS,
+    Category,
+    CategoryAttribute,
+    InputType,
+    Port,
+    Product,
+    Unit,
+)
 
 TITLE_MAX = 128
 TITLE_SWEET_SPOT = (50, 110)  # long enough to name the product and its material, short enough to read in a list
@@ -47,8 +61,8 @@ LISTING_PREFETCH = ("price_tiers", "images", "attribute_values__attribute", "cat
 class Rule:
     blocking: bool
     weight: int  # points the quality score loses for each problem of this rule
-    message: str
-    fix: str
+    message: StrOrPromise
+    fix: StrOrPromise
 
 
 RULES = {
@@ -243,6 +257,16 @@ RULES = {
 BLOCKED_SCORE_CAP = 50
 
 
+class ProblemData(TypedDict):
+    """A problem as the API and the dashboard's scripts read it."""
+
+    field: str
+    code: str
+    blocking: bool
+    message: str
+    fix: str
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of a listing. ``field`` names the product field (``title``, ``price_tiers[1]``,
@@ -250,25 +274,25 @@ class Problem:
 
     field: str
     code: str
-    params: Mapping = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
-    def rule(self):
+    def rule(self) -> Rule:
         return RULES[self.code]
 
     @property
-    def blocking(self):
+    def blocking(self) -> bool:
         return self.rule.blocking
 
     @property
-    def message(self):
+    def message(self) -> str:
         return str(self.rule.message) % self.params if self.params else str(self.rule.message)
 
     @property
-    def fix(self):
+    def fix(self) -> str:
         return str(self.rule.fix) % self.params if self.params else str(self.rule.fix)
 
-    def as_dict(self):
+    def as_dict(self) -> ProblemData:
         return {
             "field": self.field,
             "code": self.code,
@@ -280,7 +304,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class AttributeValue:
-    attribute: object  # a CategoryAttribute
+    attribute: CategoryAttribute
     value_id: int | None
     value_name: str
 
@@ -292,24 +316,24 @@ class Listing:
 
     title: str = ""
     description: str = ""
-    category: object = None  # a Category
-    category_attributes: tuple = ()
-    keywords: tuple = ()
+    category: Category | None = None
+    category_attributes: tuple[CategoryAttribute, ...] = ()
+    keywords: tuple[str, ...] = ()
     hs_code: str = ""
     min_order_quantity: int | None = None
     unit: str = ""
     supply_quantity: int | None = None
     supply_period: str = ""
-    lead_times: tuple = ()
+    lead_times: tuple[object, ...] = ()  # {"quantity", "days"} each, as given: the rules check them
     port: str = ""
-    payment_terms: tuple = ()
+    payment_terms: tuple[str, ...] = ()
     packaging: str = ""
-    tiers: tuple = ()
-    attribute_values: tuple = ()
-    images: tuple = ()
+    tiers: tuple[tuple[Any, Any], ...] = ()  # (start_quantity, price) as given: the rules check them
+    attribute_values: tuple[AttributeValue, ...] = ()
+    images: tuple[str, ...] = ()
 
 
-def listing_of(product):
+def listing_of(product: Product) -> Listing:
     """The ``Listing`` of a saved product; prefetches what is not prefetched yet (``LISTING_PREFETCH``)."""
     prefetch_related_objects([product], *LISTING_PREFETCH)
     category = product.category
@@ -337,12 +361,12 @@ def listing_of(product):
     )
 
 
-def listing_problems(product):
+def listing_problems(product: Product) -> list[Problem]:
     """Every problem of ``product``, blocking ones first, each once."""
     return problems_of(listing_of(product))
 
 
-def problems_of(listing):
+def problems_of(listing: Listing) -> list[Problem]:
     problems = [
         *_title(listing),
         *_description(listing),
@@ -357,15 +381,13 @@ def problems_of(listing):
     return sorted(problems, key=lambda problem: not problem.blocking)
 
 
-def blocking_problems(problems):
+def blocking_problems(problems: Sequence[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.blocking]
 
 
-def quality_score(product_or_problems):
-    """0 to 100: 100 when nothing can be improved; at most ``BLOCKED_SCORE_CAP`` while a blocking problem remains."""
-    problems = product_or_problems
-    if not isinstance(problems, list | tuple):
-        problems = listing_problems(product_or_problems)
+def quality_score(problems: Sequence[Problem]) -> int:
+    """0 to 100 for a listing's ``problems``: 100 when nothing can be improved; at most ``BLOCKED_SCORE_CAP`` while a
+    blocking problem remains."""
     score = max(0, 100 - sum(problem.rule.weight for problem in problems))
     if blocking_problems(problems):
         score = min(score, BLOCKED_SCORE_CAP)
@@ -375,7 +397,7 @@ def quality_score(product_or_problems):
 # The checks ------------------------------------------------------------------------------------------------------
 
 
-def _title(listing):
+def _title(listing: Listing) -> Iterator[Problem]:
     title = listing.title or ""
     if not title.strip():
         yield Problem("title", "title_missing")
@@ -394,7 +416,7 @@ def _title(listing):
         yield Problem("title", "title_stuffing", {"words": ", ".join(repeated)})
 
 
-def _description(listing):
+def _description(listing: Listing) -> Iterator[Problem]:
     description = listing.description or ""
     if not description.strip():
         yield Problem("description", "description_missing")
@@ -404,14 +426,14 @@ def _description(listing):
         yield Problem("description", "description_short", {"length": len(description)})
 
 
-def _category(listing):
+def _category(listing: Listing) -> Iterator[Problem]:
     if listing.category is None:
         yield Problem("category", "category_missing")
     elif not listing.category.is_leaf:
         yield Problem("category", "category_not_leaf", {"name": listing.category.name})
 
 
-def _keywords(listing):
+def _keywords(listing: Listing) -> Iterator[Problem]:
     keywords = listing.keywords
     if not keywords:
         yield Problem("keywords", "keywords_none")
@@ -426,28 +448,28 @@ def _keywords(listing):
             yield Problem(f"keywords[{index}]", "keyword_separator", {"keyword": keyword})
 
 
-def normalize_hs_code(text):
+def normalize_hs_code(text: str | None) -> str:
     """An HS code as stored: the dots, spaces and dashes people write in it left out. Every entry point (the form,
     the import) stores what this returns."""
     return HS_SEPARATORS.sub("", text or "")
 
 
-def hs_code_problems(value):
+def hs_code_problems(value: str) -> list[Problem]:
     """The rule problems of an HS code as stored; none for an empty one (a draft may lack it)."""
     return list(_hs_code(Listing(hs_code=value))) if value else []
 
 
-def _hs_code(listing):
+def _hs_code(listing: Listing) -> Iterator[Problem]:
     if not listing.hs_code:
         yield Problem("hs_code", "hs_code_missing")
     elif not HS_CODE.fullmatch(listing.hs_code):
         yield Problem("hs_code", "hs_code_invalid", {"value": listing.hs_code})
 
 
-def _attributes(listing):
+def _attributes(listing: Listing) -> Iterator[Problem]:
     if listing.category is None or not listing.category.is_leaf:
         return  # the category's own problem says what to do first
-    given = {}
+    given: dict[int, list[int | str]] = {}
     for value in listing.attribute_values:
         attribute = value.attribute
         path = f"attributes.{attribute.attribute_id}"
@@ -456,6 +478,7 @@ def _attributes(listing):
             yield Problem(path, "attribute_not_in_category", params)
             continue
         earlier = given.setdefault(attribute.attribute_id, [])
+        key: int | str | None
         if attribute.input_type == InputType.INPUT:
             text = (value.value_name or "").strip()
             if value.value_id is not None or not text or len(text) > ATTRIBUTE_TEXT_MAX:
@@ -485,7 +508,7 @@ def _attributes(listing):
         yield Problem(f"attributes.{attribute.attribute_id}", code, {"name": attribute.name})
 
 
-def _images(listing):
+def _images(listing: Listing) -> Iterator[Problem]:
     count = len(listing.images)
     if count < IMAGES_MIN:
         yield Problem("images", "images_missing")
@@ -495,7 +518,7 @@ def _images(listing):
         yield Problem("images", "images_few", {"count": count})
 
 
-def _tiers(listing):
+def _tiers(listing: Listing) -> Iterator[Problem]:
     tiers = listing.tiers
     if not tiers:
         yield Problem("price_tiers", "price_tiers_missing")
@@ -508,7 +531,7 @@ def _tiers(listing):
         quantity_ok = isinstance(quantity, int) and 1 <= quantity <= MAX_TIER_QUANTITY
         if not quantity_ok:
             yield Problem(f"{path}.start_quantity", "price_tier_quantity", {"quantity": quantity})
-        price_ok = _is_price(price)
+        price_ok = is_price(price)
         if not price_ok:
             yield Problem(f"{path}.price", "price_tier_price", {"price": price})
         if quantity_ok and price_ok:
@@ -523,21 +546,28 @@ def _tiers(listing):
         yield Problem("price_tiers", "price_tiers_single")
 
 
-def _is_price(value):
+def in_cents(amount: Decimal) -> bool:
+    """Finite, with two decimal places at most (2.5 and 2.50, not 2.505)."""
+    exponent = amount.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2  # not an int for NaN and infinities
+
+
+def is_price(value: object) -> TypeGuard[Decimal | int | str]:
+    """A price the gateway accepts: US$0.01 to US$9,999,999.00, in cents at most."""
     if not isinstance(value, Decimal | int | str) or isinstance(value, bool):
         return False
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
         return False
-    return amount.is_finite() and amount.as_tuple().exponent >= -2 and MIN_PRICE <= amount <= MAX_PRICE
+    return in_cents(amount) and MIN_PRICE <= amount <= MAX_PRICE
 
 
-def _quantity(value):
+def _quantity(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= QUANTITY_MAX
 
 
-def _trade(listing):
+def _trade(listing: Listing) -> Iterator[Problem]:
     if not _quantity(listing.min_order_quantity):
         yield Problem("min_order_quantity", "moq_missing")
     if listing.unit not in Unit.values:
@@ -552,7 +582,7 @@ def _trade(listing):
         yield Problem("packaging", "packaging_too_long", {"length": len(listing.packaging)})
 
 
-def _payment_terms(terms):
+def _payment_terms(terms: tuple[str, ...]) -> Iterator[Problem]:
     if not terms:
         yield Problem("payment_terms", "payment_terms_missing")
         return
@@ -562,7 +592,7 @@ def _payment_terms(terms):
             yield Problem(f"payment_terms[{index}]", "payment_terms_invalid", params)
 
 
-def _lead_times(lead_times):
+def _lead_times(lead_times: tuple[object, ...]) -> Iterator[Problem]:
     if not lead_times:
         yield Problem("lead_times", "lead_times_missing")
         return

@@ -2,11 +2,14 @@
 is never returned (the views turn "none" into 404)."""
 
 import contextlib
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from uuid import UUID
 
-from django.db.models import F, Q, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet, Sum
+from django_stubs_ext import StrOrPromise
 
 from alibaba import outbox
 from catalog.models import (
@@ -24,19 +27,21 @@ from catalog.models import (
     Unit,
 )
 from catalog.rules import LISTING_PREFETCH
+from dxports.models import User
+from sellers.selectors import Seller
 
 
-def products_for_seller(*, seller):
+def products_for_seller(*, seller: Seller) -> QuerySet[Product]:
     """The seller's products with everything the listing rules read: a constant number of queries for any page."""
     return Product.objects.filter(seller=seller).select_related("category").prefetch_related(*LISTING_PREFETCH)
 
 
-def product_for_seller(*, seller, public_id):
+def product_for_seller(*, seller: Seller, public_id: UUID) -> Product | None:
     """One of the seller's products, or None."""
     return products_for_seller(seller=seller).filter(public_id=public_id).first()
 
 
-def leaf_categories():
+def leaf_categories() -> QuerySet[Category]:
     """The categories a product may use, with their attributes."""
     return Category.objects.filter(is_leaf=True).select_related("parent").prefetch_related("attributes")
 
@@ -58,7 +63,7 @@ SYNC_STATES = {
 }
 
 
-def sync_state(product):
+def sync_state(product: Product) -> str:
     """The key of ``SYNC_STATES`` that ``product`` is in."""
     if product.status == ProductStatus.SYNC_FAILED:
         return "failed"
@@ -69,7 +74,9 @@ def sync_state(product):
     return "in_step" if product.synced_version == product.version else "behind"
 
 
-def products_for_dashboard(*, seller, status="", category=None, sync="", search=""):
+def products_for_dashboard(
+    *, seller: Seller, status: str = "", category: Category | None = None, sync: str = "", search: str = ""
+) -> QuerySet[Product]:
     """The seller's products for the dashboard list, filtered, with everything a row shows (thumbnail, category,
     quality score): a constant number of queries whatever the page size."""
     products = products_for_seller(seller=seller)
@@ -87,17 +94,17 @@ def products_for_dashboard(*, seller, status="", category=None, sync="", search=
     return products
 
 
-def categories_of_seller(*, seller):
+def categories_of_seller(*, seller: Seller) -> QuerySet[Category]:
     """The categories the seller's products use, for the list's filter."""
     return Category.objects.filter(products__seller=seller).distinct().order_by("name")
 
 
-def product_events(*, product):
+def product_events(*, product: Product) -> QuerySet[ProductEvent]:
     """The product's audit trail, newest first, with the actors (one query)."""
     return ProductEvent.objects.filter(product=product).select_related("actor")
 
 
-def product_image_for_user(*, user, public_id, sha256):
+def product_image_for_user(*, user: User | AnonymousUser, public_id: UUID, sha256: str) -> ProductImage | None:
     """An image the user may see: of a product of the user's own seller, or any for staff allowed to view products;
     None otherwise."""
     if not user.is_authenticated:
@@ -111,17 +118,17 @@ def product_image_for_user(*, user, public_id, sha256):
 # Listing sync ----------------------------------------------------------------------------------------------------
 
 
-def product_sync_history(*, product):
+def product_sync_history(*, product: Product) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
     outbox attempts), newest first, each with its job (kind): one query whatever their number."""
     return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk))
 
 
-def import_jobs_for_seller(*, seller):
+def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(seller=seller).select_related("created_by")
 
 
-def import_job_for_seller(*, seller, public_id):
+def import_job_for_seller(*, seller: Seller, public_id: UUID) -> ImportJob | None:
     """One of the seller's jobs, or None."""
     return ImportJob.objects.filter(seller=seller, public_id=public_id).first()
 
@@ -139,7 +146,7 @@ class ProductActions:
     is_waiting: bool  # the gateway has it, or it is on its way there
 
 
-def product_actions(product):
+def product_actions(product: Product) -> ProductActions:
     status = ProductStatus(product.status)
     targets = TRANSITIONS[status]
     can_publish = status == ProductStatus.READY or ProductStatus.READY in targets
@@ -157,27 +164,29 @@ def product_actions(product):
 # For the inquiries of buyers (buyers/) -----------------------------------------------------------------------------
 
 
-def trade_units():
+def trade_units() -> list[tuple[str, StrOrPromise]]:
     """The gateway's units (``fob_unit_type``) as ``[(value, label)]``."""
     return list(Unit.choices)
 
 
-def payment_methods():
+def payment_methods() -> tuple[str, ...]:
     """The gateway's payment methods, as it spells them."""
     return PAYMENT_METHODS
 
 
-def has_live_products(*, seller):
+def has_live_products(*, seller: Seller) -> bool:
     """Whether buyers can find any of the seller's products on Alibaba.com now (one query)."""
     return Product.objects.filter(seller=seller, status=ProductStatus.LIVE).exists()
 
 
-def product_id_for_listing(*, seller_id, custom_code="", gateway_product_id=None):
+def product_id_for_listing(
+    *, seller_id: int, custom_code: str = "", gateway_product_id: int | None = None
+) -> int | None:
     """The id of the seller's (``seller_id``) product that the gateway names by ``custom_code`` (our public id) or
     its own product id, or ``None`` when we no longer hold it (one query)."""
     match = Q()
     with contextlib.suppress(ValueError):
-        match |= Q(public_id=uuid.UUID(str(custom_code)))
+        match |= Q(public_id=UUID(str(custom_code)))
     if gateway_product_id is not None:
         match |= Q(gateway_product_id=gateway_product_id)
     if not match:
@@ -196,7 +205,7 @@ class ProductTerms:
     payment_terms: tuple[str, ...]
     tiers: tuple[tuple[int, Decimal], ...]
 
-    def price_for(self, quantity):
+    def price_for(self, quantity: int | None) -> Decimal | None:
         """The tier price for ``quantity`` (the first tier below the minimum), or ``None`` without tiers."""
         price = self.tiers[0][1] if self.tiers else None
         for start, tier_price in self.tiers:
@@ -205,7 +214,7 @@ class ProductTerms:
         return price
 
 
-def product_terms(*, product_ids):
+def product_terms(*, product_ids: Iterable[int]) -> dict[int, ProductTerms]:
     """``{product id: ProductTerms}`` of the given products (two queries whatever their number)."""
     products = Product.objects.filter(pk__in=list(product_ids)).prefetch_related("price_tiers")
     return {
@@ -220,7 +229,7 @@ def product_terms(*, product_ids):
     }
 
 
-def storage_used(*, seller):
+def storage_used(*, seller: Seller) -> int:
     """The bytes ``seller``'s files take on dxports: product photos (thumbnails aside) and the import files still
     kept. Two aggregate queries."""
     photos = ProductImage.objects.filter(product__seller=seller).aggregate(total=Sum("size_bytes"))["total"] or 0

@@ -6,12 +6,15 @@ product, delisting and blocking write their outbox row in the same transaction (
 ``catalog.sync`` report back through the services of the "Listing sync" section.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -31,9 +34,7 @@ from catalog.models import (
     GATEWAY_STATES,
     IN_REVIEW_STATES,
     LIVE_EDIT_STATES,
-    MAX_PRICE,
     MAX_TIER_QUANTITY,
-    MIN_PRICE,
     OFFLINE_EDIT_STATES,
     PUBLISHING_STATES,
     SYNC_KINDS,
@@ -50,9 +51,17 @@ from catalog.models import (
     ProductImage,
     ProductStatus,
 )
-from catalog.rules import blocking_problems, listing_problems
-from dxports.audit import actor_or_none
+from catalog.rules import blocking_problems, is_price, listing_problems
+from dxports.audit import Actor, actor_or_none
+from dxports.errors import ApplicationError
+from dxports.models import Event
 from dxports.states import StateMachine, require_reason
+from sellers.selectors import Seller
+
+# A price tier as given: ``(start_quantity, price)``, converted and checked here.
+TierInput = Sequence[Any]
+# An attribute value as given: ``{"attribute_id": <gateway id>, "value_id": int | None, "value_name": str}``.
+AttributeInput = Mapping[str, Any]
 
 # The fields a seller edits directly; ``price_tiers`` and ``attributes`` are edited as whole lists.
 PRODUCT_FIELDS = (
@@ -76,24 +85,11 @@ PRODUCT_FIELDS = (
 )
 
 
-def _lock(product):
+def _lock(product: Product) -> Product:
     return Product.objects.select_for_update().get(pk=product.pk)
 
 
-def _audit(*, product, actor, kind, changes=None, reason="", from_status="", to_status=""):
-    return ProductEvent.record(
-        product=product,
-        actor=actor,
-        kind=kind,
-        version=product.version,
-        changes=changes,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-    )
-
-
-def _require_active_seller(seller):
+def _require_active_seller(seller: Seller) -> None:
     if not seller.may_sell:
         raise SellerNotActive(seller=seller)
 
@@ -124,7 +120,9 @@ MACHINE = StateMachine(
 
 
 @transaction.atomic
-def product_transition(*, product, to, actor=None, reason="", changes=None):
+def product_transition(
+    *, product: Product, to: str, actor: Actor = None, reason: str = "", changes: dict[str, Any] | None = None
+) -> ProductEvent:
     """Move ``product`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
     audit row. Entering ready, publishing or updating needs an active seller (``SellerNotActive``). Returns the
     audit row; ``event.product`` is the updated product."""
@@ -135,26 +133,12 @@ def product_transition(*, product, to, actor=None, reason="", changes=None):
     return MACHINE.move(product, to=to, actor=actor, reason=reason, changes=changes)
 
 
-@transaction.atomic
-def product_mark_ready(*, product, actor):
-    """The seller's dry run passed: the product is ready to publish. Refused with every blocking problem at once
-    (``ListingIncomplete``), and for a seller that is not active."""
-    product = _lock(product)
-    if ProductStatus.READY not in TRANSITIONS[ProductStatus(product.status)]:
-        raise IllegalTransition(product=product, to=ProductStatus.READY)
-    _require_active_seller(product.seller)
-    blocking = blocking_problems(listing_problems(product))
-    if blocking:
-        raise ListingIncomplete(blocking)
-    return product_transition(product=product, to=ProductStatus.READY, actor=actor).product
-
-
-def _require_reason(reason):
+def _require_reason(reason: str) -> str:
     return require_reason(reason, error=ProductInvalid)
 
 
 @transaction.atomic
-def product_block(*, product, actor, reason):
+def product_block(*, product: Product, actor: Actor, reason: str) -> Product:
     """Staff moderation: the product is blocked, with a reason the seller sees. A product the gateway may hold
     (on its way there, in review, live, being delisted, or whose last sync failed) is taken off display there
     (a ``product.delist`` outbox row)."""
@@ -166,7 +150,7 @@ def product_block(*, product, actor, reason):
 
 
 @transaction.atomic
-def product_unblock(*, product, actor, reason):
+def product_unblock(*, product: Product, actor: Actor, reason: str) -> Product:
     """Staff lift a block; the product goes back to draft, to be checked and published again."""
     reason = _require_reason(reason)
     return product_transition(product=product, to=ProductStatus.DRAFT, actor=actor, reason=reason).product
@@ -175,7 +159,7 @@ def product_unblock(*, product, actor, reason):
 # Creating and editing --------------------------------------------------------------------------------------------
 
 
-def _check_category(category):
+def _check_category(category: Category | None) -> None:
     if category is not None and not category.is_leaf:
         raise ProductInvalid(
             _("“%(name)s” is a group of categories: choose one of the categories inside it.") % {"name": category.name},
@@ -183,7 +167,7 @@ def _check_category(category):
         )
 
 
-def _clean_fields(fields):
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"not product fields: {sorted(unknown)}")
@@ -194,7 +178,7 @@ def _clean_fields(fields):
     if "title" in fields:
         fields["title"] = " ".join((fields["title"] or "").split())
     for name, value in fields.items():
-        field = Product._meta.get_field(name)
+        field = cast(models.Field, Product._meta.get_field(name))  # PRODUCT_FIELDS are concrete fields
         if value is None or field.is_relation:
             continue
         try:
@@ -208,7 +192,7 @@ def _clean_fields(fields):
     return fields
 
 
-def _save(product, *, update_fields=None):
+def _save(product: Product, *, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
             product.save(update_fields=update_fields)
@@ -220,16 +204,16 @@ def _save(product, *, update_fields=None):
         raise
 
 
-def _tiers_of(product):
+def _tiers_of(product: Product) -> list[list[Any]]:
     return [[tier.start_quantity, str(tier.price)] for tier in PriceTier.objects.filter(product=product)]
 
 
-def _attributes_of(product):
+def _attributes_of(product: Product) -> list[list[Any]]:
     values = ProductAttributeValue.objects.filter(product=product).select_related("attribute")
     return [[value.attribute.attribute_id, value.value_id, value.value_name] for value in values]
 
 
-def _set_tiers(product, tiers):
+def _set_tiers(product: Product, tiers: Iterable[TierInput]) -> None:
     """``tiers``: ``[(start_quantity, price)]``. Prices out of the gateway's range are refused by the database's
     constraints, so they are refused here first with a message."""
     cleaned = []
@@ -241,12 +225,7 @@ def _set_tiers(product, tiers):
                 _("Enter each price tier as a quantity and a price."), extra={"field": "price_tiers"}
             ) from exc
     for tier in cleaned:
-        if not (
-            tier.price.is_finite()
-            and tier.price.as_tuple().exponent >= -2
-            and MIN_PRICE <= tier.price <= MAX_PRICE
-            and 1 <= tier.start_quantity <= MAX_TIER_QUANTITY
-        ):
+        if not (is_price(tier.price) and 1 <= tier.start_quantity <= MAX_TIER_QUANTITY):
             raise ProductInvalid(
                 _("A price tier starts at 1 to 99,999 units and costs US$0.01 to US$9,999,999.00, in cents at most."),
                 extra={"field": "price_tiers"},
@@ -257,10 +236,10 @@ def _set_tiers(product, tiers):
     PriceTier.objects.bulk_create(cleaned)
 
 
-def _set_attributes(product, attributes):
-    """``attributes``: ``[{"attribute_id": <gateway id>, "value_id": int | None, "value_name": str}]`` of the
-    product's category. Whether the values are allowed is a listing rule, so a draft can hold a wrong one."""
-    known = {
+def _set_attributes(product: Product, attributes: Iterable[AttributeInput]) -> None:
+    """``attributes``: values of attributes of the product's category (``AttributeInput``). Whether the values are
+    allowed is a listing rule, so a draft can hold a wrong one."""
+    known: dict[int | None, CategoryAttribute] = {
         attribute.attribute_id: attribute for attribute in CategoryAttribute.objects.filter(category=product.category)
     }
     rows = []
@@ -281,7 +260,7 @@ def _set_attributes(product, attributes):
     ProductAttributeValue.objects.bulk_create(rows)
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, Category):
         return value.category_id
     if isinstance(value, Decimal):
@@ -290,7 +269,16 @@ def _jsonable(value):
 
 
 @transaction.atomic
-def product_create(*, seller, actor, sku, title, price_tiers=(), attributes=(), **fields):
+def product_create(
+    *,
+    seller: Seller,
+    actor: Actor,
+    sku: str,
+    title: str,
+    price_tiers: Iterable[TierInput] = (),
+    attributes: Iterable[AttributeInput] = (),
+    **fields: Any,
+) -> Product:
     """A new draft product of ``seller`` (of any status: only publishing needs an active seller). Drafts may be
     incomplete: ``catalog.rules`` says what is missing; only what the database cannot hold is refused here."""
     fields = _clean_fields({"sku": sku, "title": title, **fields})
@@ -305,12 +293,19 @@ def product_create(*, seller, actor, sku, title, price_tiers=(), attributes=(), 
         changes["price_tiers"] = [None, _tiers_of(product)]
     if attributes:
         changes["attributes"] = [None, _attributes_of(product)]
-    _audit(product=product, actor=actor, kind=EventKind.CREATED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.CREATED, changes=changes)
     return product
 
 
 @transaction.atomic
-def product_update(*, product, actor, price_tiers=None, attributes=None, **fields):
+def product_update(
+    *,
+    product: Product,
+    actor: Actor,
+    price_tiers: Iterable[TierInput] | None = None,
+    attributes: Iterable[AttributeInput] | None = None,
+    **fields: Any,
+) -> Product:
     """Change some fields of an editable product (``NotEditable`` otherwise); ``price_tiers`` and ``attributes``
     replace the whole list when given. A real change bumps ``version`` and writes one audit row with every changed
     field before → after; a product that was ready, rejected, sync-failed or delisted goes back to draft. A live or
@@ -321,7 +316,7 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
     if not product.is_editable:
         raise NotEditable(product=product)
     fields = _clean_fields(fields)
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     for name, value in fields.items():
         before = getattr(product, name)
         if before != value:
@@ -347,14 +342,14 @@ def product_update(*, product, actor, price_tiers=None, attributes=None, **field
         return product
     product.version += 1
     _save(product)
-    _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
 
 
 # Storage -----------------------------------------------------------------------------------------------------------
 
 
-def storage_check(*, seller, adding, error):
+def storage_check(*, seller: Seller, adding: int, error: type[ApplicationError]) -> None:
     """Refuse (``error`` with a message) to store ``adding`` more bytes for ``seller`` beyond
     ``CATALOG_STORAGE_PER_SELLER_BYTES`` (product photos and the import files still kept)."""
     from catalog import selectors
@@ -379,9 +374,9 @@ class BulkCreate:
     """A new product's ``fields`` (cleaned), its price tiers ``[(start_quantity, price)]`` and attribute values
     ``[(CategoryAttribute, value_id, value_name)]``."""
 
-    fields: dict
-    tiers: list = field(default_factory=list)
-    attributes: list = field(default_factory=list)
+    fields: dict[str, Any]
+    tiers: list[tuple[int, Decimal]] = field(default_factory=list)
+    attributes: list[tuple[CategoryAttribute, int | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -390,13 +385,15 @@ class BulkEdit:
     row), and the new tiers or attribute values when they change (``None``: unchanged)."""
 
     product: Product
-    fields: dict
-    changes: dict
-    tiers: list | None = None
-    attributes: list | None = None
+    fields: dict[str, Any]
+    changes: dict[str, list[Any]]
+    tiers: list[tuple[int, Decimal]] | None = None
+    attributes: list[tuple[CategoryAttribute, int | None, str]] | None = None
 
 
-def products_bulk_save(*, seller, actor, reason, creates, edits):
+def products_bulk_save(
+    *, seller: Seller, actor: Actor, reason: str, creates: Sequence[BulkCreate], edits: Sequence[BulkEdit]
+) -> tuple[list[Product], list[Product]]:
     """Create and change many products at once, with the consequences of ``product_create`` and
     ``product_update``: one audit row per product (created, or edited with its version bumped), and an edited
     product goes back to draft through the state table (``MACHINE.move_many``, its transition rows included).
@@ -408,9 +405,11 @@ def products_bulk_save(*, seller, actor, reason, creates, edits):
             raise NotEditable(product=edit.product)
     now = timezone.now()
     products = Product.objects.bulk_create([Product(seller=seller, **create.fields) for create in creates])
-    events, tiers, values = [], [], []
+    events: list[ProductEvent] = []
+    tiers: list[PriceTier] = []
+    values: list[ProductAttributeValue] = []
     for create, product in zip(creates, products, strict=True):
-        changes = {name: [None, _jsonable(value)] for name, value in create.fields.items()}
+        changes: dict[str, list[Any]] = {name: [None, _jsonable(value)] for name, value in create.fields.items()}
         if create.tiers:
             tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in create.tiers]
             changes["price_tiers"] = [None, [[q, str(p)] for q, p in create.tiers]]
@@ -456,7 +455,9 @@ def products_bulk_save(*, seller, actor, reason, creates, edits):
     return products, changed
 
 
-def _event(product, *, actor, kind, changes, reason, now):
+def _event(
+    product: Product, *, actor: Actor, kind: str, changes: dict[str, Any], reason: str, now: datetime
+) -> ProductEvent:
     return ProductEvent(
         product=product,
         actor=actor_or_none(actor),
@@ -471,7 +472,7 @@ def _event(product, *, actor, kind, changes, reason, now):
 # Edits made elsewhere (images: catalog.images) ---------------------------------------------------------------------
 
 
-def product_lock_for_edit(*, product):
+def product_lock_for_edit(*, product: Product) -> Product:
     """Lock ``product`` for an edit made outside ``product_update`` (its images), refused as ``product_update``
     refuses it (``NotEditable``). Call inside a transaction, then ``product_record_edit``."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
@@ -480,13 +481,13 @@ def product_lock_for_edit(*, product):
     return product
 
 
-def product_record_edit(*, product, actor, changes):
+def product_record_edit(*, product: Product, actor: Actor, changes: dict[str, list[Any]]) -> Product:
     """Record an edit of a locked product made outside ``product_update``, with the same consequences: the version
     is bumped, one audit row holds ``changes`` (``{field: [before, after]}``), and the status follows the rule of
     ``product_update``. Returns the product."""
     product.version += 1
     _save(product, update_fields=["version", "updated_at"])
-    _audit(product=product, actor=actor, kind=EventKind.EDITED, changes=changes)
+    ProductEvent.record(product=product, version=product.version, actor=actor, kind=EventKind.EDITED, changes=changes)
     return _after_edit(product=product, actor=actor)
 
 
@@ -496,7 +497,7 @@ def product_record_edit(*, product, actor, changes):
 # the product's current status and version before changing anything.
 
 
-def _after_edit(*, product, actor):
+def _after_edit(*, product: Product, actor: Actor) -> Product:
     """The status rule after an edit (``product_update``, ``product_record_edit``): a live or updating product is
     sent to the gateway, provided it stays complete; any other state but draft goes back to draft."""
     if product.status in LIVE_EDIT_STATES:
@@ -522,7 +523,7 @@ def _after_edit(*, product, actor):
 
 
 @transaction.atomic
-def product_publish(*, product, actor):
+def product_publish(*, product: Product, actor: Actor) -> Product:
     """Send a draft, ready or sync-failed product to Alibaba.com: refused for a seller that is not active
     (``SellerNotActive``) and with every blocking problem at once (``ListingIncomplete``); otherwise the product is
     publishing and a ``product.upsert`` outbox row is written in the same transaction."""
@@ -542,7 +543,7 @@ def product_publish(*, product, actor):
 
 
 @transaction.atomic
-def product_delist(*, product, actor):
+def product_delist(*, product: Product, actor: Actor) -> Product:
     """Take a live product off Alibaba.com (display off: the gateway has no delete): live → delisting and a
     ``product.delist`` outbox row; the handler makes it delisted."""
     product = product_transition(product=product, to=ProductStatus.DELISTING, actor=actor).product
@@ -555,7 +556,7 @@ RIGHT_TO_SELL_ENDED = ("seller.suspended", "seller.action_needed", "seller.rejec
 
 
 @transaction.atomic
-def products_withdraw_for_seller(*, seller_id, reason):
+def products_withdraw_for_seller(*, seller_id: int, reason: str) -> int:
     """Take every listing of the seller off Alibaba.com: each product the gateway may hold or be about to hold
     (publishing, in review, live, updating, sync failed) moves to delisting with ``reason`` and a ``product.delist``
     outbox row. Called inside the transaction that ended the seller's right to sell (``dxports.events``
@@ -571,8 +572,10 @@ def products_withdraw_for_seller(*, seller_id, reason):
     return len(products)
 
 
-def withdraw_on_seller_event(event):
+def withdraw_on_seller_event(event: Event) -> None:
     """``dxports.events`` subscriber of ``RIGHT_TO_SELL_ENDED``."""
+    if event.seller_id is None:  # a seller event always names its seller
+        return
     reason = _("Your business may not sell on Alibaba.com now (%(status)s): the listing is taken off.") % {
         "status": event.data.get("status", "")
     }
@@ -580,7 +583,7 @@ def withdraw_on_seller_event(event):
 
 
 @transaction.atomic
-def product_sync_retry(*, product, actor):
+def product_sync_retry(*, product: Product, actor: Actor) -> Product:
     """Send again: a product whose sync failed goes back to publishing (or delisting, when delisting failed) with a
     fresh outbox row; a product whose sync is waiting out a backoff, or stuck past its lease, is retried now
     (``alibaba.outbox.retry``). ``NothingToRetry`` when the sync is running, done, or was never started."""
@@ -606,16 +609,17 @@ def product_sync_retry(*, product, actor):
     return product
 
 
-def product_images_photobank_store(*, seller, sha256, photobank_url):
+def product_images_photobank_store(*, seller: Seller, sha256: str, photobank_url: str) -> int:
     """Record that the content ``sha256`` is in the seller's photobank at ``photobank_url``: every image of the
-    seller with that content uses it, so the same content is never uploaded twice for one supplier."""
+    seller with that content uses it, so the same content is never uploaded twice for one supplier. Returns how many
+    images now use it."""
     return ProductImage.objects.filter(product__seller=seller, sha256=sha256, photobank_url="").update(
         photobank_url=photobank_url
     )
 
 
 @transaction.atomic
-def product_sync_record(*, product, version, gateway_product_id):
+def product_sync_record(*, product: Product, version: int, gateway_product_id: int) -> Product:
     """The gateway holds ``version`` of the product as ``gateway_product_id`` (an add or update it accepted):
     publishing → under review. A product blocked meanwhile is taken off display again (a ``product.delist`` row),
     since the write may have put it back on the gateway. Returns the product."""
@@ -633,16 +637,17 @@ def product_sync_record(*, product, version, gateway_product_id):
 
 
 @transaction.atomic
-def product_gateway_forget(*, product, gateway_product_id):
+def product_gateway_forget(*, product: Product, gateway_product_id: int) -> int:
     """The gateway does not know ``gateway_product_id`` any more: forget it (if it is still the product's), so the
-    next sync looks the product up by its custom code and adds it when it is not found."""
+    next sync looks the product up by its custom code and adds it when it is not found. Returns 1 when it was
+    forgotten, 0 otherwise."""
     return Product.objects.filter(pk=product.pk, gateway_product_id=gateway_product_id).update(
         gateway_product_id=None, synced_version=None, updated_at=timezone.now()
     )
 
 
 @transaction.atomic
-def product_delist_record(*, product):
+def product_delist_record(*, product: Product) -> Product:
     """The gateway shows the product no more: delisting → delisted (a blocked product stays blocked)."""
     product = _lock(product)
     if product.status == ProductStatus.DELISTING:
@@ -653,7 +658,7 @@ def product_delist_record(*, product):
 
 
 @transaction.atomic
-def product_sync_failed(*, product, reason):
+def product_sync_failed(*, product: Product, reason: str) -> Product:
     """The sync stopped for good (the gateway refused the listing, our setup is wrong, or it gave up after many
     transient errors): the product is sync-failed with ``reason``, what to fix, shown to the seller. A product
     that left the sync meanwhile (blocked, edited back to draft) is left alone."""
@@ -664,7 +669,14 @@ def product_sync_failed(*, product, reason):
 
 
 @transaction.atomic
-def product_review_record(*, product, gateway_product_id, approved, reason="", reviewed_at=None):
+def product_review_record(
+    *,
+    product: Product,
+    gateway_product_id: int,
+    approved: bool,
+    reason: str = "",
+    reviewed_at: datetime | None = None,
+) -> bool:
     """The gateway's review of the product (a push or reconciliation): approved → live, rejected → rejected with
     the gateway's reason. Applied only when it is about what we sent last: the product waits for a review
     (under review or updating), holds ``gateway_product_id``, has no newer version on its way, and was not sent
@@ -695,7 +707,7 @@ def product_review_record(*, product, gateway_product_id, approved, reason="", r
 
 
 @transaction.atomic
-def product_resync(*, product, reason, forget_gateway_id=False):
+def product_resync(*, product: Product, reason: str, forget_gateway_id: bool = False) -> bool:
     """Reconciliation's repair: send the product's current version again (a ``product.upsert`` row). A live
     product becomes updating (the gateway reviews an update again); ``forget_gateway_id`` drops an id the gateway
     no longer knows, so the handler looks the product up by its custom code and adds it when it is not found.
@@ -714,7 +726,7 @@ def product_resync(*, product, reason, forget_gateway_id=False):
 
 
 @transaction.atomic
-def product_redelist(*, product):
+def product_redelist(*, product: Product) -> bool:
     """Reconciliation's repair: a delisted or blocked product the gateway shows again is switched off again."""
     product = _lock(product)
     if product.status not in (ProductStatus.DELISTED, ProductStatus.BLOCKED, ProductStatus.DELISTING):

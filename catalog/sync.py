@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,7 +74,7 @@ FIELD_LABELS = (
 )
 
 
-def register():
+def register() -> None:
     outbox.register(UPSERT, sync_product, on_failure=sync_failed)
     outbox.register(DELIST, delist_product, on_failure=sync_failed)
     pushes.register_push_handler(REVIEWED, record_review)
@@ -85,7 +87,7 @@ class RightToSellEnded(Exception):
     off by ``services.products_withdraw_for_seller``)."""
 
 
-def _check_right_to_sell(product):
+def _check_right_to_sell(product: Product) -> None:
     """Right before a call that puts the product on the gateway: the seller's status read afresh."""
     if not sellers_selectors.seller_may_sell(seller_id=product.seller_id):
         raise RightToSellEnded(product.seller_id)
@@ -94,14 +96,14 @@ def _check_right_to_sell(product):
 # The gateway's product JSON --------------------------------------------------------------------------------------
 
 
-def gateway_product(product, image_urls):
+def gateway_product(product: Product, image_urls: Iterable[str]) -> dict[str, Any]:
     """The product JSON of docs/gateway.md ("Product rules") for ``product`` (with ``SYNC_PREFETCH``) and its
     images' photobank URLs, in the seller's order."""
     tiers = list(product.price_tiers.all())
     prices = [tier.price for tier in tiers]
     attributes = []
     for value in product.attribute_values.all():
-        item = {"attribute_id": value.attribute.attribute_id}
+        item: dict[str, Any] = {"attribute_id": value.attribute.attribute_id}
         if value.attribute.input_type == InputType.INPUT or value.value_id is None:
             item["value_name"] = value.value_name
         else:
@@ -137,7 +139,7 @@ def gateway_product(product, image_urls):
     }
 
 
-def _load(job):
+def _load(job: outbox.OutboxJob) -> Product | None:
     product = (
         Product.objects.select_related("seller", "category").filter(pk=_pk(job.target)).first()
         if _pk(job.target) is not None
@@ -148,7 +150,7 @@ def _load(job):
     return product
 
 
-def _pk(target):
+def _pk(target: str) -> int | None:
     try:
         return int(target)
     except (TypeError, ValueError):
@@ -158,7 +160,7 @@ def _pk(target):
 # product.upsert --------------------------------------------------------------------------------------------------
 
 
-def sync_product(job):
+def sync_product(job: outbox.OutboxJob) -> dict[str, Any]:
     """Send the product's current version to the gateway (see the module's docstring). Returns what the attempt
     log keeps: the action, the gateway's product id, the version sent and the gateway's ``gmt_modified``."""
     product = _load(job)
@@ -173,7 +175,7 @@ def sync_product(job):
         return {"skipped": "the seller may not sell now"}
 
 
-def _upsert(job, product, session):
+def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -> dict[str, Any]:
     images = list(product.images.all())
     uploads = _ensure_photobank(product, images, session)
     payload = gateway_product(product, [image.photobank_url for image in images])
@@ -226,13 +228,13 @@ def _upsert(job, product, session):
     }
 
 
-def _add_may_have_happened(job):
+def _add_may_have_happened(job: outbox.OutboxJob) -> bool:
     """Whether an earlier attempt of this job may have added the product without recording its id: any earlier
     attempt at all (a timeout, a crash, a lost lease or a killed worker each look the same from here)."""
     return outbox.had_earlier_attempts(job)
 
 
-def _ensure_photobank(product, images, session):
+def _ensure_photobank(product: Product, images: list[ProductImage], session: SupplierSession) -> int:
     """Give every image a photobank URL: reuse the seller's URL for the same content, upload the rest (one upload
     per content and supplier, guarded by a cache lock across workers). Returns how many were uploaded."""
     missing = [image for image in images if not image.photobank_url]
@@ -254,7 +256,7 @@ def _ensure_photobank(product, images, session):
     return uploaded
 
 
-def _upload(product, image, session):
+def _upload(product: Product, image: ProductImage, session: SupplierSession) -> str:
     lock = f"dxports:catalog:photobank:{product.seller_id}:{image.sha256}"
     if not cache.add(lock, 1, timeout=settings.ALIBABA_OUTBOX_LEASE_S):
         # Another worker is uploading the same content for this supplier: retry once it has stored the URL.
@@ -283,7 +285,7 @@ def _upload(product, image, session):
 # product.delist --------------------------------------------------------------------------------------------------
 
 
-def delist_product(job):
+def delist_product(job: outbox.OutboxJob) -> dict[str, Any]:
     """Switch the product's display off on the gateway (every copy found by custom code when no id is recorded),
     then delisting → delisted. A product the gateway does not hold is delisted as it is."""
     product = _load(job)
@@ -300,7 +302,7 @@ def delist_product(job):
     return {"action": "display_off", "product_ids": ids}
 
 
-def _switch_off(product, session):
+def _switch_off(product: Product, session: SupplierSession) -> list[int]:
     ids = [product.gateway_product_id] if product.gateway_product_id else []
     if not ids:
         found = session.client.product_list(session.token, custom_code=str(product.public_id), page_size=50)
@@ -313,7 +315,7 @@ def _switch_off(product, session):
 # When the sync stops ---------------------------------------------------------------------------------------------
 
 
-def sync_failed(job, error):
+def sync_failed(job: outbox.OutboxJob, error: BaseException) -> None:
     """The outbox gave up on a job (a refusal, our configuration, or too many transient errors): the product is
     sync-failed with what to fix."""
     pk = _pk(job.target)
@@ -326,7 +328,7 @@ def sync_failed(job, error):
         logger.info("outbox %s: product %s was deleted before its failure was recorded", job.pk, pk)
 
 
-def failure_reason(job, error):
+def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
     """The sentence the seller reads: the gateway's own message and the field of the form it is about."""
     if isinstance(error, Rejected):
         field = error.field or ""
@@ -356,7 +358,7 @@ class ReviewArrivedEarly(Exception):
     """A review of a product whose add we have not recorded yet (the push overtook the worker): retried later."""
 
 
-def record_review(push):
+def record_review(push: pushes.InboundPush) -> None:
     """``product.reviewed``: approved → live, tbd → rejected with the gateway's reason. A push about an unknown
     product, another copy, an old version or one applied already is recorded (the push row) and changes nothing."""
     data = push.data
@@ -404,7 +406,7 @@ def record_review(push):
         )
 
 
-def _gateway_id(value):
+def _gateway_id(value: object) -> int | None:
     """A gateway product id (a whole number, or its digits as text), or None: int() would also take 12.9 as 12
     and True as 1, the id of another product."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -414,14 +416,14 @@ def _gateway_id(value):
     return None
 
 
-def _of_supplier(product, supplier_id):
+def _of_supplier(product: Product, supplier_id: object) -> bool:
     """Whether a push naming ``supplier_id`` may be about ``product``: a product is only ever listed under its own
     seller's supplier account, so a push for another supplier is not about it."""
     ours = sellers_selectors.supplier_id_of(seller_id=product.seller_id)
     return ours is not None and str(ours) == str(supplier_id)
 
 
-def _by_custom_code(custom_code):
+def _by_custom_code(custom_code: object) -> Product | None:
     try:
         public_id = uuid.UUID(str(custom_code))
     except (TypeError, ValueError):

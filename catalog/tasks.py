@@ -5,7 +5,7 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def catalog_reconcile_listings():
+def catalog_reconcile_listings() -> dict[str, int]:
     """Hourly: compare the gateway's listings with ours, repair the drift and log the report."""
     from catalog.reconcile import reconcile_listings
 
@@ -13,7 +13,7 @@ def catalog_reconcile_listings():
 
 
 @shared_task(acks_late=True)
-def catalog_sync_categories():
+def catalog_sync_categories() -> str:
     """Every few minutes: copy the gateway's category tree and leaf attributes (what ``manage.py sync_categories``
     does) when there is no copy yet, so that a new installation has its categories minutes after it starts, or
     when the copy is older than CATALOG_CATEGORIES_MAX_AGE_S."""
@@ -53,7 +53,7 @@ def catalog_imports_cleanup() -> int:
 
 
 @shared_task
-def catalog_demo_step():
+def catalog_demo_step() -> str:
     """Beat, in the demo only (DXPORTS_DEMO): the demo seller's listings, once its account and the categories exist."""
     from catalog import demo
 

@@ -30,7 +30,7 @@ from catalog.forms import (
     form_field_of,
 )
 from catalog.models import LIVE_EDIT_STATES
-from catalog.rules import BLOCKED_SCORE_CAP, blocking_problems, listing_problems, quality_score
+from catalog.rules import BLOCKED_SCORE_CAP, Problem, blocking_problems, listing_problems, quality_score
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 
@@ -123,8 +123,8 @@ def _initial_from_post(form, data):
     return initial
 
 
-def _hints(problems):
-    hints = {}
+def _hints(problems: list[Problem]) -> dict[str, list[Problem]]:
+    hints: dict[str, list[Problem]] = {}
     for problem in problems:
         name = form_field_of(problem.field)
         if name:

@@ -2,23 +2,30 @@
 usually from an admin action), and the two halves of such an action: the intermediate page that asks for a reason,
 and a service called for each selected row."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dxports.errors import ApplicationError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -27,14 +34,16 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-def action_page(model_admin, request, template, context):
+def action_page(
+    model_admin: admin.ModelAdmin, request: HttpRequest, template: str, context: dict[str, Any]
+) -> TemplateResponse:
     """The intermediate page of an action; its form posts the selected rows again, with ``confirm``."""
     return TemplateResponse(
         request,
@@ -43,15 +52,24 @@ def action_page(model_admin, request, template, context):
             **model_admin.admin_site.each_context(request),
             **context,
             "opts": model_admin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         },
     )
 
 
-def apply_each(model_admin, request, queryset, call, *, title, label=str):
+def apply_each(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: Iterable[models.Model],
+    call: Callable[[Any], object],
+    *,
+    title: StrOrPromise,
+    label: Callable[[Any], str] = str,
+) -> None:
     """``call(row)`` for each selected row; one message names the rows done (after ``title``), one error message
     per row refused (an ``ApplicationError``)."""
-    done, refused = [], []
+    done: list[str] = []
+    refused: list[str] = []
     for row in queryset:
         try:
             call(row)
@@ -78,8 +96,18 @@ class OptionalReasonForm(forms.Form):
 
 
 def reason_action(
-    model_admin, request, queryset, *, action, title, call, allowed, form_class=ReasonForm, label=str, describe=None
-):
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: Iterable[models.Model],
+    *,
+    action: str,
+    title: StrOrPromise,
+    call: Callable[[Any, str], object],
+    allowed: bool,
+    form_class: type[forms.Form] = ReasonForm,
+    label: Callable[[Any], str] = str,
+    describe: Callable[[Any], str] | None = None,
+) -> TemplateResponse | None:
     """An admin action that asks for the reason on an intermediate page, then ``call(row, reason)`` for each
     selected row (``apply_each``). ``allowed`` is checked on both halves (``PermissionDenied``), so a forged post
     cannot skip the page's check. ``describe(row)`` is what the page says of a row besides its label."""

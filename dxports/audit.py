@@ -5,11 +5,19 @@ on that row and ``-created_at``.
 """
 
 import uuid
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from dxports.models import User
+
+# Who did something: a person (``request.user``, logged in or not) or ``None`` for the system (a task, the gateway).
+Actor: TypeAlias = "User | AnonymousUser | None"
 
 
 class AuditEvent(models.Model):
@@ -29,17 +37,25 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
-    def __str__(self):
+    if TYPE_CHECKING:  # each concrete model declares ``kind`` with its choices
+
+        def get_kind_display(self) -> str: ...
+
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, *, actor=None, changes=None, **fields):
-        """Write one row: ``fields`` name the subject (``seller=…``), ``kind`` and the rest; the actor is recorded
-        only for a person (``actor_or_none``)."""
-        return cls.objects.create(actor=actor_or_none(actor), changes=changes or {}, **fields)
+    def record(
+        cls, *, actor: Actor, kind: str, changes: dict[str, Any] | None = None, reason: str = "", **subject: Any
+    ) -> Self:
+        """Write one row about ``subject`` (``seller=…``; a product's row adds its ``version``); the actor is
+        recorded only for a person (``actor_or_none``)."""
+        return cls._default_manager.create(
+            actor=actor_or_none(actor), kind=kind, changes=changes or {}, reason=reason, **subject
+        )
 
 
-def actor_or_none(actor):
+def actor_or_none(actor: Actor) -> "User | None":
     """The user to record as the actor of an audit row: ``None`` for the system (a task, the gateway) and for an
     anonymous user."""
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return None if actor is None or isinstance(actor, AnonymousUser) else actor

@@ -26,6 +26,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_stubs_ext import StrOrPromise
 
 DASHBOARD_PREFIX = "/dashboard/"
 
@@ -35,7 +36,7 @@ MemberLookup = Callable[..., Any]
 @dataclass(frozen=True)
 class Section:
     key: str
-    label: Any  # a lazy translation
+    label: StrOrPromise
     url_name: str
     order: int
     url_args: tuple = ()
@@ -50,7 +51,7 @@ _lookup: dict[str, Any] = {}
 def register_section(
     *,
     key: str,
-    label: Any,
+    label: StrOrPromise,
     url_name: str,
     order: int,
     url_args: tuple = (),
@@ -82,7 +83,7 @@ def seller_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         member = member_for(request.user)
         if member is None:
             return redirect(_lookup["start_url_name"])
-        request.dashboard_member = member
+        request.dashboard_member = member  # type: ignore[attr-defined]  # the frame's own mark, read by navigation()
         return view(request, *args, member=member, **kwargs)
 
     return wrapper

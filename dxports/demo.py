@@ -1,6 +1,8 @@
 """Demo data of the project itself: the program admin's login, and who the active demo seller is (its owner's
 e-mail), which the apps' demo modules share without importing each other."""
 
+from io import TextIOBase
+
 from django.contrib.auth import get_user_model
 
 DEMO_PASSWORD = "dxports-demo-2026"
@@ -9,7 +11,7 @@ STAFF_EMAIL = "admin@dxports.test"
 ACTIVE_SELLER_EMAIL = "jute@demo.dxports.test"
 
 
-def seed(out):
+def seed(out: TextIOBase) -> None:
     """Idempotent; writes the logins it provides to ``out``."""
     User = get_user_model()
     admin, created = User.objects.get_or_create(

@@ -13,51 +13,65 @@ import hmac
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 import httpx
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger("dxports.health")
 
-PROBE_TIMEOUT_S = 2.0
+PROBE_TIMEOUT_S = 2
 CACHE_KEY = "dxports:healthz"
 
 
-def check_database():
+def check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
-def check_cache():
+def check_cache() -> None:
     key, value = f"{CACHE_KEY}:probe", uuid.uuid4().hex
     cache.set(key, value, timeout=PROBE_TIMEOUT_S * 5)
     if cache.get(key) != value:
         raise RuntimeError("the cache did not return what was stored")
 
 
-def check_broker():
+def check_broker() -> None:
     from dxports.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT_S)
 
 
-def check_gateway():
+def check_gateway() -> None:
     # Any HTTP answer means the gateway is up; a signed call would spend the program's rate limit and quota.
     httpx.get(settings.ALIBABA_GATEWAY_URL, timeout=PROBE_TIMEOUT_S)
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker, "gateway": check_gateway}
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "gateway": check_gateway,
+}
 
 
-def run_checks():
-    results = {}
+class Health(TypedDict):
+    """One round of checks: when it ran, and per check ``{"status": "ok" | "down", "ms": …, "error": … when down}``."""
+
+    checked_at: float
+    checks: dict[str, dict[str, str | float]]
+
+
+def run_checks() -> Health:
+    results: dict[str, dict[str, str | float]] = {}
     for name, check in CHECKS.items():
         started = time.monotonic()
         try:
@@ -71,10 +85,10 @@ def run_checks():
     return {"checked_at": time.time(), "checks": results}
 
 
-def current_health():
+def current_health() -> Health:
     """The latest round of checks, run now if the cached one is older than HEALTHZ_CACHE_S (or the cache is down)."""
     try:
-        cached = cache.get(CACHE_KEY)
+        cached: Health | None = cache.get(CACHE_KEY)
     except Exception:  # noqa: BLE001 - an unreachable cache is reported by its own check, not a 500
         cached = None
     if cached is not None and time.time() - cached["checked_at"] < settings.HEALTHZ_CACHE_S:
@@ -85,7 +99,7 @@ def current_health():
     return result
 
 
-def _holds_the_token(request):
+def _holds_the_token(request: HttpRequest) -> bool:
     token = settings.HEALTHZ_TOKEN
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     return bool(token) and scheme == "Bearer" and hmac.compare_digest(given.encode(), token.encode())
@@ -93,10 +107,10 @@ def _holds_the_token(request):
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     result = current_health()
     healthy = all(check["status"] == "ok" for check in result["checks"].values())
-    body = {"status": "ok" if healthy else "down"}
+    body: dict[str, Any] = {"status": "ok" if healthy else "down"}
     if settings.DEBUG or _holds_the_token(request):
         body.update(result)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from dxports.models import OutgoingEmail
+from dxports.models import OutgoingEmail, User
 
 logger = logging.getLogger("dxports.mail")
 
@@ -55,18 +55,18 @@ def site_url(path: str = "") -> str:
     return settings.SELLERS_SITE_URL.rstrip("/") + path
 
 
-def language_of(user: Any) -> str:
+def language_of(user: User) -> str:
     language = getattr(user, "language", "") or ""
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def send_to_user(user: Any, template: str, context: dict[str, Any], *, key: str | None = None) -> OutgoingEmail | None:
+def send_to_user(user: User, template: str, context: dict[str, Any], *, key: str | None = None) -> OutgoingEmail | None:
     """Queue ``template`` for ``user`` in the user's language (see the module's docstring)."""
     return send(user.email, template, context, language=language_of(user), key=key)
 
 
 def send_to_users(
-    users: Iterable[Any], template: str, context: dict[str, Any], *, key: str | None = None
+    users: Iterable[User], template: str, context: dict[str, Any], *, key: str | None = None
 ) -> list[OutgoingEmail]:
     """``send_to_user`` for each user; ``key`` (if given) is made per user."""
     sent = []
@@ -136,6 +136,7 @@ def deliver(email_id: int) -> bool:
 def _failed(email: OutgoingEmail, error: BaseException) -> None:
     now = timezone.now()
     message = f"{type(error).__name__}: {error}"[:2000]
+    fields: dict[str, Any]
     if email.attempts >= MAX_ATTEMPTS:
         fields = {"status": Status.FAILED, "lease_expires_at": None, "last_error": message}
         logger.error("e-mail %s to %s: gave up after %d attempts: %s", email.pk, email.to, email.attempts, message)

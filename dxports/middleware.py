@@ -1,7 +1,8 @@
 import re
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
 ADMIN_PREFIX = "/admin/"
@@ -13,10 +14,10 @@ class RejectNulInQueryMiddleware:
     or any lookup fed from the query string would otherwise fail with a 500; form fields already refuse it through
     Django's ProhibitNullCharactersValidator."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return HttpResponseBadRequest("The address holds a NUL character.", content_type="text/plain")
         return self.get_response(request)
@@ -26,10 +27,10 @@ class UserLanguageMiddleware:
     """A logged-in person reads the site in the language they chose (``User.language``) on any device; a choice
     made in this browser (the language cookie) wins. After ``AuthenticationMiddleware`` and ``LocaleMiddleware``."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if chosen and chosen in dict(settings.LANGUAGES) and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -43,10 +44,10 @@ class AdminSelectionMiddleware:
     digits): the admin filters ``pk__in`` with them, which raises deep in the ORM (a 500) on every model. Row ids
     are positive 64-bit integers."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path.startswith(ADMIN_PREFIX) and "_selected_action" in request.POST:
             ids = request.POST.getlist("_selected_action")
             if not all(ROW_ID.fullmatch(value) for value in ids):

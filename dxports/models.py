@@ -1,4 +1,5 @@
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -7,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -18,12 +19,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         if not (extra_fields["is_staff"] and extra_fields["is_superuser"]):
@@ -34,7 +35,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who logs in: a seller's owner or team member, or program staff. Logs in with the e-mail address."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # no username: people log in with the e-mail address
     email = models.EmailField(_("e-mail address"), unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     language = models.CharField(
@@ -48,14 +49,15 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    objects = UserManager()
+    # The stubs expect auth's username-first UserManager; ours creates users by e-mail.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.email
 
 
@@ -78,7 +80,7 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         indexes = [models.Index(fields=["seller_id", "-created_at"]), models.Index(fields=["type", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.type} {self.subject_id}"
 
 
@@ -113,5 +115,5 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("outgoing e-mails")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

@@ -9,9 +9,10 @@ ignored and the connection's address counts.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """The client's IP address (a string): what login lockout (django-axes) and allauth's rate limits count by."""
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.DXPORTS_TRUSTED_PROXY_COUNT

@@ -24,7 +24,7 @@ VAR_DIR = Path(env("DXPORTS_VAR_DIR", default=str(BASE_DIR / "var")))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
-def _production_value(name, *, dev_default):
+def _production_value(name: str, *, dev_default: str) -> str:
     """A value that has a development default only with DEBUG on; in production it must be set."""
     value = env.str(name, default="")
     if value:
@@ -34,7 +34,7 @@ def _production_value(name, *, dev_default):
     raise ImproperlyConfigured(f"Set the {name} environment variable (required when DJANGO_DEBUG is off).")
 
 
-def _production_secret(name, *, dev_default, min_length=0):
+def _production_secret(name: str, *, dev_default: str, min_length: int = 0) -> str:
     """A secret that has a development value only with DEBUG on; in production it must be set, and be real."""
     value = _production_value(name, dev_default=dev_default)
     if not DEBUG and (len(value) < min_length or value.startswith("django-insecure") or value == dev_default):
@@ -42,7 +42,7 @@ def _production_secret(name, *, dev_default, min_length=0):
     return value
 
 
-def _production_address(name, *, dev_default):
+def _production_address(name: str, *, dev_default: str) -> str:
     """Where something is: development's address (this machine) only with DEBUG on."""
     value = _production_value(name, dev_default=dev_default)
     if not DEBUG and value.rstrip("/") == dev_default:
@@ -281,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
 # Celery (DESIGN.md §6): a task is acknowledged only when it finished, a worker holds one message at a time,
 # and the broker redelivers a message only after a visibility timeout longer than any task or countdown.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int | str] = {"visibility_timeout": 60 * 60 * 2}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "control"):

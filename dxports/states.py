@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dxports import events as domain_events
-from dxports.audit import actor_or_none
+from dxports.audit import Actor, actor_or_none
 from dxports.errors import ApplicationError
 
 
@@ -66,7 +66,7 @@ class StateMachine:
         """The states ``current`` may move to."""
         return frozenset(self.table.get(current, ()))
 
-    def _apply(self, obj: Any, *, to: Any, actor: Any, reason: str, changes: dict | None, now: Any) -> models.Model:
+    def _apply(self, obj: Any, *, to: Any, actor: Actor, reason: str, changes: dict | None, now: Any) -> models.Model:
         if not self.allows(obj.status, to):
             raise self.illegal(obj, to)
         if to in self.reason_required:
@@ -96,7 +96,7 @@ class StateMachine:
             fields.append(self.reason_field)
         return fields
 
-    def move(self, obj: Any, *, to: Any, actor: Any = None, reason: str = "", changes: dict | None = None) -> Any:
+    def move(self, obj: Any, *, to: Any, actor: Actor = None, reason: str = "", changes: dict | None = None) -> Any:
         """Move ``obj`` (locked by the caller, inside its transaction) to ``to``: ``illegal`` when the table does
         not allow it, ``reason_error`` when ``to`` needs a reason and has none. Saves the state and writes the audit
         row; returns the row (``row.<subject>`` is ``obj``)."""
@@ -106,7 +106,7 @@ class StateMachine:
         self._announce(obj, event)
         return event
 
-    def move_many(self, objs: list[Any], *, to: Any, actor: Any = None, reason: str = "") -> list[models.Model]:
+    def move_many(self, objs: list[Any], *, to: Any, actor: Actor = None, reason: str = "") -> list[models.Model]:
         """``move`` for many rows at once (each locked by the caller): every move is checked before any is
         written; then one ``bulk_update`` and one ``bulk_create`` of the audit rows. Returns the audit rows."""
         if not objs:
@@ -116,7 +116,7 @@ class StateMachine:
         for obj in objs:
             obj.updated_at = now
         type(objs[0]).objects.bulk_update(objs, self._fields([to]), batch_size=500)
-        type(events[0]).objects.bulk_create(events)
+        type(events[0])._default_manager.bulk_create(events)
         for obj, event in zip(objs, events, strict=True):
             self._announce(obj, event)
         return events

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.views import i18n
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -9,7 +10,7 @@ class LandingView(TemplateView):
 
 
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered for a logged-in person (``User.language``): the dashboard and the
     e-mails they receive follow it."""
     response = i18n.set_language(request)

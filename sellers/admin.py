@@ -5,6 +5,8 @@ one service. "Reviewers" (``sellers.decide_seller``) can decide; "Support" can o
 offered, and the action views check the permission again).
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -49,7 +51,7 @@ class WaitingFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        band = REVIEW_WAIT_BANDS.get(self.value())
+        band = REVIEW_WAIT_BANDS.get(self.value() or "")
         if band is None:
             return queryset
         return queryset.waiting_for_review(min_days=band[0], max_days=band[1])
@@ -87,7 +89,7 @@ class DistrictFilter(admin.SimpleListFilter):
 
 class DocumentInline(ReadOnlyInline):
     model = Document
-    fields = ["kind", "view", "original_name", "content_type", "size", "is_current", "uploaded_at", "uploaded_by"]
+    fields = ("kind", "view", "original_name", "content_type", "size", "is_current", "uploaded_at", "uploaded_by")
     readonly_fields = fields
     ordering = ["-is_current", "kind", "-uploaded_at"]
 
@@ -102,13 +104,13 @@ class DocumentInline(ReadOnlyInline):
 
 class ReviewReasonInline(ReadOnlyInline):
     model = ReviewReason
-    fields = ["target", "code", "message", "created_at", "resolved_at"]
+    fields = ("target", "code", "message", "created_at", "resolved_at")
     readonly_fields = fields
 
 
 class SellerEventInline(ReadOnlyInline):
     model = SellerEvent
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "changes", "reason"]
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "changes", "reason")
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
 
@@ -118,7 +120,7 @@ class SellerEventInline(ReadOnlyInline):
 
 class MemberInline(ReadOnlyInline):
     model = SellerMember
-    fields = ["user", "role", "created_at"]
+    fields = ("user", "role", "created_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -260,7 +262,7 @@ class SellerAdmin(ReadOnlyAdmin):
         if not self.has_decide_permission(request):
             return self.fieldsets
         # Reviewers compare the numbers with the documents; support staff see them masked.
-        full = {"owner_nid_display": "owner_nid_full", "bank_account_display": "bank_account_full"}
+        full: dict[Any, str] = {"owner_nid_display": "owner_nid_full", "bank_account_display": "bank_account_full"}
         return [
             (title, {**options, "fields": [full.get(name, name) for name in options["fields"]]})
             for title, options in self.fieldsets
@@ -377,7 +379,7 @@ class SupplierAccountAdmin(ReadOnlyAdmin):
     list_display = ["supplier_id", "seller", "access_expires_at", "refresh_expires_at", "refreshed_at", "token_error"]
     list_select_related = ["seller"]
     search_fields = ["supplier_id", "seller__legal_name"]
-    fields = ["seller", "supplier_id", "access_expires_at", "refresh_expires_at", "refreshed_at", "token_error"]
+    fields = ("seller", "supplier_id", "access_expires_at", "refresh_expires_at", "refreshed_at", "token_error")
     readonly_fields = fields
 
 

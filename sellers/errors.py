@@ -1,12 +1,19 @@
 """The sellers domain's refusals; each is an ``ApplicationError`` with a message a person can act on."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from dxports.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from sellers.models import Seller
+    from sellers.requirements import RequirementState
+
 
 class IllegalTransition(ApplicationError):
-    def __init__(self, *, seller, to):
+    def __init__(self, *, seller: "Seller", to: str) -> None:
         from sellers.models import SellerStatus
 
         super().__init__(
@@ -17,7 +24,7 @@ class IllegalTransition(ApplicationError):
 
 
 class NotEditable(ApplicationError):
-    def __init__(self, *, seller):
+    def __init__(self, *, seller: "Seller") -> None:
         from sellers.models import SellerStatus
 
         super().__init__(
@@ -29,7 +36,7 @@ class NotEditable(ApplicationError):
 class SubmissionIncomplete(ApplicationError):
     """``states``: every requirement that stops the submission (all at once, not the first)."""
 
-    def __init__(self, *, seller, states):
+    def __init__(self, *, seller: "Seller", states: Sequence["RequirementState"]) -> None:
         self.states = states
         super().__init__(
             _("%(name)s cannot be submitted yet: %(items)s.")

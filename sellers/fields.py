@@ -9,8 +9,10 @@ works. Ciphertexts are random (a value cannot be searched or made unique), which
 import base64
 import hashlib
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -53,10 +55,14 @@ class EncryptedCharField(models.TextField):
             return value
         return encrypt(value)
 
-    def formfield(self, **kwargs):
-        from django import forms
-
-        return super().formfield(**{"widget": forms.TextInput, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        kwargs = {"widget": forms.TextInput, **kwargs}
+        return super().formfield(form_class=form_class, choices_form_class=choices_form_class, **kwargs)
 
 
 def mask(value, *, visible=4):

@@ -1,6 +1,8 @@
 """Dashboard forms: they parse and validate what a person typed (with ``sellers.validators``) and hand clean data
 to a service; they never save."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ class BusinessForm(_StepForm):
     categories = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        label=_("Main product categories"),
+        label=_("Main sectors"),
         required=False,
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -77,7 +79,8 @@ class AddressForm(_StepForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         division, district = cleaned.get("division"), cleaned.get("district")
         if division and district:
             try:
@@ -133,7 +136,8 @@ class IdentifiersForm(_StepForm):
         return self._normalize("erc_number", validators.normalize_erc_number)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("erc_number") and not cleaned.get("erc_expires_on"):
             self.add_error("erc_expires_on", _("Enter the ERC's expiry date, as printed on the certificate."))
         if cleaned.get("erc_expires_on") and not cleaned.get("erc_number") and "erc_number" not in self.errors:
@@ -193,7 +197,8 @@ class OwnerBankForm(_StepForm):
         return raw
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         account_name = cleaned.get("bank_account_name")
         if account_name:
             names = [self.instance.legal_name, self.instance.trade_name, cleaned.get("owner_name")]
@@ -244,7 +249,8 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "---------"), *((key, label) for key, label in TARGETS.items())]
+        target = cast(forms.ChoiceField, self.fields["target"])
+        target.choices = [("", "---------"), *((key, label) for key, label in TARGETS.items())]
 
 
 ReasonFormSet = forms.formset_factory(ReasonForm, extra=3, min_num=1, validate_min=True, can_delete=False)

@@ -72,7 +72,8 @@ class ExportTurnover(models.TextChoices):
 
 
 class Sector(models.Model):
-    """A main product category a seller can choose (program sectors, not the gateway's category tree)."""
+    """A sector of the export program that a seller works in (jute, leather, seafood…): the program's own short list,
+    chosen on the seller's profile; not a product category (those come from the gateway: ``catalog.Category``)."""
 
     code = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -80,8 +81,8 @@ class Sector(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name = _("product category")
-        verbose_name_plural = _("product categories")
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
 
     def __str__(self):
         return self.name
@@ -114,7 +115,7 @@ class Seller(models.Model):
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, blank=True)
     year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    categories = models.ManyToManyField(Sector, verbose_name=_("main product categories"), blank=True)
+    categories = models.ManyToManyField(Sector, verbose_name=_("main sectors"), blank=True)
     export_turnover = models.CharField(
         _("annual export turnover"), max_length=10, choices=ExportTurnover.choices, blank=True
     )
@@ -191,9 +192,6 @@ class Seller(models.Model):
     @property
     def bank_account_number_masked(self):
         return mask(self.bank_account_number)
-
-    def display_district(self):
-        return geo.district_name(self.district)
 
 
 class MemberRole(models.TextChoices):

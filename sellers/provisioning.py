@@ -10,19 +10,23 @@ simply creates (finds) it again.
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alibaba.outbox import OutboxJob
 
 logger = logging.getLogger("dxports.sellers")
 
 KIND = "supplier.provision"
 
 
-def register():
+def register() -> None:
     from alibaba import outbox
 
     outbox.register(KIND, provision_supplier, on_failure=provisioning_failed)
 
 
-def provision_supplier(job):
+def provision_supplier(job: "OutboxJob") -> dict[str, Any]:
     from alibaba.gateway import shared_client
     from sellers import services
     from sellers.models import PROVISIONED_STATES, MemberRole, Seller, SellerStatus, SupplierAccount
@@ -47,7 +51,7 @@ def provision_supplier(job):
     return {"supplier_id": account.supplier_id}
 
 
-def provisioning_failed(job, error):
+def provisioning_failed(job: "OutboxJob", error: BaseException) -> None:
     from sellers import services
     from sellers.models import Seller
 

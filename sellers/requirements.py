@@ -6,16 +6,19 @@ current documents and the reviewer's open reasons into one ``RequirementState`` 
 person understands: due, fine, expiring soon, expired, or refused with the reviewer's reason.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from sellers import validators
-from sellers.models import DocumentKind, Seller
+from sellers.models import Document, DocumentKind, ReviewReason, Seller
 
 EXPIRING_SOON_DAYS = 30
 
@@ -31,25 +34,25 @@ class RequirementStatus(models.TextChoices):
 @dataclass(frozen=True)
 class Requirement:
     key: str
-    label: str
+    label: StrOrPromise
     step: str  # the dashboard step where the seller provides it
-    fields: tuple = ()  # required model fields
-    optional_fields: tuple = ()  # shown and reviewable, never due
+    fields: tuple[str, ...] = ()  # required model fields
+    optional_fields: tuple[str, ...] = ()  # shown and reviewable, never due
     document: str | None = None  # a DocumentKind
     expires_field: str | None = None
     # Needed for submission: True, or "if_started" (needed only once any of its fields is filled in).
-    needed: object = True
-    note: str = ""  # why it matters, shown with the item
+    needed: bool | str = True
+    note: StrOrPromise = ""  # why it matters, shown with the item
 
     @property
-    def targets(self):
+    def targets(self) -> tuple[str, ...]:
         """The keys a reviewer's reason may name for this requirement."""
         if self.document:
             return (f"document:{self.document}",)
         return self.fields + self.optional_fields
 
 
-_FIELD_CHECKS = {
+_FIELD_CHECKS: dict[str, Callable[[str], str]] = {
     "contact_phone": validators.normalize_bd_mobile,
     "etin": validators.normalize_etin,
     "bin": validators.normalize_bin,
@@ -61,7 +64,7 @@ _FIELD_CHECKS = {
 }
 
 
-def _check_bank(seller):
+def _check_bank(seller: Seller) -> list[str]:
     if not seller.bank_account_name:
         return []
     try:
@@ -73,7 +76,7 @@ def _check_bank(seller):
     return []
 
 
-def _check_address(seller):
+def _check_address(seller: Seller) -> list[str]:
     if not (seller.division and seller.district):
         return []
     try:
@@ -164,8 +167,13 @@ REQUIREMENTS = (
 BY_KEY = {requirement.key: requirement for requirement in REQUIREMENTS}
 
 
-def _field_label(name):
-    return Seller._meta.get_field(name).verbose_name
+def profile_field(name: str) -> models.Field:
+    """The ``Seller`` field ``name``: a concrete field, never a relation's reverse side."""
+    return cast(models.Field, Seller._meta.get_field(name))
+
+
+def _field_label(name: str) -> StrOrPromise:
+    return profile_field(name).verbose_name
 
 
 # Every key a reviewer's reason may name → its label: each profile field, and each document as "document:<kind>".
@@ -174,8 +182,7 @@ TARGETS = {
     for requirement in REQUIREMENTS
     for target in requirement.targets
 }
-TARGET_TO_REQUIREMENT = {target: requirement for requirement in REQUIREMENTS for target in requirement.targets}
-STEP_FIELDS = {}
+STEP_FIELDS: dict[str, list[str]] = {}
 for _requirement in REQUIREMENTS:
     STEP_FIELDS.setdefault(_requirement.step, []).extend(_requirement.fields + _requirement.optional_fields)
 
@@ -185,42 +192,44 @@ class RequirementState:
     requirement: Requirement
     status: str
     needed: bool  # blocks submission while not fine
-    missing: list = field(default_factory=list)  # labels of the fields still empty
-    problems: list = field(default_factory=list)  # what is wrong with what was given
-    reasons: list = field(default_factory=list)  # the reviewer's open ReviewReasons
-    expires_on: object = None
-    document: object = None
+    missing: list[StrOrPromise] = field(default_factory=list)  # labels of the fields still empty
+    problems: list[StrOrPromise] = field(default_factory=list)  # what is wrong with what was given
+    reasons: list[ReviewReason] = field(default_factory=list)  # the reviewer's open reasons
+    expires_on: date | None = None
+    document: Document | None = None
 
     @property
-    def key(self):
+    def key(self) -> str:
         return self.requirement.key
 
     @property
-    def is_done(self):
+    def is_done(self) -> bool:
         return self.status in (RequirementStatus.FINE, RequirementStatus.EXPIRING_SOON)
 
     @property
-    def blocks_submission(self):
+    def blocks_submission(self) -> bool:
         return self.needed and not self.is_done
 
     @property
-    def status_label(self):
+    def status_label(self) -> StrOrPromise:
         return RequirementStatus(self.status).label
 
 
-def _is_empty(seller, name):
+def _is_empty(seller: Seller, name: str) -> bool:
     if name == "categories":
         return not list(seller.categories.all())  # prefetched by the selectors
     value = getattr(seller, name)
     return value is None or value == ""
 
 
-def evaluate(seller, *, documents, reasons, today=None):
+def evaluate(
+    seller: Seller, *, documents: Iterable[Document], reasons: Iterable[ReviewReason], today: date | None = None
+) -> list["RequirementState"]:
     """One ``RequirementState`` per requirement, in registry order. ``documents``: the seller's current documents;
     ``reasons``: its open review reasons. Reads no more rows than it is given (plus prefetched categories)."""
     today = today or timezone.localdate()
     by_kind = {document.kind: document for document in documents}
-    reasons_by_target = {}
+    reasons_by_target: dict[str, list[ReviewReason]] = {}
     for reason in reasons:
         reasons_by_target.setdefault(reason.target, []).append(reason)
 
@@ -266,50 +275,52 @@ def evaluate(seller, *, documents, reasons, today=None):
 
 @dataclass
 class Checklist:
-    states: list
+    states: list[RequirementState]
 
     @property
-    def needed(self):
+    def needed(self) -> list[RequirementState]:
         return [state for state in self.states if state.needed]
 
     @property
-    def done_count(self):
+    def done_count(self) -> int:
         return sum(1 for state in self.needed if state.is_done)
 
     @property
-    def total_count(self):
+    def total_count(self) -> int:
         return len(self.needed)
 
     @property
-    def percent(self):
+    def percent(self) -> int:
         return round(100 * self.done_count / self.total_count) if self.total_count else 100
 
     @property
-    def blocking(self):
+    def blocking(self) -> list[RequirementState]:
         """What stops submission: every problem at once."""
         return [state for state in self.states if state.blocks_submission]
 
     @property
-    def is_complete(self):
+    def is_complete(self) -> bool:
         return not self.blocking
 
-    def by_step(self, step):
+    def by_step(self, step: str) -> list[RequirementState]:
         return [state for state in self.states if state.requirement.step == step]
 
-    def reasons_by_target(self):
-        result = {}
+    def reasons_by_target(self) -> dict[str, list[ReviewReason]]:
+        result: dict[str, list[ReviewReason]] = {}
         for state in self.states:
             for reason in state.reasons:
                 result.setdefault(reason.target, []).append(reason)
         return result
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, list[str]]:
         """The API shape: ``{"currently_due": [...], "expired": [...], "refused": [...], ...}``."""
-        result = {status.value: [] for status in RequirementStatus}
+        result: dict[str, list[str]] = {status.value: [] for status in RequirementStatus}
         for state in self.states:
             result[state.status].append(state.key)
         return result
 
 
-def checklist(seller, *, documents, reasons, today=None):
+def checklist(
+    seller: Seller, *, documents: Iterable[Document], reasons: Iterable[ReviewReason], today: date | None = None
+) -> Checklist:
     return Checklist(evaluate(seller, documents=documents, reasons=reasons, today=today))

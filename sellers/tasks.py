@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def sellers_expiry_sweep():
+def sellers_expiry_sweep() -> int:
     """Daily: expiry reminders, and "action needed" for approved or active sellers whose licence or ERC expired."""
     from sellers import selectors, services
     from sellers.models import Seller
@@ -17,7 +17,7 @@ def sellers_expiry_sweep():
 
 
 @shared_task(acks_late=True)
-def sellers_refresh_supplier_tokens():
+def sellers_refresh_supplier_tokens() -> dict[str, int]:
     """Hourly: refresh the gateway access tokens that expire within two days."""
     from sellers import services
 

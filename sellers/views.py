@@ -138,7 +138,7 @@ def documents(request, member):
                 return redirect("sellers:documents")
         else:
             kind = request.POST.get("kind", "")
-            errors[kind if kind in DocumentKind.values else ""] = [e for v in form.errors.values() for e in v]
+            errors[kind if kind in DocumentKind.values else ""] = [str(e) for v in form.errors.values() for e in v]
     seller, checklist = selectors.seller_file(seller=member.seller)
     items = [
         {

@@ -6,9 +6,11 @@ import logging
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterable
 from email.message import Message
 from email.parser import BytesHeaderParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from wsgiref.types import StartResponse
 
 from . import downloads, harness
 from .calls import APP, ROUTES, SELLER
@@ -17,6 +19,9 @@ from .calls.common import Call
 from .calls.inquiries import DOWNLOAD_PATH
 from .errors import HANG_KEY, ApiError, Hang, invalid, missing
 from .signing import sign
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +32,7 @@ REST_METHODS = ("GET", "POST")
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 
 
-def application(gateway, environ: dict, start_response) -> list[bytes]:
+def application(gateway: "MockGateway", environ: dict, start_response: StartResponse) -> Iterable[bytes]:
     path = environ.get("PATH_INFO", "")
     method = environ.get("REQUEST_METHOD", "GET")
     if path == "/rest" or path.startswith("/rest/"):
@@ -46,7 +51,7 @@ def application(gateway, environ: dict, start_response) -> list[bytes]:
     return [body]
 
 
-def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
+def rest(gateway: "MockGateway", path_api: str, environ: dict) -> dict[str, Any]:
     """One protocol call, named by the path (``/rest/<api_path>``) or by the ``method`` parameter (``/rest``, the
     SDK's form). A drawn timeout strikes after the call succeeded (its write is done): over HTTP the answer comes
     ``hang_seconds`` late; in process (``HANG_KEY`` in the environ) ``Hang`` is raised instead."""
@@ -66,8 +71,8 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
         answer, outcome = error.envelope(request_id), error.code
     except Exception:
         logger.exception("mock gateway: %s failed", api_path)
-        error = ApiError("SYSTEM", "InternalError", "InternalError: the gateway failed unexpectedly, please retry")
-        answer, outcome = error.envelope(request_id), error.code
+        failure = ApiError("SYSTEM", "InternalError", "InternalError: the gateway failed unexpectedly, please retry")
+        answer, outcome = failure.envelope(request_id), failure.code
     gateway.count_call(api_path, outcome)
     if hang:
         if environ.get(HANG_KEY):
@@ -77,7 +82,7 @@ def rest(gateway, path_api: str, environ: dict) -> dict[str, Any]:
 
 
 def _dispatch(
-    gateway, api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
+    gateway: "MockGateway", api_path: str, params: dict[str, str], files: dict[str, bytes], base_url: str
 ) -> tuple[dict, bool]:
     route = ROUTES.get(api_path)
     if route is None:

@@ -5,10 +5,14 @@ import json
 import random
 import re
 import sqlite3
+from typing import TYPE_CHECKING
 
 from . import files, pushes, store
 from .calls.inquiries import INQUIRY_COLUMNS, attachment, render
 from .clock import iso, utc_date
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 BUYERS = (
     ("Hannah Becker", "Becker Wohnen GmbH", "DE"),
@@ -88,7 +92,7 @@ class UnknownCountry(ValueError):
 
 
 def ask(
-    gateway,
+    gateway: "MockGateway",
     rng: random.Random,
     *,
     count: int,
@@ -155,7 +159,7 @@ def ask(
 
 
 def follow_up(
-    gateway, rng: random.Random, *, count: int, inquiry_id: int | None, attachments: int | None = None
+    gateway: "MockGateway", rng: random.Random, *, count: int, inquiry_id: int | None, attachments: int | None = None
 ) -> list[dict]:
     """``count`` buyer messages on existing inquiries, each pushed as ``inquiry.message``. ``attachments`` (0-3)
     fixes how many photos each carries; by default the seeded draw decides (about a third carry 1-2)."""

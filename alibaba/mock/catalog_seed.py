@@ -190,7 +190,9 @@ def value_id(attribute_id: int, name: str) -> int:
     return attribute_id * 1_000_000 + int.from_bytes(digest[:4], "big") % 1_000_000
 
 
-def _select(attribute_id: int, name: str, names: tuple[str, ...], *, required=False, multi=False) -> Attribute:
+def _select(
+    attribute_id: int, name: str, names: tuple[str, ...], *, required: bool = False, multi: bool = False
+) -> Attribute:
     values = tuple((value_id(attribute_id, value), value) for value in names)
     return Attribute(attribute_id, name, required, "multi_select" if multi else "single_select", values)
 
@@ -217,9 +219,12 @@ class Catalog:
         self.categories: dict[int, Category] = {}
         self.roots = tuple(self._add(entry[0], entry[1], entry[3], 1, 0, entry[2]) for entry in tree)
 
-    def _add(self, category_id: int, name: str, below, level: int, parent_id: int, group: str) -> int:
+    def _add(self, category_id: int, name: str, below: list | tuple, level: int, parent_id: int, group: str) -> int:
         if isinstance(below, list):
-            children = tuple(self._add(*child, level + 1, category_id, group) for child in below)
+            children = tuple(
+                self._add(child_id, child_name, child_below, level + 1, category_id, group)
+                for child_id, child_name, child_below in below
+            )
             attributes: tuple[Attribute, ...] = ()
         else:
             children, attributes = (), _leaf_attributes(group, below)
@@ -229,9 +234,6 @@ class Catalog:
     def children(self, category_id: int) -> list[Category]:
         ids = self.roots if category_id == 0 else self.categories[category_id].children
         return [self.categories[child] for child in ids]
-
-    def leaves(self) -> list[Category]:
-        return [category for category in self.categories.values() if category.leaf]
 
 
 CATALOG = Catalog(TREE)

@@ -10,7 +10,9 @@ class ConfigError(ValueError):
     pass
 
 
-def _number(minimum: float | None = 0.0, *, maximum: float | None = None, optional: bool = False, integer=False):
+def _number(
+    minimum: float | None = 0.0, *, maximum: float | None = None, optional: bool = False, integer: bool = False
+) -> Callable[[str, Any], Any]:
     def check(key: str, value: Any) -> Any:
         if value is None and optional:
             return None

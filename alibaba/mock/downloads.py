@@ -9,17 +9,25 @@ in ``/_mock/state`` ``calls`` under ``/files/inquiry-attachments``.
 import hmac
 import json
 import urllib.parse
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from wsgiref.types import StartResponse
 
 from . import files
 from .calls.inquiries import DOWNLOAD_PATH
 from .errors import HANG_KEY, Hang
 from .signing import link_signature
 
+if TYPE_CHECKING:
+    from .gateway import MockGateway
+
 CHUNK_BYTES = 64 * 1024
 
 
-def serve(gateway, environ: dict, start_response) -> Iterator[bytes] | list[bytes]:
+# What the download path answers: status, headers, body chunks, and the outcome counted for the call.
+Answer = tuple[str, list[tuple[str, str]], list[bytes], str]
+
+
+def serve(gateway: "MockGateway", environ: dict, start_response: StartResponse) -> list[bytes]:
     config = gateway.config
     if config["latency_ms"]:
         gateway.wait(config["latency_ms"] / 1000)
@@ -39,7 +47,7 @@ def serve(gateway, environ: dict, start_response) -> Iterator[bytes] | list[byte
     return body
 
 
-def _answer(gateway, environ: dict):
+def _answer(gateway: "MockGateway", environ: dict) -> Answer:
     path = environ.get("PATH_INFO", "").removeprefix(DOWNLOAD_PATH + "/")
     attachment_id, _, _ = path.partition("/")
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
@@ -69,13 +77,13 @@ def _answer(gateway, environ: dict):
     return "200 OK", headers, chunks, "ok"
 
 
-def _failure(status: str, code: str, message: str):
+def _failure(status: str, code: str, message: str) -> Answer:
     body = json.dumps({"code": code, "message": f"{code}: {message}"}).encode()
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     return status, headers, [body], code
 
 
-def _error(start_response, status: str, code: str, message: str) -> list[bytes]:
+def _error(start_response: StartResponse, status: str, code: str, message: str) -> list[bytes]:
     status, headers, body, _ = _failure(status, code, message)
     start_response(status, headers)
     return body

@@ -14,6 +14,7 @@ The PNG holds its pixels in stored (uncompressed) deflate blocks: about 3 bytes 
 import random
 import struct
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
@@ -93,7 +94,7 @@ def _segment(marker: int, payload: bytes) -> bytes:
     return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
 
 
-def _huffman_table(table_class_and_id: int, counts_from_length_1: list[int], symbols) -> bytes:
+def _huffman_table(table_class_and_id: int, counts_from_length_1: list[int], symbols: Iterable[int]) -> bytes:
     counts = (counts_from_length_1 + [0] * 16)[:16]
     return bytes([table_class_and_id, *counts, *symbols])
 

@@ -6,8 +6,10 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse
 
 from . import app, buyers, pushes, reviews, state
 from .calls.auth import expire_access_tokens
@@ -55,7 +57,7 @@ class MockGateway:
         self._closing = threading.Event()
         self._background: threading.Thread | None = None
 
-    def __call__(self, environ: dict, start_response) -> list[bytes]:
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         return app.application(self, environ, start_response)
 
     @property

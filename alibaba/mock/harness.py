@@ -1,10 +1,13 @@
 """The test harness under ``/_mock/``: plain JSON, unsigned, meant for loopback only."""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .buyers import MAX_ATTACHMENTS, NothingToAsk, UnknownCountry
 from .config import ConfigError
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_SIMULATED = 1000
@@ -14,10 +17,19 @@ class _BadRequest(Exception):
     pass
 
 
+@overload
+def _positive(body: dict[str, Any], key: str, default: int, maximum: int | None = None) -> int: ...
+
+
+@overload
+def _positive(body: dict[str, Any], key: str, default: None, maximum: int | None = None) -> int | None: ...
+
+
 def _positive(body: dict[str, Any], key: str, default: int | None, maximum: int | None = None) -> int | None:
-    value = body.get(key, default)
+    """``body[key]``: an integer from 1 (to ``maximum``), or ``default`` when it is missing or null."""
+    value = body.get(key)
     if value is None:
-        return None
+        return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or maximum and value > maximum:
         raise _BadRequest(f"{key} must be an integer from 1{f' to {maximum}' if maximum else ''}")
     return value
@@ -48,7 +60,7 @@ def _countries(body: dict[str, Any]) -> list[str] | None:
     return value
 
 
-def _simulate_inquiries(gateway, body: dict[str, Any]) -> dict[str, Any]:
+def _simulate_inquiries(gateway: "MockGateway", body: dict[str, Any]) -> dict[str, Any]:
     count, product_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "product_id", None)
     inquiries = gateway.simulate_inquiries(
         count=count, product_id=product_id, countries=_countries(body), attachments=_attachments(body)
@@ -56,7 +68,7 @@ def _simulate_inquiries(gateway, body: dict[str, Any]) -> dict[str, Any]:
     return {"inquiries": inquiries}
 
 
-def _simulate_messages(gateway, body: dict[str, Any]) -> dict[str, Any]:
+def _simulate_messages(gateway: "MockGateway", body: dict[str, Any]) -> dict[str, Any]:
     count, inquiry_id = _positive(body, "count", 1, MAX_SIMULATED), _positive(body, "inquiry_id", None)
     messages = gateway.simulate_messages(count=count, inquiry_id=inquiry_id, attachments=_attachments(body))
     return {"messages": messages}
@@ -75,7 +87,7 @@ ENDPOINTS = {
 }
 
 
-def handle(gateway, method: str, path: str, environ: dict) -> tuple[str, Any]:
+def handle(gateway: "MockGateway", method: str, path: str, environ: dict) -> tuple[str, Any]:
     endpoint = ENDPOINTS.get((method, path))
     if endpoint is None:
         if any(known_path == path for _, known_path in ENDPOINTS):

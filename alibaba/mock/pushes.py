@@ -7,9 +7,12 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .signing import push_authorization
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 PRODUCT_REVIEWED = "product.reviewed"
 COMPANY_REVIEWED = "company.reviewed"
@@ -32,7 +35,7 @@ def enqueue(conn: sqlite3.Connection, now: float, message_type: str, data: dict[
     return event_id
 
 
-def deliver_due(gateway, sender: Sender) -> dict[str, int]:
+def deliver_due(gateway: "MockGateway", sender: Sender) -> dict[str, int]:
     """One attempt for every pending push that is due; answers how many were delivered and how many failed."""
     config, now = gateway.config, gateway.now()
     with gateway.store.transaction() as conn:
@@ -57,7 +60,14 @@ def deliver_due(gateway, sender: Sender) -> dict[str, int]:
     return outcome
 
 
-def _record(gateway, event_id: str, attempts: int, status: int | None, error: str | None, config) -> None:
+def _record(
+    gateway: "MockGateway",
+    event_id: str,
+    attempts: int,
+    status: int | None,
+    error: str | None,
+    config: dict[str, Any],
+) -> None:
     now = gateway.now()
     if status == 200:
         new_status, next_at = "delivered", now

@@ -5,9 +5,13 @@ version, so a test sees the same approvals and rejections whatever order and tim
 """
 
 import random
+from typing import TYPE_CHECKING
 
 from . import pushes
 from .clock import iso
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 REASONS = (
     "Main image contains a watermark, logo or contact information",
@@ -38,7 +42,7 @@ def verdict(
     return None
 
 
-def run_due(gateway, *, all_due: bool = False) -> int:
+def run_due(gateway: "MockGateway", *, all_due: bool = False) -> int:
     """Reviews every product whose review is due (or all products in review) and queues their pushes."""
     config, now = gateway.config, gateway.now()
     with gateway.store.transaction() as conn:
@@ -73,7 +77,7 @@ def run_due(gateway, *, all_due: bool = False) -> int:
     return len(due)
 
 
-def run_due_profiles(gateway, *, all_due: bool = False) -> int:
+def run_due_profiles(gateway: "MockGateway", *, all_due: bool = False) -> int:
     """Reviews every company profile whose review is due (or all in review) and queues their pushes."""
     config, now = gateway.config, gateway.now()
     with gateway.store.transaction() as conn:

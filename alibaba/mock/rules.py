@@ -74,9 +74,7 @@ def parse_quotation(raw: str | None, *, today: date) -> dict[str, Any] | None:
         return None
     quotation = _json_object(raw, "quotation")
     _known_keys(quotation, QUOTATION_FIELDS, "quotation.")
-
-    def field(key: str) -> Any:
-        return _required(quotation, key, f"quotation.{key}")
+    field = _reader(quotation, "quotation")
 
     if field("currency") != "USD":
         raise invalid("quotation.currency", "must be USD")
@@ -156,6 +154,11 @@ def _required(value: dict[str, Any], key: str, path: str) -> Any:
     return value[key]
 
 
+def _reader(value: dict[str, Any], path: str) -> Callable[[str], Any]:
+    """``read(key)``: ``value[key]``, or ``MissingParameter`` naming ``<path>.<key>``."""
+    return lambda key: _required(value, key, f"{path}.{key}")
+
+
 def _string(value: Any, path: str, max_length: int) -> str:
     if not isinstance(value, str):
         raise invalid(path, "must be a string")
@@ -187,7 +190,8 @@ def _price(value: Any, path: str) -> str:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise invalid(path, "must be a decimal number") from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent  # an int for a finite amount
+    if not amount.is_finite() or (isinstance(exponent, int) and exponent < -2):
         raise invalid(path, "must be a decimal number with at most 2 decimal places")
     if not MIN_PRICE <= amount <= MAX_PRICE:
         raise invalid(path, f"must be between {MIN_PRICE} and {MAX_PRICE} (it is {value})")
@@ -314,9 +318,7 @@ def _sourcing_trade(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid("sourcing_trade", "must be an object")
     _known_keys(value, TRADE_FIELDS, "sourcing_trade.")
-
-    def field(key: str) -> Any:
-        return _required(value, key, f"sourcing_trade.{key}")
+    field = _reader(value, "sourcing_trade")
 
     if field("fob_currency") != "USD":
         raise invalid("sourcing_trade.fob_currency", "must be USD")
@@ -522,9 +524,7 @@ def _certifications(value: Any, today: date, owns_certificate: Callable[[str], b
     for index, item in enumerate(_optional_list(value, "certifications", 20)):
         path = f"certifications[{index}]"
         certificate = _object(item, path, fields)
-
-        def field(key: str, certificate=certificate, path=path) -> Any:
-            return _required(certificate, key, f"{path}.{key}")
+        field = _reader(certificate, path)
 
         kind = _choice(field("type"), f"{path}.type", CERTIFICATION_TYPES)
         issuer = _string(field("issuer"), f"{path}.issuer", 128)

@@ -3,6 +3,7 @@
 import signal
 import threading
 from collections.abc import Callable
+from types import FrameType
 
 from waitress import wasyncore
 from waitress.server import create_server
@@ -25,7 +26,7 @@ def serve(
     ``ready`` gets the base URL once the socket listens (``port`` 0 picks a free one)."""
     server = create_server(gateway, host=host, port=port, threads=threads, ident="mock-alibaba")
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         gateway.interrupt()
         raise KeyboardInterrupt
 

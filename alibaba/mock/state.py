@@ -2,14 +2,17 @@
 
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import iso
+
+if TYPE_CHECKING:
+    from .gateway import MockGateway
 
 RECENT_PUSHES = 50
 
 
-def snapshot(gateway, calls: Counter) -> dict[str, Any]:
+def snapshot(gateway: "MockGateway", calls: Counter) -> dict[str, Any]:
     """Products grouped by ``custom_code`` (those without one under ``""``), the custom codes held by more than one
     product, suppliers, company profiles with their review, inquiries with their threads and the supplier replies
     sent more than once (same content and quotation), calls per api_path and outcome, pushes by status with the

@@ -1,6 +1,9 @@
 """An httpx transport that runs the gateway in process, turning its hang (a timeout after the call was done) into
 ``httpx.ReadTimeout`` at once instead of a sleep."""
 
+from collections.abc import Iterable
+from wsgiref.types import StartResponse
+
 import httpx
 
 from .errors import HANG_KEY, Hang
@@ -9,7 +12,7 @@ from .gateway import MockGateway
 
 class MockTransport(httpx.WSGITransport):
     def __init__(self, gateway: MockGateway) -> None:
-        def app(environ, start_response):
+        def app(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
             environ[HANG_KEY] = True
             return gateway(environ, start_response)
 

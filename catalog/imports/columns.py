@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from catalog.models import (
     PAYMENT_METHODS,
@@ -28,17 +30,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     key: str
     bengali: str
-    label: str  # translatable
-    help: str  # translatable: what to write
+    label: StrOrPromise
+    help: StrOrPromise  # what to write
     example: str
     required: bool = False
 
     @property
-    def header(self):
+    def header(self) -> str:
         return f"{self.key} / {self.bengali}"
 
 
-def choices_help(choices):
+def choices_help(choices: type[TextChoices]) -> str:
     return ", ".join(choices.values)
 
 
@@ -135,7 +137,12 @@ COLUMNS = (
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.required)
-CHOICES = {"unit": Unit, "supply_period": SupplyPeriod, "port": Port, "sample_policy": SamplePolicy}
+CHOICES: dict[str, type[TextChoices]] = {
+    "unit": Unit,
+    "supply_period": SupplyPeriod,
+    "port": Port,
+    "sample_policy": SamplePolicy,
+}
 # The model field behind each plain column (the others are price tiers and attributes).
 FIELD_OF = {
     key: ("category" if key == "category_id" else key)
@@ -144,7 +151,7 @@ FIELD_OF = {
 }
 
 
-def column_help(column):
+def column_help(column: Column) -> str:
     """The column's help, with the allowed values filled in."""
     values = ", ".join(PAYMENT_METHODS) if column.key == "payment_terms" else ""
     if column.key in CHOICES:
@@ -153,7 +160,7 @@ def column_help(column):
     return text % {"values": values} if "%(values)s" in text else text
 
 
-def header_lookup():
+def header_lookup() -> dict[str, str]:
     lookup = {}
     for column in COLUMNS:
         for name in (column.key, column.header, column.bengali, str(column.label)):
@@ -163,5 +170,5 @@ def header_lookup():
     return lookup
 
 
-def fold(text):
+def fold(text: object) -> str:
     return " ".join(str(text).split()).casefold()

@@ -204,7 +204,7 @@ def _csv_rows(raw, *, delimiter=None):
         first = next(text, "")
         if delimiter is None:
             counts = {candidate: first.count(candidate) for candidate in (",", ";", "\t")}
-            delimiter = max(counts, key=counts.get)
+            delimiter = max(counts, key=counts.__getitem__)
         reader = csv.reader(itertools.chain([first], text), delimiter=delimiter, strict=False)
         for number, cells in enumerate(reader, start=1):
             yield number, [_cell_text(cell) for cell in cells]
@@ -326,7 +326,9 @@ class Table:
 
 def read_header(header):
     lookup = header_lookup()
-    keys, problems, seen = [], [], set()
+    keys: list[str | None] = []
+    problems: list[str] = []
+    seen: set[str | None] = set()
     if len(header) > MAX_COLUMNS and any(header[MAX_COLUMNS:]):
         raise FileRejected(_("The file has more than %(count)d columns: use the template.") % {"count": MAX_COLUMNS})
     header = header[:MAX_COLUMNS]

@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -123,7 +124,8 @@ def apply_batch(*, job, rows, catalog, actor):
             row.errors = list(row.parse_errors)
             product = existing.get(row.sku)
             invalid = check_row(row, product, catalog)
-            changes = attributes = None
+            changes: dict[str, list[Any]] = {}
+            attributes = None
             if product is not None and not row.errors:
                 changes, attributes = _changes(row, product, catalog)
                 if not changes:
@@ -316,7 +318,7 @@ def _import_rows(job, source, *, batch_size):
         writer = csv.writer(errors_text)
         error_keys = [key for key in table.keys if key and key != ERRORS_COLUMN]
         writer.writerow([BY_KEY[key].header for key in error_keys] + [ERRORS_HEADER])
-        batch = []
+        batch: list[Row] = []
 
         def flush():
             nonlocal processed

@@ -13,7 +13,7 @@ from catalog.models import (
     Category,
     InputType,
 )
-from catalog.rules import QUANTITY_MAX, AttributeValue, Listing, normalize_hs_code, problems_of
+from catalog.rules import QUANTITY_MAX, AttributeValue, Listing, in_cents, normalize_hs_code, problems_of
 
 # The listing rules' problems that make a row invalid. The others say that a draft is incomplete (it is imported)
 # or how to improve it.
@@ -315,5 +315,5 @@ def check_row(row, product, catalog):
 
 def _cents(price):
     """``price`` with two decimals when that changes nothing but its form (2.5 → 2.50); else as it is."""
-    exact = price.is_finite() and price.as_tuple().exponent >= -2
+    exact = in_cents(price)
     return price.quantize(Decimal("0.01")) if exact and abs(price) < 10**9 else price

@@ -1,4 +1,4 @@
-"""Data: the program's product categories, and the staff groups "Reviewers" (can decide) and "Support" (read only)."""
+"""Data: the program's sectors, and the staff groups "Reviewers" (can decide) and "Support" (read only)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -1,11 +1,18 @@
 """Onboarding: the seller's state machine, creating the business, its profile and documents, submission, the
 reviewers' decisions, and expiry of its documents."""
 
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypedDict
+
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alibaba import outbox
+from dxports.audit import Actor
+from dxports.models import User
 from dxports.states import StateMachine, require_reason
 from sellers import emails
 from sellers.documents import inspect_upload
@@ -31,8 +38,8 @@ from sellers.models import (
     SellerStatus,
     SupplierAccount,
 )
-from sellers.requirements import TARGETS
-from sellers.services.common import audit, lock_seller, seller_checklist
+from sellers.requirements import TARGETS, profile_field
+from sellers.services.common import lock_seller, seller_checklist
 
 SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
 
@@ -69,20 +76,22 @@ MACHINE = StateMachine(
 
 
 @transaction.atomic
-def seller_transition(*, seller, to, actor=None, reason="", changes=None):
+def seller_transition(
+    *, seller: Seller, to: str, actor: Actor = None, reason: str = "", changes: dict[str, Any] | None = None
+) -> SellerEvent:
     """Move ``seller`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
     audit row. Returns the audit row; ``event.seller`` is the updated seller."""
     return MACHINE.move(lock_seller(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
 
 
-def _ensure_under_review(seller, actor):
+def _ensure_under_review(seller: Seller, actor: Actor) -> Seller:
     if seller.status == SellerStatus.SUBMITTED:
         seller = seller_transition(seller=seller, to=SellerStatus.UNDER_REVIEW, actor=actor).seller
     return seller
 
 
 @transaction.atomic
-def seller_submit(*, seller, actor):
+def seller_submit(*, seller: Seller, actor: Actor) -> Seller:
     """Submit for review. Refused with every missing, invalid, expired or refused item at once."""
     seller = lock_seller(seller)
     if SellerStatus.SUBMITTED not in TRANSITIONS[SellerStatus(seller.status)]:
@@ -98,12 +107,12 @@ def seller_submit(*, seller, actor):
 
 
 @transaction.atomic
-def seller_start_review(*, seller, actor):
+def seller_start_review(*, seller: Seller, actor: Actor) -> Seller:
     return seller_transition(seller=seller, to=SellerStatus.UNDER_REVIEW, actor=actor).seller
 
 
 @transaction.atomic
-def seller_approve(*, seller, actor, reason=""):
+def seller_approve(*, seller: Seller, actor: Actor, reason: str = "") -> Seller:
     """Approve a submitted or under-review seller whose file is complete, and queue the creation of its
     Alibaba.com supplier account (in this transaction). A seller that already has one becomes active at once."""
     seller = _ensure_under_review(lock_seller(seller), actor)
@@ -123,8 +132,18 @@ def seller_approve(*, seller, actor, reason=""):
     return seller
 
 
-def _clean_reasons(reasons):
-    cleaned, problems = [], []
+class ReasonData(TypedDict):
+    """One of the reviewer's reasons: the field or ``document:<kind>`` it is about, a ``ReasonCode``, and what the
+    seller must change."""
+
+    target: str
+    code: str
+    message: str
+
+
+def _clean_reasons(reasons: Iterable[Mapping[str, str]]) -> list[ReasonData]:
+    cleaned: list[ReasonData] = []
+    problems: list[str] = []
     for number, item in enumerate(reasons, start=1):
         target, code, message = item.get("target", ""), item.get("code", ""), (item.get("message") or "").strip()
         if target not in TARGETS:
@@ -144,7 +163,9 @@ def _clean_reasons(reasons):
 
 
 @transaction.atomic
-def seller_request_changes(*, seller, actor, reasons, note=""):
+def seller_request_changes(
+    *, seller: Seller, actor: Actor, reasons: Iterable[Mapping[str, str]], note: str = ""
+) -> Seller:
     """Send the application back with every problem at once: ``reasons`` is a list of
     ``{"target": <field or "document:<kind>">, "code": <ReasonCode>, "message": str}``."""
     cleaned = _clean_reasons(reasons)
@@ -162,40 +183,41 @@ def seller_request_changes(*, seller, actor, reasons, note=""):
     return event.seller
 
 
-def _require_reason(reason):
+def _require_reason(reason: str) -> str:
     return require_reason(reason, error=ReasonsRequired)
 
 
-@transaction.atomic
-def seller_reject(*, seller, actor, reason):
+def _decide(*, seller: Seller, actor: Actor, reason: str, to: SellerStatus, email: str) -> Seller:
+    """A decision the seller is told the reason of: ``to`` with ``reason`` (``ReasonsRequired`` without one), and
+    the e-mail ``email``."""
     reason = _require_reason(reason)
+    seller = seller_transition(seller=seller, to=to, actor=actor, reason=reason).seller
+    emails.send_to_seller(seller.pk, email, reason=reason)
+    return seller
+
+
+@transaction.atomic
+def seller_reject(*, seller: Seller, actor: Actor, reason: str) -> Seller:
+    _require_reason(reason)
     seller = _ensure_under_review(lock_seller(seller), actor)
-    seller = seller_transition(seller=seller, to=SellerStatus.REJECTED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "rejected", reason=reason)
-    return seller
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.REJECTED, email="rejected")
 
 
 @transaction.atomic
-def seller_suspend(*, seller, actor, reason):
-    reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=SellerStatus.SUSPENDED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "suspended", reason=reason)
-    return seller
+def seller_suspend(*, seller: Seller, actor: Actor, reason: str) -> Seller:
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.SUSPENDED, email="suspended")
 
 
 @transaction.atomic
-def seller_reinstate(*, seller, actor, reason):
-    reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=SellerStatus.ACTIVE, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "reinstated", reason=reason)
-    return seller
+def seller_reinstate(*, seller: Seller, actor: Actor, reason: str) -> Seller:
+    return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.ACTIVE, email="reinstated")
 
 
 # Creating the business and editing its file ----------------------------------------------------------------------
 
 
 @transaction.atomic
-def seller_create(*, owner, legal_name):
+def seller_create(*, owner: User, legal_name: str) -> Seller:
     """A new seller in draft, with ``owner`` as its owner. A user belongs to one seller at most."""
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
@@ -208,11 +230,11 @@ def seller_create(*, owner, legal_name):
             SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
     except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
         raise TeamError(_("You already belong to a business.")) from exc
-    audit(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
+    SellerEvent.record(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
 
-def _shown(name, value):
+def _shown(name: str, value: Any) -> Any:
     if name in SENSITIVE_FIELDS:
         return mask(value) or None
     if value is None or value == "":
@@ -220,7 +242,7 @@ def _shown(name, value):
     return str(value) if not isinstance(value, list) else value
 
 
-def _resolve_reasons(seller, targets):
+def _resolve_reasons(seller: Seller, targets: list[str]) -> None:
     if targets:
         ReviewReason.objects.filter(seller=seller, target__in=targets, resolved_at__isnull=True).update(
             resolved_at=timezone.now()
@@ -228,13 +250,13 @@ def _resolve_reasons(seller, targets):
 
 
 @transaction.atomic
-def seller_update_profile(*, seller, actor, data):
+def seller_update_profile(*, seller: Seller, actor: Actor, data: Mapping[str, Any]) -> Seller:
     """Change profile fields (``data``: field → cleaned value; ``categories`` a list of ``Sector``). Records what
     changed, before and after (sensitive values masked), and closes the reviewer's reasons about those fields."""
     seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     for name, value in data.items():
         if name == "categories":
             before = sorted(seller.categories.values_list("code", flat=True))
@@ -244,19 +266,19 @@ def seller_update_profile(*, seller, actor, data):
                 changes[name] = [before or None, after or None]
             continue
         before = getattr(seller, name)
-        if value is None and Seller._meta.get_field(name).empty_strings_allowed:
+        if value is None and profile_field(name).empty_strings_allowed:
             value = ""
         if before != value:
             setattr(seller, name, value)
             changes[name] = [_shown(name, before), _shown(name, value)]
     if changes:
         seller.save()
-        audit(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
+        SellerEvent.record(seller=seller, actor=actor, kind=EventKind.PROFILE, changes=changes)
         _resolve_reasons(seller, list(changes))
     return seller
 
 
-def seller_document_upload(*, seller, actor, kind, uploaded):
+def seller_document_upload(*, seller: Seller, actor: User, kind: str, uploaded: File) -> Document:
     """Store a KYC document after checking its content (``DocumentRefused`` otherwise, with nothing stored).
     A replacement keeps the earlier file, no longer current."""
     inspected = inspect_upload(uploaded)
@@ -281,7 +303,7 @@ def seller_document_upload(*, seller, actor, kind, uploaded):
 
 
 @transaction.atomic
-def _document_record(*, seller, actor, document):
+def _document_record(*, seller: Seller, actor: User, document: Document) -> Document:
     seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
@@ -292,7 +314,7 @@ def _document_record(*, seller, actor, document):
     document.seller = seller
     document.save()
     target = f"document:{document.kind}"
-    audit(
+    SellerEvent.record(
         seller=seller,
         actor=actor,
         kind=EventKind.DOCUMENT,
@@ -309,7 +331,7 @@ WATCHED_STATES = (SellerStatus.APPROVED, SellerStatus.ACTIVE)
 
 
 @transaction.atomic
-def seller_expiry_check(*, seller, today=None):
+def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
     """For an approved or active seller: remind once per window before the trade licence or ERC expires
     (``REMINDER_DAYS``), and move it to "action needed" once one has expired. Safe to run any number of times."""
     today = today or timezone.localdate()
@@ -318,7 +340,7 @@ def seller_expiry_check(*, seller, today=None):
         return seller
     expired = [name for name in EXPIRING if getattr(seller, name) and getattr(seller, name) < today]
     if expired:
-        labels = ", ".join(str(Seller._meta.get_field(name).verbose_name) for name in expired)
+        labels = ", ".join(str(profile_field(name).verbose_name) for name in expired)
         reason = _("Expired: %(items)s. Upload the renewed documents and submit them for review.") % {"items": labels}
         seller = seller_transition(seller=seller, to=SellerStatus.ACTION_NEEDED, reason=reason).seller
         emails.send_to_seller(seller.pk, "action_needed", reason=reason)
@@ -335,8 +357,8 @@ def seller_expiry_check(*, seller, today=None):
             seller=seller, field=name, expires_on=expires_on, days_before=window
         )
         if created:
-            label = Seller._meta.get_field(name).verbose_name
-            audit(
+            label = profile_field(name).verbose_name
+            SellerEvent.record(
                 seller=seller,
                 actor=None,
                 kind=EventKind.REMINDER,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxports.models import User
 from sellers import emails, selectors
 from sellers.errors import (
     TeamError,
@@ -16,9 +17,11 @@ from sellers.models import (
     EventKind,
     Invitation,
     MemberRole,
+    Seller,
+    SellerEvent,
     SellerMember,
 )
-from sellers.services.common import audit, lock_seller
+from sellers.services.common import lock_seller
 
 INVITATION_DAYS = 7
 
@@ -26,13 +29,13 @@ INVITATION_DAYS = 7
 # Team ------------------------------------------------------------------------------------------------------------
 
 
-def _require_owner(seller, actor):
+def _require_owner(seller: Seller, actor: User) -> None:
     if not SellerMember.objects.filter(seller=seller, user=actor, role=MemberRole.OWNER).exists():
         raise TeamError(_("Only the owner of the business can change its team."))
 
 
 @transaction.atomic
-def seller_invite(*, seller, actor, email):
+def seller_invite(*, seller: Seller, actor: User, email: str) -> Invitation:
     """Invite a person by e-mail (owner only). Returns the invitation; the token is only in the e-mail.
 
     Whether the address already belongs to another business on dxports is not the owner's to know: the answer (and
@@ -57,7 +60,7 @@ def seller_invite(*, seller, actor, email):
         invited_by=actor,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
     if membership is not None:
         emails.send_to_address(email, "invitation_member_elsewhere", seller_name=seller.legal_name, inviter=actor.email)
         return invitation
@@ -73,7 +76,7 @@ def seller_invite(*, seller, actor, email):
 
 
 @transaction.atomic
-def seller_invitation_accept(*, token, user):
+def seller_invitation_accept(*, token: str, user: User) -> SellerMember:
     """Join the seller that invited ``user``'s e-mail address."""
     invitation = selectors.invitation_for_token(token)
     if invitation is None or not invitation.is_open():
@@ -95,12 +98,14 @@ def seller_invitation_accept(*, token, user):
         raise TeamError(_("You already belong to a business.")) from exc
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit(seller=invitation.seller, actor=user, kind=EventKind.TEAM, changes={"member": [None, user.email]})
+    SellerEvent.record(
+        seller=invitation.seller, actor=user, kind=EventKind.TEAM, changes={"member": [None, user.email]}
+    )
     return member
 
 
 @transaction.atomic
-def seller_member_remove(*, seller, actor, member):
+def seller_member_remove(*, seller: Seller, actor: User, member: SellerMember) -> None:
     seller = lock_seller(seller)
     _require_owner(seller, actor)
     if member.seller_id != seller.pk:
@@ -112,11 +117,11 @@ def seller_member_remove(*, seller, actor, member):
     deleted, _rows = SellerMember.objects.filter(pk=member.pk, seller=seller).delete()
     if not deleted:
         raise TeamError(_("%(email)s is no longer in your team.") % {"email": email})
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"member": [email, None]})
 
 
 @transaction.atomic
-def seller_invitation_revoke(*, seller, actor, invitation):
+def seller_invitation_revoke(*, seller: Seller, actor: User, invitation: Invitation) -> None:
     seller = lock_seller(seller)
     _require_owner(seller, actor)
     if invitation.seller_id != seller.pk:
@@ -128,4 +133,4 @@ def seller_invitation_revoke(*, seller, actor, invitation):
         raise TeamError(
             _("The invitation to %(email)s was already accepted or withdrawn.") % {"email": invitation.email}
         )
-    audit(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [invitation.email, None]})

@@ -10,8 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalog import imports
 from catalog.models import ImportJob
 
-HEADER = imports.header_row()
-
 
 def good_row(sku, category, **overrides):
     """A complete, valid row (nothing blocking but images) for ``category`` (a ``LeafFactory`` leaf)."""

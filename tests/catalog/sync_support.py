@@ -16,12 +16,12 @@ from alibaba.client import AlibabaClient
 from alibaba.mock import MockGateway
 from alibaba.models import InboundPush, OutboxJob
 from catalog.models import Product, ProductStatus
+from catalog.services import product_publish
 from sellers.models import SellerStatus
 from sellers.services import seller_supplier_account_store
 from tests.sellers.factories import OwnerFactory
 
 P = ProductStatus
-ACTIVE_JOBS = (OutboxJob.Status.PENDING, OutboxJob.Status.RUNNING)
 
 
 class Sync:
@@ -170,6 +170,17 @@ def supplier_fixture(gateway, db):
     """An active seller with a supplier account on the gateway; the gateway's categories are synced too."""
     real_leaf(gateway)
     return supplier_on(gateway)
+
+
+@pytest.fixture(name="in_review")
+def in_review_fixture(sync, supplier):
+    """A product of ``supplier`` published and received by the gateway: under review."""
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    sync.drain()
+    product.refresh_from_db()
+    assert product.status == ProductStatus.UNDER_REVIEW
+    return product
 
 
 def real_leaf(gateway):

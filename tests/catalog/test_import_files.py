@@ -9,7 +9,7 @@ from PIL import Image
 from catalog import imports
 from catalog.models import ImportStatus, Product
 from tests.catalog.factories import LeafFactory
-from tests.catalog.import_support import csv_bytes, good_row, run_import, table, upload, xlsx_bytes
+from tests.catalog.import_support import csv_bytes, error_rows, good_row, run_import, table, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,22 @@ def test_a_20000_row_file_is_imported_in_batches_with_every_bad_row_reported(sel
 
     again = run_import(seller=seller, user=owner, content=content)
     assert (again.unchanged_count, again.created_count, again.updated_count, again.error_count) == (19_980, 0, 0, 20)
+
+
+def test_a_nul_character_past_the_files_start_is_a_row_error_not_stored(seller, owner, leaf):
+    # The first 8 KB are checked for binary data; the NUL sits further on, in row 42's description.
+    rows = [good_row(f"JB-{index}", leaf) for index in range(40)]
+    rows.append(good_row("JB-NUL", leaf, description="Sturdy jute\x00bag. " * 20))
+    content = csv_bytes(table(rows))
+    assert content.index(b"\x00") > 8192
+
+    job = run_import(seller=seller, user=owner, content=content)
+
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.error_count) == (40, 1)
+    (error,) = error_rows(job)
+    assert error["sku"] == "JB-NUL"
+    assert error["errors"].startswith("Row 42 — description: The cell holds a NUL character")
+    assert error["description"].startswith("Sturdy jutebag. Sturdy jutebag.")  # kept, to be fixed and sent again
+    assert not Product.objects.filter(sku="JB-NUL").exists()
+    assert all("\x00" not in product.description for product in Product.objects.all())

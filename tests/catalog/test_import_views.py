@@ -14,7 +14,7 @@ from catalog import imports
 from catalog.models import ImportJob, ImportStatus, Product
 from sellers.models import SellerStatus
 from tests.catalog.factories import LeafFactory, complete_product
-from tests.catalog.import_support import csv_bytes, good_row, table, upload
+from tests.catalog.import_support import csv_bytes, good_row, run_import, table, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +282,31 @@ def test_the_export_runs_the_same_queries_for_any_number_of_products(
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
 
     assert len(lines) == count + 1
+
+
+@pytest.mark.parametrize("name", ["errors", "file"])
+def test_a_job_file_the_storage_no_longer_holds_is_404_not_500(owner_client, seller, owner, leaf, name):
+    rows = [good_row("JB-1", leaf), good_row("JB-2", leaf, title="পাটের ব্যাগ")]
+    job = run_import(seller=seller, user=owner, content=csv_bytes(table(rows)))
+    stored = job.error_file if name == "errors" else job.file
+    stored.storage.delete(stored.name)
+
+    response = owner_client.get(reverse(f"catalog_imports:{name}", args=[job.public_id]))
+
+    assert response.status_code == 404
+
+
+def test_the_xlsx_export_of_text_with_control_characters_downloads(owner_client, seller):
+    # A soft line break pasted from Word is U+000B: the form and a CSV import accept it, but XML 1.0 cannot hold it.
+    complete_product(
+        seller=seller, sku="JB-VT", description="Natural jute.\x0bHandles of cotton.\x01", packaging="\x1f"
+    )
+
+    response = owner_client.get(reverse("catalog_imports:export"))
+
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    header, row = list(workbook["Products"].iter_rows(values_only=True))
+    values = dict(zip([text.split(" / ")[0] for text in header], row, strict=True))
+    assert values["sku"] == "JB-VT"
+    assert values["description"] == "Natural jute.\nHandles of cotton."

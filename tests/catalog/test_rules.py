@@ -226,7 +226,7 @@ def _apply(listing, changes):
 
 def test_a_complete_product_has_no_problem_and_scores_100(product):
     assert listing_problems(product) == []
-    assert quality_score(product) == 100
+    assert quality_score(listing_problems(product)) == 100
 
 
 @pytest.mark.parametrize(("changes", "code", "field"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
@@ -311,7 +311,7 @@ def test_checking_a_prefetched_page_of_products_costs_no_query(django_assert_num
     products = list(type(complete_product()).objects.select_related("category").prefetch_related(*LISTING_PREFETCH))
 
     with django_assert_num_queries(0):
-        scores = [quality_score(p) for p in products]
+        scores = [quality_score(listing_problems(p)) for p in products]
 
     assert scores == [100] * 4
 

@@ -1,6 +1,6 @@
 import pytest
 
-from catalog.rules import quality_score
+from catalog.rules import listing_problems, quality_score
 from catalog.selectors import leaf_categories, product_for_seller, products_for_seller
 from tests.catalog.factories import CategoryFactory, LeafFactory, complete_product
 
@@ -23,7 +23,7 @@ def test_scoring_a_sellers_products_costs_the_same_queries_whatever_their_number
 
     # products+category, price tiers, images, attribute values, their attributes, the categories' attributes
     with django_assert_num_queries(6):
-        scores = [quality_score(p) for p in products_for_seller(seller=product.seller)]
+        scores = [quality_score(listing_problems(p)) for p in products_for_seller(seller=product.seller)]
 
     assert scores == [100] * n
 

@@ -3,20 +3,18 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from catalog.errors import IllegalTransition, ListingIncomplete, NotEditable, ProductInvalid, SellerNotActive
+from catalog.errors import NotEditable, ProductInvalid
 from catalog.models import EventKind, Port, ProductEvent, ProductStatus
 from catalog.services import (
     product_block,
     product_create,
-    product_mark_ready,
     product_transition,
     product_unblock,
     product_update,
 )
 from sellers.models import SellerStatus
-from tests.catalog.factories import BRAND, MATERIAL, ORIGIN, CategoryFactory, LeafFactory, ProductFactory
+from tests.catalog.factories import BRAND, ORIGIN, CategoryFactory, LeafFactory, ProductFactory
 from tests.sellers.factories import SellerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,69 +156,6 @@ def test_a_product_on_its_way_to_or_on_the_gateway_cannot_be_edited(user, start)
 
     product.refresh_from_db()
     assert (product.title, product.version) != ("Changed", 2)
-
-
-def test_a_complete_product_of_an_active_seller_is_marked_ready(product, user):
-    product = product_mark_ready(product=product, actor=user)
-
-    assert product.status == P.READY
-    assert ProductEvent.objects.get(product=product).to_status == P.READY
-
-
-def test_advice_does_not_stop_a_product_from_being_ready(product, user):
-    product = product_update(product=product, actor=user, keywords=[], title="Jute bag")
-    assert product_mark_ready(product=product, actor=user).status == P.READY
-
-
-def test_marking_ready_reports_every_blocking_problem_at_once(user):
-    product = ProductFactory(title="Jute bag")
-
-    with pytest.raises(ListingIncomplete) as error:
-        product_mark_ready(product=product, actor=user)
-
-    codes = [problem.code for problem in error.value.problems]
-    assert codes == [
-        "description_missing",
-        "category_missing",
-        "hs_code_missing",
-        "images_missing",
-        "price_tiers_missing",
-        "moq_missing",
-        "unit_missing",
-        "supply_missing",
-        "port_missing",
-        "payment_terms_missing",
-        "lead_times_missing",
-    ]
-    assert all(p["blocking"] for p in error.value.extra["problems"])
-    product.refresh_from_db()
-    assert product.status == P.DRAFT
-
-
-def test_a_missing_required_attribute_stops_marking_ready(product, user):
-    product.attribute_values.filter(attribute__attribute_id=MATERIAL).delete()
-
-    with pytest.raises(ListingIncomplete) as error:
-        product_mark_ready(product=product, actor=user)
-
-    assert [(p.code, p.field) for p in error.value.problems] == [("attribute_required_missing", "attributes.3")]
-
-
-@pytest.mark.parametrize("seller_status", [s for s in SellerStatus if s != SellerStatus.ACTIVE])
-def test_only_an_active_seller_marks_a_product_ready(product, user, seller_status):
-    type(product.seller).objects.filter(pk=product.seller_id).update(status=seller_status, submitted_at=timezone.now())
-
-    with pytest.raises(SellerNotActive):
-        product_mark_ready(product=product, actor=user)
-
-    product.refresh_from_db()
-    assert product.status == P.DRAFT
-
-
-def test_a_ready_product_cannot_be_marked_ready_again(product, user):
-    product = product_mark_ready(product=product, actor=user)
-    with pytest.raises(IllegalTransition):
-        product_mark_ready(product=product, actor=user)
 
 
 def test_staff_block_a_product_with_a_reason_the_seller_sees(product, moderator):

@@ -1,8 +1,13 @@
 """The seller's catalog dashboard: every page and action, the seller's own products only, login for anonymous
 users, onboarding for users without a business, and a constant number of queries on the list and product pages."""
 
+import hashlib
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from alibaba.models import OutboxAttempt, OutboxJob
 from catalog.models import EventKind, ProductImage, ProductStatus
@@ -523,3 +528,42 @@ def test_choosing_something_that_is_not_a_leaf_category_is_an_error_not_a_500(ow
     assert refreshed.status_code == 200
     assert saved.status_code == 400
     assert "Select a valid choice" in saved.content.decode()
+
+
+# An orientation tag whose value lies past the end of the EXIF block; an IFD that claims 65535 entries.
+CORRUPT_EXIF = {
+    "value_past_the_end": (
+        b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x09\x00\x00"
+    ),
+    "entries_past_the_end": b"Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff",
+}
+
+
+def _jpeg_with_exif(exif, size=(400, 300)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 106, 78)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("exif", CORRUPT_EXIF.values(), ids=CORRUPT_EXIF.keys())
+def test_a_photo_with_damaged_exif_metadata_is_added_with_its_thumbnail(owner_client, own_product, exif):
+    before = own_product.images.count()
+    content = _jpeg_with_exif(exif)
+    upload = SimpleUploadedFile("phone.jpg", content)
+
+    response = owner_client.post(f"/dashboard/products/{own_product.public_id}/images/", {"image": upload})
+
+    assert response.status_code == 302
+    assert own_product.images.count() == before + 1
+    image = ProductImage.objects.get(product=own_product, sha256=hashlib.sha256(content).hexdigest())
+    assert (image.width, image.height) == (400, 300) and image.thumbnail
+
+
+def test_an_empty_photo_file_is_refused_by_name_not_as_no_file(owner_client, own_product):
+    upload = SimpleUploadedFile("bag.jpg", b"")
+
+    response = owner_client.post(f"/dashboard/products/{own_product.public_id}/images/", {"image": upload}, follow=True)
+
+    content = response.content.decode()
+    assert "The file “bag.jpg” is empty." in content and "Choose a photo to upload." not in content
+    assert own_product.images.count() == 3

@@ -240,3 +240,43 @@ def test_changing_the_category_drops_the_old_attributes(owner_client, seller):
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.category == other and not product.attribute_values.exists()
+
+
+# "²" and "³" are digits to str.isdigit() but not to int().
+@pytest.mark.parametrize("refresh", [False, True], ids=["save", "refresh"])
+def test_a_category_of_unicode_digits_is_a_field_error(owner_client, leaf, own_product, refresh):
+    data = form_data(leaf, category="²")
+    if refresh:
+        data["refresh"] = "1"
+
+    created = owner_client.post("/dashboard/products/new/", data)
+    edited = owner_client.post(f"/dashboard/products/{own_product.public_id}/edit/", data)
+
+    for response in (created, edited):
+        if refresh:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 400
+            assert "category" in response.context["form"].errors
+    assert Product.objects.count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_edit_form_runs_a_constant_number_of_queries(owner_client, seller, count, django_assert_num_queries):
+    from decimal import Decimal
+
+    from catalog.models import PriceTier
+
+    product = complete_product(seller=seller, images=count)
+    PriceTier.objects.filter(product=product).delete()
+    for index in range(count):
+        PriceTier.objects.create(product=product, start_quantity=100 * (index + 1), price=Decimal("9") - index)
+    for index in range(count * 5):
+        LeafFactory(name=f"Leaf {index}")
+
+    # session, user, membership+seller, product+category, tiers, images, attribute values, their attributes,
+    # category attributes, the leaf categories offered (with their groups), the inquiries badge
+    with django_assert_num_queries(11):
+        response = owner_client.get(f"/dashboard/products/{product.public_id}/edit/")
+
+    assert response.status_code == 200

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import override_settings
 
 from tests.sellers.account_support import verification_code
@@ -66,3 +67,10 @@ def test_repeated_failures_lock_the_login_out(client):
 def test_landing_links_to_sign_up_and_log_in(client):
     page = client.get("/").content.decode()
     assert 'href="/accounts/signup/"' in page and 'href="/accounts/login/"' in page
+
+
+def test_an_over_long_login_is_counted_by_the_lockout_not_a_500(client):
+    response = client.post("/accounts/login/", {"login": "a" * 300 + "@example.com", "password": "wrong-password"})
+
+    assert response.status_code in (200, 400)
+    assert AccessAttempt.objects.get().username == ("a" * 300 + "@example.com")[:255]

@@ -1,13 +1,20 @@
 """Every dashboard page: the seller's own data only, login for anonymous users, a constant number of queries."""
 
-import pytest
+import threading
 
-from sellers.models import ReasonCode, SellerStatus
+import pytest
+from django.db import connections
+
+from sellers import services
+from sellers.errors import TeamError
+from sellers.models import ReasonCode, Seller, SellerMember, SellerStatus
 from sellers.services import seller_request_changes, seller_update_profile
 from tests.sellers import files
-from tests.sellers.factories import DocumentFactory, MemberFactory, StaffFactory, complete_seller
+from tests.sellers.factories import DocumentFactory, MemberFactory, StaffFactory, UserFactory, complete_seller
 
 pytestmark = pytest.mark.django_db
+
+REQUIRED = "This field is required."
 
 PAGES = [
     "/dashboard/",
@@ -220,3 +227,91 @@ def test_every_page_renders_in_every_state(client, status, url):
     response = client.get(url)
     assert response.status_code == 200
     assert seller.get_status_display() in response.content.decode()
+
+
+def test_an_empty_post_to_start_names_the_missing_legal_name(client, stranger):
+    client.force_login(stranger)
+    response = client.post("/dashboard/start/", {})
+    assert response.status_code == 400
+    assert REQUIRED in response.content.decode()
+    assert not SellerMember.objects.filter(user=stranger).exists()
+
+
+def test_an_empty_post_to_a_profile_step_names_the_missing_field(owner_client, seller):
+    response = owner_client.post("/dashboard/profile/business/", {})
+    assert response.status_code == 400
+    assert REQUIRED in response.content.decode()
+    seller.refresh_from_db()
+    assert seller.legal_name == "Rupsha Jute Crafts Ltd."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_start_creates_one_business_and_no_500():
+    """Two requests at once (a double click): both pass the "already a member?" check, one creates the business,
+    the other is refused with the message (it was an IntegrityError, a 500, on PostgreSQL)."""
+    user = UserFactory()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def start():
+        try:
+            barrier.wait(timeout=10)
+            services.seller_create(owner=user, legal_name="Rupsha Jute Crafts Ltd.")
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert SellerMember.objects.filter(user=user).count() == 1
+    assert Seller.objects.count() == 1
+    assert all(isinstance(error, TeamError) for error in errors), errors
+
+
+def test_a_member_created_by_a_concurrent_request_is_a_clear_refusal(stranger, monkeypatch):
+    """The same race, made certain: the check sees no membership, the insert meets the one just committed."""
+    services.seller_create(owner=stranger, legal_name="First Ltd.")
+    real_filter = SellerMember.objects.filter
+
+    class Unseen:
+        def exists(self):
+            return False
+
+    monkeypatch.setattr(
+        SellerMember.objects, "filter", lambda **kw: Unseen() if kw == {"user": stranger} else real_filter(**kw)
+    )
+
+    with pytest.raises(TeamError, match="already belong"):
+        services.seller_create(owner=stranger, legal_name="Second Ltd.")
+
+    assert list(Seller.objects.values_list("legal_name", flat=True)) == ["First Ltd."]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_read_only_pages_refuse_other_methods(owner_client, seller, method):
+    document = DocumentFactory(seller=seller)
+    for url in ["/dashboard/", "/dashboard/history/", document.get_absolute_url()]:
+        assert getattr(owner_client, method)(url).status_code == 405, url
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, django_assert_num_queries):
+    seller = complete_seller(status=SellerStatus.SUBMITTED)
+    owner = seller.members.get().user
+    reason = {"target": "etin", "code": "invalid", "message": "The e-TIN does not match the certificate."}
+    for index in range(n):
+        services.seller_request_changes(seller=seller, actor=reviewer, reasons=[reason, {**reason, "target": "bin"}])
+        services.seller_update_profile(
+            seller=seller, actor=owner, data={"etin": f"12345678901{index}", "bin": f"001234567890{index}"}
+        )
+        services.seller_submit(seller=seller, actor=owner)
+    client.force_login(owner)
+    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries badge
+    with django_assert_num_queries(6):
+        response = client.get("/dashboard/history/")
+    assert response.content.decode().count("does not match the certificate") == 2 * n

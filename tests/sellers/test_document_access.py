@@ -4,7 +4,7 @@ view documents; 404 to everyone else, login for anonymous users."""
 import pytest
 
 from tests.sellers import files
-from tests.sellers.factories import MemberFactory, StaffFactory
+from tests.sellers.factories import DocumentFactory, MemberFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,11 @@ def test_the_file_is_not_reachable_under_media_or_static_urls(client, document, 
     client.force_login(owner)
     assert client.get(f"/media/{document.file.name}").status_code == 404
     assert client.get(f"/static/{document.file.name}").status_code == 404
+
+
+def test_a_document_whose_file_is_gone_is_404_not_500(client, seller, owner):
+    document = DocumentFactory(seller=seller)
+    document.file.storage.delete(document.file.name)
+    client.force_login(owner)
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 404

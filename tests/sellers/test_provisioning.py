@@ -7,11 +7,11 @@ from django.db import connection
 from django.utils import timezone
 
 from alibaba import outbox
-from alibaba.client import AlibabaClient
+from alibaba.client import AlibabaClient, Tokens
 from alibaba.mock import MockGateway
 from alibaba.models import OutboxAttempt, OutboxJob
 from sellers.models import SellerStatus, SupplierAccount
-from sellers.services import seller_approve
+from sellers.services import seller_approve, seller_supplier_account_store
 from sellers.services import supplier_tokens_refresh_due as refresh_due_tokens
 from tests.sellers.factories import StaffFactory, complete_seller
 
@@ -112,6 +112,19 @@ def test_a_repeated_job_keeps_the_one_account(gateway, approved):
     assert provision_supplier(_job(approved)) == {"skipped": "the seller is active"}
     assert len(gateway.state()["suppliers"]) == 1
     assert SupplierAccount.objects.get().supplier_id == account.supplier_id
+
+
+def test_storing_the_same_account_again_changes_only_the_tokens(approved):
+    # The client answers the supplier id as a number; the account keeps it as text.
+    later = timezone.now() + datetime.timedelta(days=10)
+    first = Tokens("access-1", "refresh-1", later, later, supplier_id=7001)
+    seller_supplier_account_store(seller=approved, supplier_id=7001, tokens=first)
+    second = Tokens("access-2", "refresh-2", later, later, supplier_id=7001)
+
+    account = seller_supplier_account_store(seller=approved, supplier_id=7001, tokens=second)
+
+    assert (account.supplier_id, account.access_token) == ("7001", "access-2")
+    assert SupplierAccount.objects.count() == 1
 
 
 def test_a_permanent_failure_is_shown_to_staff(gateway, approved, client):

@@ -1,15 +1,21 @@
 """The owner invites staff by e-mail and removes them; an invitation is accepted by the invited address only."""
 
 import re
+import smtplib
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from sellers import selectors, services
 from sellers.errors import TeamError
-from sellers.models import Invitation, MemberRole, SellerMember
+from sellers.models import Invitation, MemberRole, SellerEvent, SellerMember
 from sellers.services import seller_invitation_accept, seller_invite, seller_member_remove
 from tests.sellers.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+REQUIRED = "This field is required."
 
 
 def _token_from(mail):
@@ -104,3 +110,109 @@ def test_a_removed_member_loses_access(client, seller):
     assert client.get("/dashboard/").status_code == 200
     staff.delete()
     assert client.get("/dashboard/")["Location"] == "/dashboard/start/"
+
+
+def test_an_empty_post_to_the_team_page_names_the_missing_e_mail(owner_client, seller):
+    response = owner_client.post("/dashboard/team/", {})
+    assert response.status_code == 400
+    assert REQUIRED in response.content.decode()
+    assert not Invitation.objects.filter(seller=seller).exists()
+
+
+def test_an_over_long_e_mail_address_is_refused_on_the_form(owner_client, seller):
+    email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "com"  # a valid address of 308 characters; the column holds 254
+    response = owner_client.post("/dashboard/team/", {"email": email})
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+    assert not Invitation.objects.filter(seller=seller).exists()
+
+
+@pytest.mark.parametrize("state", ["accepted_at", "revoked_at"])
+def test_withdrawing_a_closed_invitation_is_refused_and_not_audited(owner_client, seller, owner, state):
+    invitation = services.seller_invite(seller=seller, actor=owner, email="new@example.com")
+    closed_at = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(**{state: closed_at})
+    events = SellerEvent.objects.filter(seller=seller).count()
+
+    response = owner_client.post(f"/dashboard/team/invitations/{invitation.public_id}/revoke/", follow=True)
+
+    assert "already accepted or withdrawn" in response.content.decode()
+    assert SellerEvent.objects.filter(seller=seller).count() == events
+    invitation.refresh_from_db()
+    assert getattr(invitation, state) == closed_at
+    if state == "accepted_at":
+        assert invitation.revoked_at is None
+
+
+def test_an_invitation_withdrawn_while_the_invitee_accepts_is_not_accepted(seller, owner, monkeypatch):
+    invitation = services.seller_invite(seller=seller, actor=owner, email="new@example.com")
+    stale = Invitation.objects.select_related("seller").get(pk=invitation.pk)  # read by the accept, still open
+    services.seller_invitation_revoke(seller=seller, actor=owner, invitation=invitation)
+    monkeypatch.setattr(selectors, "invitation_for_token", lambda token: stale)
+    invitee = UserFactory(email="new@example.com")
+
+    with pytest.raises(TeamError):
+        services.seller_invitation_accept(token="the-token", user=invitee)
+
+    assert not SellerMember.objects.filter(user=invitee).exists()
+
+
+def test_the_start_page_does_not_offer_an_expired_invitation(client, seller, owner):
+    invitation = services.seller_invite(seller=seller, actor=owner, email="late@example.com")
+    invitee = UserFactory(email="late@example.com")
+    client.force_login(invitee)
+    assert "You are invited" in client.get("/dashboard/start/").content.decode()
+
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    page = client.get("/dashboard/start/").content.decode()
+    assert "You are invited" not in page
+    assert f"<li>{seller.legal_name}</li>" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_does_not_turn_a_saved_invitation_into_a_500(client, monkeypatch, caplog):
+    """The e-mail goes out after commit: before, its SMTP error reached the person as a 500 although the invitation
+    was saved (and a retry revoked it and made another)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from tests.sellers.factories import OwnerFactory
+
+    owner = OwnerFactory().user
+
+    def down(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    client.force_login(owner)
+
+    response = client.post("/dashboard/team/", {"email": "colleague@example.com"})
+
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="colleague@example.com", revoked_at__isnull=True).count() == 1
+    assert "could not be sent" in caplog.text
+
+
+def test_removing_a_member_twice_is_refused_the_second_time_and_audited_once(owner_client, seller, owner):
+    from tests.sellers.factories import MemberFactory
+
+    member = MemberFactory(seller=seller)
+    url = f"/dashboard/team/{member.public_id}/remove/"
+    stale = SellerMember.objects.select_related("user").get(pk=member.pk)  # what a second, concurrent request read
+    assert owner_client.post(url).status_code == 302
+
+    with pytest.raises(TeamError, match="no longer in your team"):
+        services.seller_member_remove(seller=seller, actor=owner, member=stale)
+
+    assert SellerEvent.objects.filter(seller=seller, changes__member=[member.user.email, None]).count() == 1
+    assert owner_client.post(url).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_team_queries_do_not_grow_with_invitations(owner_client, seller, owner, n, django_assert_num_queries):
+    for index in range(n):
+        services.seller_invite(seller=seller, actor=owner, email=f"colleague{index}@example.com")
+    # session, user, membership+seller, members+users, open invitations, the inquiries badge
+    with django_assert_num_queries(6):
+        response = owner_client.get("/dashboard/team/")
+    assert len(re.findall(r"colleague\d+@example\.com", response.content.decode())) == n

@@ -4,11 +4,11 @@ import hashlib
 import secrets
 
 from ..catalog_seed import CATALOG
-from ..errors import invalid, missing
-from .common import Call
+from ..errors import invalid
+from .common import JPEG, PNG, Call
 
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
-IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+IMAGE_TYPES = (JPEG, PNG)
 PHOTOBANK_HOST = "https://photobank.mock-alibaba.invalid"
 
 
@@ -33,17 +33,9 @@ def attribute_get(call: Call) -> dict:
 
 def photobank_upload(call: Call) -> dict:
     """JPEG or PNG by content, at most 3 MB; the URL is this supplier's alone."""
-    image = call.files.get("image")
-    if image is None:
-        raise missing("image", "is required (a multipart file part named image)")
-    if not image:
-        raise invalid("image", "is empty")
-    if len(image) > MAX_IMAGE_BYTES:
-        raise invalid("image", f"must be at most 3 MB (it has {len(image)} bytes)")
-    kind = next((kind for kind in IMAGE_TYPES if image.startswith(kind[0])), None)
-    if kind is None:
-        raise invalid("image", "must be a JPEG or PNG image (judged by its content)")
-    _, content_type, extension = kind
+    image, (_, content_type, extension) = call.file(
+        "image", max_bytes=MAX_IMAGE_BYTES, kinds=IMAGE_TYPES, what="a JPEG or PNG image"
+    )
     digest = hashlib.sha256(image).hexdigest()
     url = f"{PHOTOBANK_HOST}/kf/{call.supplier_id}/H{secrets.token_hex(16)}.{extension}"
     call.conn.execute(

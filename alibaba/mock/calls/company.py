@@ -4,34 +4,22 @@ nothing, then reviewed like a product), and reading it back with its review stat
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 
 from ..clock import iso, utc_date
-from ..errors import invalid, missing
 from ..rules import parse_profile
-from .common import Call
+from .common import JPEG, PDF, PNG, Call
 
 MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
-CERTIFICATE_TYPES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
+CERTIFICATE_TYPES = (PDF, JPEG, PNG)
 FILES_HOST = "https://files.mock-alibaba.invalid"
 
 
 def certificate_upload(call: Call) -> dict:
     """A certificate file (PDF, JPEG or PNG by content, at most 5 MB) → its URL, this supplier's alone."""
-    content = call.files.get("file")
-    if content is None:
-        raise missing("file", "is required (a multipart file part named file)")
-    if not content:
-        raise invalid("file", "is empty")
-    if len(content) > MAX_CERTIFICATE_BYTES:
-        raise invalid("file", f"must be at most 5 MB (it has {len(content)} bytes)")
-    kind = next((kind for kind in CERTIFICATE_TYPES if content.startswith(kind[0])), None)
-    if kind is None:
-        raise invalid("file", "must be a PDF, JPEG or PNG file (judged by its content)")
-    _, content_type, extension = kind
+    content, (_, content_type, extension) = call.file(
+        "file", max_bytes=MAX_CERTIFICATE_BYTES, kinds=CERTIFICATE_TYPES, what="a PDF, JPEG or PNG file"
+    )
     url = f"{FILES_HOST}/certificates/{call.supplier_id}/C{secrets.token_hex(16)}.{extension}"
     call.conn.execute(
         "INSERT INTO certificate_files (url, supplier_id, sha256, size, content_type, created_at)"
@@ -45,7 +33,7 @@ def profile_update(call: Call) -> dict:
     """Replaces the whole profile (all or nothing) and (re)starts its review: an update while in review restarts it.
     Safe to repeat: the same profile sent again is simply reviewed again."""
 
-    def owns(table: str):
+    def owns(table: str) -> Callable[[str], bool]:
         def check(url: str) -> bool:
             row = call.conn.execute(f"SELECT supplier_id FROM {table} WHERE url = ?", (url,)).fetchone()
             return row is not None and row["supplier_id"] == call.supplier_id

@@ -5,6 +5,7 @@ import json
 import math
 import sqlite3
 import urllib.parse
+from typing import Any
 
 from .. import store
 from ..clock import iso, utc_date
@@ -101,7 +102,7 @@ def attachment_get(call: Call) -> dict:
     }
 
 
-def attachment(row: sqlite3.Row) -> dict:
+def attachment(row: sqlite3.Row | dict[str, Any]) -> dict:
     return {
         "attachment_id": row["attachment_id"],
         "file_name": row["file_name"],

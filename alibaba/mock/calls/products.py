@@ -50,7 +50,8 @@ def product_list(call: Call) -> dict:
     """Ordered by ``product_id``, so pages stay stable while products change."""
     page = call.integer("current_page", minimum=1, default=1)
     page_size = call.integer("page_size", minimum=1, maximum=50, default=20)
-    where, args = ["supplier_id = ?"], [call.supplier_id]
+    where = ["supplier_id = ?"]
+    args: list[int | float | str | None] = [call.supplier_id]
     modified_from = call.text("gmt_modified_from", max_length=64, required=False)
     if modified_from is not None:
         since = parse_instant(modified_from)

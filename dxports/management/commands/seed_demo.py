@@ -5,6 +5,7 @@ which is the dependency order (DESIGN.md §2), so the project needs no import of
 """
 
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -17,7 +18,7 @@ from dxports.demo import DEMO_PASSWORD
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         for app_config in apps.get_app_configs():
             if module_has_submodule(app_config.module, "demo"):

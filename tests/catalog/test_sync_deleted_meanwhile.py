@@ -1,48 +1,20 @@
-"""The sync handlers, the review push and reconciliation at their edges: a product deleted while its job runs, a
-seller that lost its supplier account, and a push about a product of another supplier."""
-
-import json
-import uuid
+"""The sync handlers and reconciliation when what they work on vanishes meanwhile: a product deleted while its job
+runs, a seller that lost its supplier account."""
 
 import pytest
-from django.conf import settings
 
-from alibaba.mock.pushes import push_authorization
-from alibaba.models import InboundPush, OutboxAttempt, OutboxJob
+from alibaba.models import OutboxAttempt, OutboxJob
 from catalog import sync as catalog_sync
 from catalog.models import Product, ProductStatus
 from catalog.reconcile import reconcile_listings
 from catalog.services import product_delist, product_publish
 from sellers.models import SupplierAccount
-from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, supplier_on, sync_fixture
+from tests.catalog.sync_support import gateway_fixture, in_review_fixture, listing, supplier_fixture, sync_fixture
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
 Outcome = OutboxAttempt.Outcome
-__all__ = ["gateway_fixture", "supplier_fixture", "sync_fixture"]
-
-
-def _push(data):
-    body = json.dumps(
-        {
-            "event_id": uuid.uuid4().hex,
-            "message_type": "product.reviewed",
-            "data": data,
-            "timestamp": 1_790_000_000_000,
-            "site": "icbu_global",
-        }
-    ).encode()
-    return body, {"Authorization": push_authorization(settings.ALIBABA_APP_SECRET, settings.ALIBABA_APP_KEY, body)}
-
-
-@pytest.fixture
-def in_review(sync, supplier):
-    product = listing(supplier, images=1)
-    product_publish(product=product, actor=supplier.owner)
-    sync.drain()
-    product.refresh_from_db()
-    assert product.status == P.UNDER_REVIEW
-    return product
+__all__ = ["gateway_fixture", "in_review_fixture", "supplier_fixture", "sync_fixture"]
 
 
 @pytest.fixture
@@ -147,59 +119,3 @@ def test_a_product_whose_seller_lost_its_supplier_account_is_sync_failed_not_cra
     assert attempt.outcome == Outcome.MISCONFIGURED and attempt.error_code == "NoSupplierAccount"
     product.refresh_from_db()
     assert product.status == P.SYNC_FAILED and "NoSupplierAccount" in product.status_reason
-
-
-# A push about a product of another supplier ----------------------------------------------------------------------
-
-
-def test_a_review_sent_for_another_supplier_does_not_change_our_product(sync, in_review, gateway):
-    other = supplier_on(gateway, legal_name="Buriganga Leather Works")
-    data = {
-        "supplier_id": other.supplier_account.supplier_id,
-        "product_id": in_review.gateway_product_id,
-        "custom_code": str(in_review.public_id),
-        "status": "approved",
-        "display": "Y",
-        "reason": None,
-        "gmt_modified": "2099-01-01T00:00:00Z",
-    }
-
-    sync.deliver([_push(data)])
-
-    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
-    in_review.refresh_from_db()
-    assert in_review.status == P.UNDER_REVIEW
-
-
-def test_a_review_of_our_supplier_is_applied(sync, in_review, supplier):
-    data = {
-        "supplier_id": supplier.supplier_account.supplier_id,
-        "product_id": in_review.gateway_product_id,
-        "custom_code": str(in_review.public_id),
-        "status": "approved",
-        "display": "Y",
-        "reason": None,
-        "gmt_modified": "2099-01-01T00:00:00Z",
-    }
-
-    sync.deliver([_push(data)])
-
-    in_review.refresh_from_db()
-    assert in_review.status == P.LIVE
-
-
-@pytest.mark.parametrize("shift", [0.5, 0.9], ids=["half", "nine-tenths"])
-def test_a_review_whose_product_id_is_not_a_whole_number_is_ignored(sync, in_review, supplier, shift):
-    data = {
-        "supplier_id": supplier.supplier_account.supplier_id,
-        "product_id": in_review.gateway_product_id + shift,  # int() would read it as our product's id
-        "custom_code": str(uuid.uuid4()),
-        "status": "approved",
-        "reason": None,
-    }
-
-    sync.deliver([_push(data)])
-
-    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
-    in_review.refresh_from_db()
-    assert in_review.status == P.UNDER_REVIEW

@@ -1,5 +1,5 @@
 """The gateway's ``product.reviewed`` pushes through /hooks/alibaba/: applied once, and a push about an unknown
-product or an old version is recorded without changing anything."""
+product, an old version or a product of another supplier is recorded without changing anything."""
 
 import json
 import uuid
@@ -8,14 +8,21 @@ import pytest
 from django.conf import settings
 
 from alibaba.mock.pushes import push_authorization
-from alibaba.models import InboundPush
+from alibaba.models import InboundPush, OutboxJob
 from catalog.models import ProductEvent, ProductStatus
 from catalog.services import product_publish, product_update
-from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, sync_fixture
+from tests.catalog.sync_support import (
+    gateway_fixture,
+    in_review_fixture,
+    listing,
+    supplier_fixture,
+    supplier_on,
+    sync_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
-__all__ = ["gateway_fixture", "supplier_fixture", "sync_fixture"]
+__all__ = ["gateway_fixture", "in_review_fixture", "supplier_fixture", "sync_fixture"]
 
 
 def _push(data, *, event_id=None):
@@ -30,16 +37,6 @@ def _push(data, *, event_id=None):
     ).encode()
     authorization = push_authorization(settings.ALIBABA_APP_SECRET, settings.ALIBABA_APP_KEY, body)
     return body, {"Authorization": authorization}
-
-
-@pytest.fixture
-def in_review(sync, supplier):
-    product = listing(supplier, images=1)
-    product_publish(product=product, actor=supplier.owner)
-    sync.drain()
-    product.refresh_from_db()
-    assert product.status == P.UNDER_REVIEW
-    return product
 
 
 def test_a_push_delivered_twice_is_applied_once(sync, in_review):
@@ -130,8 +127,6 @@ def test_a_review_that_overtakes_the_worker_is_retried_later(sync, supplier):
 def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(sync, in_review):
     from django.utils import timezone
 
-    from alibaba.models import OutboxJob
-
     lease = {"lease_owner": "worker-1", "lease_expires_at": timezone.now() + timezone.timedelta(minutes=2)}
     OutboxJob.objects.filter(target=str(in_review.pk)).update(status=OutboxJob.Status.RUNNING, **lease)
     sync.gateway.tick(all_reviews_due=True)
@@ -146,6 +141,59 @@ def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(syn
     sync.process_pushes()
     in_review.refresh_from_db()
     assert in_review.status == P.LIVE
+
+
+def test_a_review_sent_for_another_supplier_does_not_change_our_product(sync, in_review, gateway):
+    other = supplier_on(gateway, legal_name="Buriganga Leather Works")
+    data = {
+        "supplier_id": other.supplier_account.supplier_id,
+        "product_id": in_review.gateway_product_id,
+        "custom_code": str(in_review.public_id),
+        "status": "approved",
+        "display": "Y",
+        "reason": None,
+        "gmt_modified": "2099-01-01T00:00:00Z",
+    }
+
+    sync.deliver([_push(data)])
+
+    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
+    in_review.refresh_from_db()
+    assert in_review.status == P.UNDER_REVIEW
+
+
+def test_a_review_of_our_supplier_is_applied(sync, in_review, supplier):
+    data = {
+        "supplier_id": supplier.supplier_account.supplier_id,
+        "product_id": in_review.gateway_product_id,
+        "custom_code": str(in_review.public_id),
+        "status": "approved",
+        "display": "Y",
+        "reason": None,
+        "gmt_modified": "2099-01-01T00:00:00Z",
+    }
+
+    sync.deliver([_push(data)])
+
+    in_review.refresh_from_db()
+    assert in_review.status == P.LIVE
+
+
+@pytest.mark.parametrize("shift", [0.5, 0.9], ids=["half", "nine-tenths"])
+def test_a_review_whose_product_id_is_not_a_whole_number_is_ignored(sync, in_review, supplier, shift):
+    data = {
+        "supplier_id": supplier.supplier_account.supplier_id,
+        "product_id": in_review.gateway_product_id + shift,  # int() would read it as our product's id
+        "custom_code": str(uuid.uuid4()),
+        "status": "approved",
+        "reason": None,
+    }
+
+    sync.deliver([_push(data)])
+
+    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
+    in_review.refresh_from_db()
+    assert in_review.status == P.UNDER_REVIEW
 
 
 @pytest.mark.parametrize("supplier_id", [None, ""])
