@@ -2,9 +2,10 @@
 ``inquiry.message``, the periodic pull of ``/dexports/inquiry/list``, and the outbox handlers of ``inquiry.reply``
 and ``inquiry.attachments``. Registered in ``BuyersConfig.ready``.
 
-- Pushes write local state only (``buyers.services``), inside the push's transaction. A push that cannot be read is
-  logged and acknowledged (the receiver answered 200 already; retrying would not make it readable); a message about
-  an inquiry we do not hold yet is retried with backoff while the pull catches up.
+- Pushes write local state only (``buyers.services``), inside the push's transaction. A push that cannot be stored
+  (absurd sizes, ids that are not ids) or is not about our suppliers is refused for good (``PushRefused``: the
+  receiver answered 200 already; retrying would not change it); a message about an inquiry we do not hold yet is
+  retried with backoff while the pull catches up.
 - The pull reads each supplier's inquiries changed since the stored cursor, with their whole threads, and stores
   them through the same services as the pushes: the unique gateway ids make the two paths converge.
 - ``inquiry.reply`` sends one seller message. The gateway's reply is not idempotent, so unless this is the job's
@@ -81,34 +82,32 @@ class MessageBeforeInquiry(Exception):
 
 
 def receive_inquiry(push: pushes.InboundPush) -> None:
-    """``inquiry.new``: the inquiry, its buyer, opening and files, stored once (see ``services.inquiry_receive``)."""
+    """``inquiry.new``: the inquiry, its buyer, opening and files, stored once (see ``services.inquiry_receive``).
+    Data that cannot be stored, or an inquiry for a supplier that is not ours, is refused (``PushRefused``: kept on
+    the push for staff, never retried)."""
     try:
         incoming = parse_inquiry(push.data)
     except InquiryDataInvalid as error:
-        logger.warning("push %s: inquiry.new refused: %s", push.event_id, error)
-        return
+        raise pushes.PushRefused(f"inquiry.new cannot be stored: {error}") from error
     seller_id = _seller_id_for(incoming.supplier_id)
     if seller_id is None:
-        logger.warning("push %s: inquiry %s for supplier %r, which is not ours", push.event_id, incoming.inquiry_id,
-                       incoming.supplier_id)  # fmt: skip
-        return
+        raise pushes.PushRefused(f"inquiry {incoming.inquiry_id} is for supplier {incoming.supplier_id!r}, not ours")
     services.inquiry_receive(seller_id=seller_id, incoming=incoming)
 
 
 def receive_message(push: pushes.InboundPush) -> None:
-    """``inquiry.message``: a buyer's follow-up, stored once on its inquiry."""
+    """``inquiry.message``: a buyer's follow-up, stored once on its inquiry; refused as ``receive_inquiry`` refuses,
+    and retried while its inquiry is not stored yet."""
     data = push.data
     try:
         inquiry_id = gateway_id(data.get("inquiry_id"), field="data.inquiry_id")
         supplier_id = gateway_id(data.get("supplier_id"), field="data.supplier_id")
         message = parse_message(data)
     except InquiryDataInvalid as error:
-        logger.warning("push %s: inquiry.message refused: %s", push.event_id, error)
-        return
+        raise pushes.PushRefused(f"inquiry.message cannot be stored: {error}") from error
     seller_id = _seller_id_for(supplier_id)
     if seller_id is None:
-        logger.warning("push %s: message for supplier %r, which is not ours", push.event_id, supplier_id)
-        return
+        raise pushes.PushRefused(f"a message for supplier {supplier_id!r}, not ours")
     stored = services.inquiry_messages_receive(seller_id=seller_id, gateway_inquiry_id=inquiry_id, messages=(message,))
     if stored is None:
         raise MessageBeforeInquiry(f"inquiry {inquiry_id} of supplier {supplier_id} is not stored yet")

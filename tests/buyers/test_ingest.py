@@ -156,12 +156,13 @@ def test_a_bad_or_missing_signature_is_refused_and_nothing_stored(supplier, clie
     assert not Inquiry.objects.exists()
 
 
-def test_an_inquiry_for_another_supplier_is_acknowledged_and_ignored(supplier, client):
+def test_an_inquiry_for_another_supplier_is_acknowledged_and_refused(supplier, client):
     response = post_push(client, envelope("inquiry.new", inquiry_data(supplier_id=424242)))
     process_pushes()
 
     assert response.status_code == 200
-    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
+    push = InboundPush.objects.get()
+    assert push.status == InboundPush.Status.REFUSED and "not ours" in push.error
     assert not Inquiry.objects.exists()
 
 
@@ -225,7 +226,8 @@ def test_absurd_or_malformed_data_is_refused_with_the_push_acknowledged(supplier
     process_pushes()
 
     assert response.status_code == 200
-    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
+    push = InboundPush.objects.get()
+    assert push.status == InboundPush.Status.REFUSED and field in push.error  # kept for staff, never retried
     assert not Inquiry.objects.exists()
 
 
@@ -235,7 +237,7 @@ def test_malformed_messages_are_acknowledged_and_change_nothing(supplier, client
     process_pushes()
 
     assert response.status_code == 200
-    assert InboundPush.objects.get().status == InboundPush.Status.PROCESSED
+    assert InboundPush.objects.get().status == InboundPush.Status.REFUSED
     assert not Message.objects.exists()
 
 
