@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from buyers import workhours
-from buyers.storage import attachment_storage
 from dxports.audit import AuditEvent
+from dxports.storage import PrivateStorage
 
 
 class InquiryStatus(models.TextChoices):
@@ -297,6 +297,14 @@ class AttachmentStatus(models.TextChoices):
     STORED = "stored", _("Stored")
     REFUSED = "refused", _("Refused")
     FAILED = "failed", _("Could not be fetched")
+
+
+# Buyers' files: no URL, served only by the seller's permission-checked view.
+_attachment_storage = PrivateStorage(root_setting="BUYERS_PRIVATE_ROOT")
+
+
+def attachment_storage() -> PrivateStorage:
+    return _attachment_storage
 
 
 def attachment_upload_to(instance, filename):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dxports",
     "alibaba",
     "sellers",
+    "brand",
     "catalog",
     "buyers",
     "partners",
@@ -223,6 +224,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # KYC documents: outside MEDIA_ROOT and any URL; served only by sellers' permission-checked view.
 SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# Certificates of the company profiles: private too, served only by brand's permission-checked view.
+BRAND_PRIVATE_ROOT = Path(env("BRAND_PRIVATE_ROOT", default=str(VAR_DIR / "private-certificates")))
 # Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
 SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default="http://127.0.0.1:8000")
 STORAGES = {
@@ -370,6 +373,13 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "schedule": 120,
     "options": {"expires": 120},
 }
+# The company profiles (brand/): certificates that expired leave the public profiles and sellers are told 30 days
+# ahead (daily); the gateway's profiles are compared with ours hourly.
+CELERY_BEAT_SCHEDULE["brand-certificates-daily"] = {"task": "brand.tasks.brand_certificates_daily", "schedule": 86400}
+CELERY_BEAT_SCHEDULE["brand-reconcile-profiles"] = {
+    "task": "brand.tasks.brand_reconcile_profiles",
+    "schedule": env.float("BRAND_RECONCILE_INTERVAL_S", default=60 * 60),
+}
 # Buyers' inquiries (buyers/): attachments are fetched into private storage (no URL; served by the seller's
 # permission-checked view), checked by content and size. New-inquiry e-mails whose task message was lost are sent by
 # a sweep. A periodic pull of the gateway's inquiry list per supplier
@@ -402,12 +412,12 @@ CELERY_BEAT_SCHEDULE["buyers-send-digests"] = {
     "schedule": 60 * 30,
     "options": {"expires": 60 * 30},
 }
-# The demo (make run sets DXPORTS_DEMO=1): beat steps that list the demo seller's products once its account and the
-# categories are there (catalog), then let buyers ask about them through the mock gateway's real push path and
-# answer some (buyers). Off otherwise.
+# The demo (make run sets DXPORTS_DEMO=1): beat steps that send the demo seller's company profile once its supplier
+# account exists (brand), list its products once the categories are there too (catalog), then let buyers ask about
+# them through the mock gateway's real push path and answer some (buyers). Off otherwise.
 DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
 if DXPORTS_DEMO:
-    for _app in ("catalog", "buyers"):
+    for _app in ("brand", "catalog", "buyers"):
         CELERY_BEAT_SCHEDULE[f"{_app}-demo-step"] = {
             "task": f"{_app}.tasks.{_app}_demo_step",
             "schedule": 5.0,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dxports.models import User
 from sellers.models import (
+    PROGRAM_STATES,
     SELLING_STATES,
     Document,
     Invitation,
@@ -119,14 +120,22 @@ def sellers_that_may_sell() -> QuerySet[Seller]:
     return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")
 
 
+def sellers_in_program() -> QuerySet[Seller]:
+    """Sellers approved into the program and not suspended or rejected (``Seller.is_in_program``): those the
+    program's figures count."""
+    return Seller.objects.filter(status__in=PROGRAM_STATES)
+
+
 def supplier_id_of(*, seller_id: int) -> str | None:
     """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
 
 
-def seller_id_for_supplier(*, supplier_id: str) -> int | None:
+def seller_id_for_supplier(*, supplier_id: object) -> int | None:
     """The id of the seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
-    return SupplierAccount.objects.filter(supplier_id=supplier_id).values_list("seller_id", flat=True).first()
+    if supplier_id in (None, ""):
+        return None
+    return SupplierAccount.objects.filter(supplier_id=str(supplier_id)).values_list("seller_id", flat=True).first()
 
 
 def users_of_seller(*, seller: Seller | int) -> QuerySet[User]:
