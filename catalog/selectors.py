@@ -1,15 +1,18 @@
 """Reads of the catalog domain for a caller. A seller's reads are scoped to the seller, so another seller's product
 is never returned (the views turn "none" into 404)."""
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from alibaba import outbox
 from catalog.errors import ProductInvalid
@@ -395,6 +398,74 @@ _LISTING_FIELDS = (
 
 def _tupled(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+# For the inquiries of buyers (buyers/) -----------------------------------------------------------------------------
+
+
+def trade_units() -> list[tuple[str, StrOrPromise]]:
+    """The gateway's units (``fob_unit_type``) as ``[(value, label)]``."""
+    return list(Unit.choices)
+
+
+def payment_methods() -> tuple[str, ...]:
+    """The gateway's payment methods, as it spells them."""
+    return PAYMENT_METHODS
+
+
+def has_live_products(*, seller: Seller) -> bool:
+    """Whether buyers can find any of the seller's products on Alibaba.com now (one query)."""
+    return Product.objects.filter(seller=seller, status=ProductStatus.LIVE).exists()
+
+
+def product_id_for_listing(
+    *, seller_id: int, custom_code: str = "", gateway_product_id: int | None = None
+) -> int | None:
+    """The id of the seller's (``seller_id``) product that the gateway names by ``custom_code`` (our public id) or
+    its own product id, or ``None`` when we no longer hold it (one query)."""
+    match = Q()
+    with contextlib.suppress(ValueError):
+        match |= Q(public_id=UUID(str(custom_code)))
+    if gateway_product_id is not None:
+        match |= Q(gateway_product_id=gateway_product_id)
+    if not match:
+        return None
+    return Product.objects.filter(match, seller_id=seller_id).values_list("pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ProductTerms:
+    """What a reply may quote of a product: its title, minimum order and unit, payment terms, and price tiers
+    (``[(start_quantity, price)]`` by ascending quantity)."""
+
+    title: str
+    min_order_quantity: int | None
+    unit: str
+    payment_terms: tuple[str, ...]
+    tiers: tuple[tuple[int, Decimal], ...]
+
+    def price_for(self, quantity: int | None) -> Decimal | None:
+        """The tier price for ``quantity`` (the first tier below the minimum), or ``None`` without tiers."""
+        price = self.tiers[0][1] if self.tiers else None
+        for start, tier_price in self.tiers:
+            if quantity is not None and quantity >= start:
+                price = tier_price
+        return price
+
+
+def product_terms(*, product_ids: Iterable[int]) -> dict[int, ProductTerms]:
+    """``{product id: ProductTerms}`` of the given products (two queries whatever their number)."""
+    products = Product.objects.filter(pk__in=list(product_ids)).prefetch_related("price_tiers")
+    return {
+        product.pk: ProductTerms(
+            title=product.title,
+            min_order_quantity=product.min_order_quantity,
+            unit=product.unit,
+            payment_terms=tuple(product.payment_terms or ()),
+            tiers=tuple((tier.start_quantity, tier.price) for tier in product.price_tiers.all()),
+        )
+        for product in products
+    }
 
 
 def storage_used(*, seller: Seller) -> int:

@@ -216,7 +216,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bn", _("Bengali"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (makemessages keeps it), then the Bengali names of every country django-countries knows,
+# generated once from the Unicode CLDR (django-countries ships no Bengali; buyers come from everywhere).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
@@ -383,15 +385,49 @@ CELERY_BEAT_SCHEDULE["brand-reconcile-profiles"] = {
     "task": "brand.tasks.brand_reconcile_profiles",
     "schedule": env.float("BRAND_RECONCILE_INTERVAL_S", default=60 * 60),
 }
-# The demo (make run sets DXPORTS_DEMO=1): a beat step that sends the demo seller's company profile once its supplier
-# account exists (brand/demo.py). Off otherwise.
+# Buyers' inquiries (buyers/): attachments are fetched into private storage (no URL; served by the seller's
+# permission-checked view), checked by content and size. New-inquiry e-mails whose task message was lost are sent by
+# a sweep. A periodic pull of the gateway's inquiry list per supplier
+# catches whatever a push missed; reminders go out when an inquiry has waited BUYERS_REMINDER_AFTER_H working hours;
+# the daily digest after BUYERS_DIGEST_HOUR o'clock (Asia/Dhaka). Each sweep is safe with two beats: e-mails carry
+# keys, and every claim is a conditional write.
+BUYERS_PRIVATE_ROOT = Path(env("BUYERS_PRIVATE_ROOT", default=str(VAR_DIR / "private-inquiries")))
+BUYERS_ATTACHMENT_MAX_BYTES = env.int("BUYERS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+BUYERS_ATTACHMENT_MAX_PIXELS = env.int("BUYERS_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+BUYERS_REMINDER_AFTER_H = env.float("BUYERS_REMINDER_AFTER_H", default=12.0)
+BUYERS_DIGEST_HOUR = env.int("BUYERS_DIGEST_HOUR", default=8)
+BUYERS_PULL_INTERVAL_S = env.float("BUYERS_PULL_INTERVAL_S", default=300.0)
+CELERY_BEAT_SCHEDULE["buyers-pull-inquiries"] = {
+    "task": "buyers.tasks.buyers_pull_inquiries",
+    "schedule": BUYERS_PULL_INTERVAL_S,
+    "options": {"expires": BUYERS_PULL_INTERVAL_S},
+}
+CELERY_BEAT_SCHEDULE["buyers-notify-redrive"] = {
+    "task": "buyers.tasks.buyers_notify_redrive",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-reminders"] = {
+    "task": "buyers.tasks.buyers_send_reminders",
+    "schedule": 60 * 10,
+    "options": {"expires": 60 * 10},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-digests"] = {
+    "task": "buyers.tasks.buyers_send_digests",
+    "schedule": 60 * 30,
+    "options": {"expires": 60 * 30},
+}
+# The demo (make run sets DXPORTS_DEMO=1): beat steps that send the demo seller's company profile once its supplier
+# account exists (brand), list its products once the categories are there too (catalog), then let buyers ask about
+# them through the mock gateway's real push path and answer some (buyers). Off otherwise.
 DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
 if DXPORTS_DEMO:
-    CELERY_BEAT_SCHEDULE["brand-demo-step"] = {
-        "task": "brand.tasks.brand_demo_step",
-        "schedule": 5.0,
-        "options": {"expires": 5.0},
-    }
+    for _app in ("brand", "catalog", "buyers"):
+        CELERY_BEAT_SCHEDULE[f"{_app}-demo-step"] = {
+            "task": f"{_app}.tasks.{_app}_demo_step",
+            "schedule": 5.0,
+            "options": {"expires": 5.0},
+        }
 # E-mails whose first try failed are sent again with backoff (dxports.mail).
 CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "task": "dxports.tasks.mail_send_due",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/products/", include("catalog.urls")),
     path("dashboard/imports/", include("catalog.imports.urls")),
     path("dashboard/company/", include("brand.urls")),
+    path("dashboard/inquiries/", include("buyers.urls")),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from dxports.demo import DEMO_PASSWORD
+from dxports.demo import ACTIVE_SELLER_EMAIL, DEMO_PASSWORD
 from sellers import emails, services
 from sellers.models import DocumentKind, ReasonCode, Sector, Seller, SellerStatus
 
@@ -43,7 +43,7 @@ def _profile(**overrides):
 SELLERS = [
     (
         "Rupsha Jute Crafts Ltd.",
-        "jute@demo.dxports.test",
+        ACTIVE_SELLER_EMAIL,
         S.ACTIVE,
         ["jute", "handicrafts"],
         _profile(

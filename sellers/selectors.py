@@ -154,8 +154,9 @@ def seller_id_for_supplier(*, supplier_id: object) -> int | None:
     return SupplierAccount.objects.filter(supplier_id=str(supplier_id)).values_list("seller_id", flat=True).first()
 
 
-def users_of_seller(*, seller: Seller) -> QuerySet[User]:
-    """The users who work for ``seller`` (owner and team), as a user queryset a caller may narrow further."""
+def users_of_seller(*, seller: Seller | int) -> QuerySet[User]:
+    """The users who work for ``seller`` (or the seller of that id: owner and team), as a user queryset a caller may
+    narrow further."""
     return User.objects.filter(seller_membership__seller=seller, is_active=True)
 
 

@@ -192,14 +192,15 @@ def _with_rows(seller, owner, n):
 
 
 # session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the step
-# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations.
+# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations;
+# on every page the inquiries badge (buyers).
 QUERIES = {
-    "/dashboard/": 6,
-    "/dashboard/profile/business/": 7,
-    "/dashboard/documents/": 6,
-    "/dashboard/submit/": 6,
-    "/dashboard/history/": 5,
-    "/dashboard/team/": 5,
+    "/dashboard/": 7,
+    "/dashboard/profile/business/": 8,
+    "/dashboard/documents/": 7,
+    "/dashboard/submit/": 7,
+    "/dashboard/history/": 6,
+    "/dashboard/team/": 6,
 }
 
 
@@ -310,7 +311,7 @@ def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, dja
         )
         services.seller_submit(seller=seller, actor=owner)
     client.force_login(owner)
-    # session, user, membership+seller, events+actors, reasons (prefetch)
-    with django_assert_num_queries(5):
+    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries badge
+    with django_assert_num_queries(6):
         response = client.get("/dashboard/history/")
     assert response.content.decode().count("does not match the certificate") == 2 * n
