@@ -321,9 +321,10 @@ ALIBABA_RATE_LIMIT_BURST = env.int("ALIBABA_RATE_LIMIT_BURST", default=2)
 ALIBABA_PUSH_URL = env.str("ALIBABA_PUSH_URL", default="http://127.0.0.1:8000/hooks/alibaba/")
 
 # The outbox and sync engine (DESIGN.md §6). A worker holds a job for ALIBABA_OUTBOX_LEASE_S from its claim and
-# from each step of its handler (longer than any one step: the client's rate-limit wait and timeouts are well under
-# it); after that another worker may take it over.
-ALIBABA_OUTBOX_LEASE_S = env.int("ALIBABA_OUTBOX_LEASE_S", default=120)
+# from each step of its handler, so the lease need only outlast one call: the client's rate-limit wait (30 s) and
+# timeouts (3 s + 10 s) are under it. After that another worker may take the job over: a dead worker's jobs wait no
+# longer than this.
+ALIBABA_OUTBOX_LEASE_S = env.int("ALIBABA_OUTBOX_LEASE_S", default=60)
 # Transient failures in a row before a job is marked failed for staff (rate limits are not counted; a job whose
 # write may have reached the gateway is never marked failed for a transient failure).
 ALIBABA_OUTBOX_MAX_ATTEMPTS = env.int("ALIBABA_OUTBOX_MAX_ATTEMPTS", default=15)
