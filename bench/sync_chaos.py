@@ -12,8 +12,8 @@ their own, PostgreSQL, the mock gateway over HTTP on a loopback port, and its re
 Every listing must settle: live in our database, held exactly once by the gateway under the id we recorded, its
 outbox job done, no push waiting. The figures: listings, calls by outcome, duplicates, lost (not on the gateway),
 unsettled, false alarms (a job, a push or a product marked failed), time to settle and the slowest listing with its
-attempts. The headline ratio is time to settle ÷
-300 s (target ≤ 1); ``ok`` is false on any duplicate, loss, unsettled listing or false alarm.
+attempts. The headline ratio is time to settle ÷ 300 s (target ≤ 1); ``ok`` is false on any duplicate, loss,
+unsettled listing or false alarm.
 
     python bench/sync_chaos.py [--listings 300] [--rate 20] [--workers 2] [--threads 16] [--timeout 900]
 
