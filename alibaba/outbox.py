@@ -533,6 +533,11 @@ def latest_job(*, kinds: tuple[str, ...] | list[str], target: str) -> OutboxJob 
     return OutboxJob.objects.filter(kind__in=kinds, target=str(target)).order_by("-updated_at", "-id").first()
 
 
+def is_running(*, kind: str, target: str) -> bool:
+    """Whether a worker holds the job of (``kind``, ``target``) right now."""
+    return OutboxJob.objects.filter(kind=kind, target=str(target), status=Status.RUNNING).exists()
+
+
 def is_unsettled(*, kind: str, target: str) -> bool:
     """Whether the job of (``kind``, ``target``) has work left: pending (due, or waiting out a backoff) or running.
     Until it settles, what its handler will record is unknown: news that depends on it has to wait."""

@@ -101,7 +101,7 @@ def _check_right_to_sell(product: Product) -> None:
         raise RightToSellEnded(product.seller_id)
 
 
-# The gateway's product JSON --------------------------------------------------------------------------------------
+# The gateway's product JSON -------------------------------------------------------------------------------------------
 
 
 def gateway_product(product: Product, image_urls: Iterable[str]) -> dict[str, Any]:
@@ -165,7 +165,7 @@ def _pk(target: str) -> int | None:
         return None
 
 
-# product.upsert --------------------------------------------------------------------------------------------------
+# product.upsert -------------------------------------------------------------------------------------------------------
 
 
 def sync_product(job: outbox.OutboxJob) -> dict[str, Any]:
@@ -329,7 +329,7 @@ def _upload(job: outbox.OutboxJob, product: Product, image: ProductImage, sessio
         cache.delete(lock)
 
 
-# product.delist --------------------------------------------------------------------------------------------------
+# product.delist -------------------------------------------------------------------------------------------------------
 
 
 def delist_product(job: outbox.OutboxJob) -> dict[str, Any]:
@@ -360,7 +360,7 @@ def _switch_off(job: outbox.OutboxJob, product: Product, session: SupplierSessio
     return ids
 
 
-# When the sync stops ---------------------------------------------------------------------------------------------
+# When the sync stops --------------------------------------------------------------------------------------------------
 
 
 def sync_failed(job: outbox.OutboxJob, error: BaseException) -> None:
@@ -399,7 +399,7 @@ def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
     ) % {"message": message[:300]}
 
 
-# Review pushes ---------------------------------------------------------------------------------------------------
+# Review pushes --------------------------------------------------------------------------------------------------------
 
 
 def record_review(push: pushes.InboundPush) -> None:

@@ -215,7 +215,7 @@ class SellerAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
 
-    # Columns -----------------------------------------------------------------------------------------------------
+    # Columns ----------------------------------------------------------------------------------------------------------
 
     @admin.display(description=_("district"), ordering="district")
     def district_name(self, obj):
@@ -240,7 +240,7 @@ class SellerAdmin(ReadOnlyAdmin):
     def has_provisioning_error(self, obj):
         return not obj.provisioning_error
 
-    # Detail -------------------------------------------------------------------------------------------------------
+    # Detail -----------------------------------------------------------------------------------------------------------
 
     @admin.display(description=_("owner's NID number"))
     def owner_nid_display(self, obj):
@@ -283,7 +283,7 @@ class SellerAdmin(ReadOnlyAdmin):
             ),
         )
 
-    # Actions ------------------------------------------------------------------------------------------------------
+    # Actions ----------------------------------------------------------------------------------------------------------
 
     def _check_decide(self, request):
         if not self.has_decide_permission(request):
