@@ -243,15 +243,11 @@ def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
 # Review pushes ---------------------------------------------------------------------------------------------------
 
 
-class ReviewArrivedEarly(Exception):
-    """A review of a version the worker sending the profile has not recorded yet (the push overtook it): the push
-    is retried later."""
-
-
 def record_review(push: pushes.InboundPush) -> None:
     """``company.reviewed``: approved → live, tbd → rejected with the gateway's reason. Fails closed: a push naming
     no supplier, or a supplier that is not one of ours, is refused (``PushRefused``) and changes nothing. A review
-    of an older version, or one applied already, is recorded (the push row) and changes nothing."""
+    of an older version, or one applied already, is recorded (the push row) and changes nothing; one that overtook
+    the profile's sync waits for it (``pushes.PushDeferred``)."""
     data = push.data
     supplier_id = data.get("supplier_id")
     if supplier_id in (None, ""):
@@ -266,9 +262,9 @@ def record_review(push: pushes.InboundPush) -> None:
         logger.warning("push %s: company.reviewed not applicable (%r)", push.event_id, data)
         return
     newer_than_recorded = profile.gateway_version is None or version > profile.gateway_version
-    if newer_than_recorded and outbox.is_running(kind=SYNC_KIND, target=str(profile.pk)):
-        # The worker that sent this version has not recorded the gateway's answer yet.
-        raise ReviewArrivedEarly(f"profile {profile.pk}: version {version} is being recorded")
+    if newer_than_recorded and outbox.is_unsettled(kind=SYNC_KIND, target=str(profile.pk)):
+        # The sync that sent this version has not recorded the gateway's answer yet: wait for it (never a failure).
+        raise pushes.PushDeferred(f"the sync of profile {profile.pk} has not recorded version {version} yet")
     applied = services.profile_review_record(
         profile=profile, gateway_version=version, approved=status == "approved", reason=str(data.get("reason") or "")
     )
