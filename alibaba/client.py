@@ -185,6 +185,16 @@ class Attribute:
 
 
 @dataclass(frozen=True)
+class ProductWrite:
+    """What an accepted add or update answers: the product's id, when the gateway recorded the write (its review
+    starts then), and the request's id."""
+
+    product_id: int
+    modified_at: datetime | None
+    request_id: str
+
+
+@dataclass(frozen=True)
 class GatewayProduct:
     """What the gateway holds: ``status`` new (in review) / approved / tbd (rejected, see ``reject_reason``),
     ``display`` Y/N. ``raw`` is the whole answer (``product_get`` includes the product's fields)."""
@@ -649,14 +659,17 @@ class AlibabaClient:
             files={"image": (filename, content, content_type)},
         )
 
-    def product_add(self, access_token: str, product: Mapping[str, Any]) -> int:
-        """Add a product (it enters review) and return its id. The gateway has no idempotency keys: after an error
-        with ``outcome_unknown``, look the product up by its ``custom_code`` before adding it again."""
-        return self._typed(PRODUCT_ADD, {"product": product}, _parse_product_id, access_token=access_token)
+    def product_add(self, access_token: str, product: Mapping[str, Any]) -> ProductWrite:
+        """Add a product (it enters review). The gateway has no idempotency keys: after an error with
+        ``outcome_unknown``, look the product up by its ``custom_code`` before adding it again."""
+        return self._typed(PRODUCT_ADD, {"product": product}, _parse_product_write, access_token=access_token)
 
-    def product_update(self, access_token: str, product_id: int, product: Mapping[str, Any]) -> None:
+    def product_update(self, access_token: str, product_id: int, product: Mapping[str, Any]) -> ProductWrite:
         """Replace the product's fields (it enters review again). Safe to repeat."""
-        self.call(PRODUCT_UPDATE, {"product_id": product_id, "product": product}, access_token=access_token)
+        params = {"product_id": product_id, "product": product}
+        return self._typed(
+            PRODUCT_UPDATE, params, lambda payload: _parse_product_write(payload, product_id), access_token=access_token
+        )
 
     def product_get(self, access_token: str, product_id: int) -> GatewayProduct:
         return self._typed(PRODUCT_GET, {"product_id": product_id}, _parse_product_answer, access_token=access_token)
@@ -948,8 +961,13 @@ def _parse_photobank_url(payload: Mapping[str, Any]) -> str:
     return _text(payload["photobank_url"])
 
 
-def _parse_product_id(payload: Mapping[str, Any]) -> int:
-    return _id(payload["product_id"])
+def _parse_product_write(payload: Mapping[str, Any], product_id: int | None = None) -> ProductWrite:
+    modified = payload.get("gmt_modified")
+    return ProductWrite(
+        product_id=_id(payload["product_id"]) if product_id is None else _id(payload.get("product_id", product_id)),
+        modified_at=_parse_time(modified) if modified else None,
+        request_id=str(payload.get("request_id") or ""),
+    )
 
 
 def _parse_message_id(payload: Mapping[str, Any]) -> int:

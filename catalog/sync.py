@@ -38,7 +38,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alibaba import outbox, pushes
-from alibaba.client import PRODUCT_ADD, PRODUCT_UPDATE
+from alibaba.client import ProductWrite
 from alibaba.errors import ConfigurationError, GatewayError, Rejected, TransientError
 from alibaba.gateway import parse_time, shared_client
 from catalog import services
@@ -193,14 +193,11 @@ def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -
         looked_up = _find(job, product, session)
         gateway_id = looked_up[0] if looked_up else None
     _check_right_to_sell(product)
-    answer: dict[str, Any] | None = None
+    answer: ProductWrite | None = None
     if gateway_id is None:
         try:
             answer = outbox.step(
-                job,
-                lambda: session.client.call(PRODUCT_ADD, {"product": payload}, access_token=session.token),
-                writes=True,
-                repeatable=False,
+                job, lambda: session.client.product_add(session.token, payload), writes=True, repeatable=False
             )
         except GatewayError as error:
             if not error.outcome_unknown:
@@ -211,7 +208,7 @@ def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -
                 raise
             gateway_id = looked_up[0]
         else:
-            gateway_id = int(answer["product_id"])
+            gateway_id = answer.product_id
     if answer is not None:
         action = "add"
     else:
@@ -228,8 +225,8 @@ def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -
         "action": action,
         "product_id": gateway_id,
         "version": product.version,
-        "gmt_modified": answer.get("gmt_modified"),
-        "request_id": answer.get("request_id"),
+        "gmt_modified": answer.modified_at.isoformat() if answer.modified_at else None,
+        "request_id": answer.request_id,
         "uploaded_images": uploads,
         "looked_up": looked_up,
     }
@@ -251,11 +248,10 @@ def _find(job: outbox.OutboxJob, product: Product, session: SupplierSession) -> 
 
 def _update(
     job: outbox.OutboxJob, product: Product, gateway_id: int, payload: dict[str, Any], session: SupplierSession
-) -> dict[str, Any]:
-    params = {"product_id": gateway_id, "product": payload}
+) -> ProductWrite:
     try:
         answer = outbox.step(
-            job, lambda: session.client.call(PRODUCT_UPDATE, params, access_token=session.token), writes=True
+            job, lambda: session.client.product_update(session.token, gateway_id, payload), writes=True
         )
     except Rejected as error:
         if error.field != "product_id":

@@ -153,9 +153,9 @@ def test_structured_parameters_are_sent_as_compact_json_and_signed(gateway, make
     gateway.answers.append({"code": "0", "request_id": "r1", "product_id": 1601})
     product = {"subject": "Jute bag", "keywords": ["jute", "bag"], "sourcing_trade": {"fob_min_price": 1.5}}
 
-    product_id = client.product_add(TOKEN, product)
+    written = client.product_add(TOKEN, product)
 
-    assert product_id == 1601
+    assert (written.product_id, written.request_id, written.modified_at) == (1601, "r1", None)
     form = gateway.form()
     assert form["product"] == '{"subject":"Jute bag","keywords":["jute","bag"],"sourcing_trade":{"fob_min_price":1.5}}'
     assert form["sign"] == sign(SECRET, "/alibaba/icbu/product/add", form)

@@ -95,9 +95,9 @@ def test_a_duplicate_copy_is_switched_off_and_an_unknown_one_reported(sync, live
     token = supplier.supplier_account.access_token
     client = sync_client()
     images = [image.photobank_url for image in live.images.all()]
-    copy_id = client.product_add(token, gateway_product(live, images))  # a second add of the same listing
+    copy_id = client.product_add(token, gateway_product(live, images)).product_id  # a second add of the same listing
     stranger = {**gateway_product(live, images), "custom_code": "made-elsewhere"}
-    stranger_id = client.product_add(token, stranger)
+    stranger_id = client.product_add(token, stranger).product_id
     sync.gateway.tick(all_reviews_due=True)
     sync.pushes.clear()
 

@@ -36,7 +36,7 @@ def test_a_seller_goes_from_account_to_live_product_to_answered_inquiry(client, 
     assert any(leaf.category_id == JUTE_BAGS and leaf.is_leaf for leaf in client.category_get(bags.category_id))
 
     product = a_product(client, tokens)
-    product_id = client.product_add(tokens.access_token, product)
+    product_id = client.product_add(tokens.access_token, product).product_id
     added = client.product_get(tokens.access_token, product_id)
     assert (added.custom_code, added.status, added.display) == ("listing-0001", "new", "N")
 
@@ -148,7 +148,7 @@ def test_our_own_mistakes_are_configuration_errors(make_client, client_kwargs, a
 
 
 def test_another_sellers_product_is_an_insufficient_permission(client, tokens):
-    product_id = client.product_add(tokens.access_token, a_product(client, tokens))
+    product_id = client.product_add(tokens.access_token, a_product(client, tokens)).product_id
     other = client.supplier_create(seller_ref="seller-2", company_name="Other Ltd", contact_email="b@o.bd")
     other_tokens = client.token_create(other.code)
 
@@ -168,7 +168,7 @@ def add_with_a_simple_retry(client, token, product):
                 found = client.product_list(token, custom_code=product["custom_code"])
                 if found.total:
                     return found.products[0].product_id
-            return client.product_add(token, product)
+            return client.product_add(token, product).product_id
         except TransientError as error:
             maybe_written = maybe_written or error.outcome_unknown
             if error.retry_after:

@@ -38,7 +38,7 @@ CIF_HAMBURG = Quotation(
 
 @pytest.fixture
 def live_product(client, gateway, tokens):
-    product_id = client.product_add(tokens.access_token, a_product(client, tokens))
+    product_id = client.product_add(tokens.access_token, a_product(client, tokens)).product_id
     gateway.tick(all_reviews_due=True)
     return product_id
 
