@@ -503,7 +503,12 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "partners.api.serializers.DELIVERY_STATUS",
         "BulkStatusEnum": "partners.api.serializers.BULK_STATUS",
         "DocumentKindEnum": "partners.api.serializers.DOCUMENT_KIND",
+        "DocumentContentTypeEnum": "partners.api.serializers.DOCUMENT_CONTENT_TYPE",
         "SyncKindEnum": "partners.api.serializers.SYNC_KIND",
+        "InquiryStatusEnum": "partners.api.serializers.INQUIRY_STATUS",
+        "MessageDeliveryEnum": "partners.api.serializers.MESSAGE_DELIVERY",
+        "AttachmentStatusEnum": "partners.api.serializers.ATTACHMENT_STATUS",
+        "IncotermEnum": "partners.api.serializers.INCOTERM",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
