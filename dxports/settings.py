@@ -488,7 +488,7 @@ SPECTACULAR_SETTINGS = {
         "Partner access to the dxports export-onboarding program: onboard sellers, list their products on "
         "Alibaba.com, answer buyers, and hear about it through signed webhooks. The guide: docs/partner-api.md."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

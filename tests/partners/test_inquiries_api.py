@@ -268,6 +268,11 @@ def test_a_reply_goes_out_through_the_outbox_with_the_partner_as_actor(api, inqu
     actors = set(InquiryEvent.objects.filter(inquiry=inquiry).values_list("actor", flat=True))
     assert actors == {partner.service_user.pk}
 
+    owner = Client()
+    owner.force_login(inquiry.seller.members.get().user)
+    page = owner.get(f"/dashboard/inquiries/{inquiry.public_id}/").content.decode()
+    assert "Thank you! US$2.40 per piece." in page and "(Dhaka Chamber of Commerce (API))" in page
+
 
 def test_a_quotation_keeps_its_export_terms(api, inquiry):
     response = api.post(f"inquiries/{inquiry.public_id}/quote/", {**QUOTE, "price": 2.35, "valid_until": None})
@@ -540,3 +545,69 @@ def test_a_concurrent_duplicate_answer_is_told_to_retry_and_sent_once(partner, m
     replay = PartnerClient(Client(), issued).post(path, body, headers={"idempotency-key": "race"})
     assert replay.status_code == 201 and replay.json() == results["first"].json()
     assert Message.objects.filter(inquiry=inquiry, sender="seller").count() == 1
+
+
+# The schema -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_process():
+    """Requests through the WSGI handler in this process, inside the test's transaction (as Django's test client)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.slow
+def test_real_answers_conform_to_the_schema(api, seller, inquiry, in_process):
+    """What Schemathesis cannot make up (a thread with a reply, a quotation and the buyer's files, stored and not),
+    checked against the schema as it checks generated requests. (The download itself is checked through Django's
+    client, which closes the file it streams.)"""
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+    from schemathesis import checks
+
+    with_files = receive(seller, files=[("spec.pdf", "application/pdf"), ("photo.png", "image/png")])
+    stored = stored_file(with_files, pdf_bytes())
+    buyers_services.inquiry_reply(inquiry=inquiry, actor=seller.members.get().user, content="We quote soon.")
+    spam = receive(seller)
+    buyers_services.inquiry_mark(inquiry=spam, actor=seller.members.get().user, to=InquiryStatus.SPAM)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    headers = {"Authorization": f"Api-Key {api.key}"}
+
+    def call(path, method, expected, **case):
+        if "body" in case:
+            case["media_type"] = "application/json"
+        response = (
+            schema[f"/api/v1/{path}"][method]
+            .Case(**case)
+            .call_and_validate(
+                headers=headers,
+                checks=[
+                    checks.not_a_server_error,
+                    checks.status_code_conformance,
+                    checks.content_type_conformance,
+                    checks.response_headers_conformance,
+                    checks.response_schema_conformance,
+                ],
+            )
+        )
+        assert response.status_code == expected, response.text
+        return response
+
+    one = {"inquiry_id": str(inquiry.public_id)}
+    call("inquiries/", "GET", 200, query={"limit": 100, "waiting": "false"})
+    call("inquiries/{inquiry_id}/quote/", "POST", 201, path_parameters=one, body=QUOTE)
+    call("inquiries/{inquiry_id}/reply/", "POST", 201, path_parameters=one, body={"content": "And samples are free."})
+    assert len(call("inquiries/{inquiry_id}/", "GET", 200, path_parameters=one).json()["messages"]) == 4
+    files = {"inquiry_id": str(with_files.public_id)}
+    call("inquiries/{inquiry_id}/", "GET", 200, path_parameters=files)
+    missing = {**files, "attachment_id": str(with_files.attachments.exclude(pk=stored.pk).get().public_id)}
+    call("inquiries/{inquiry_id}/attachments/{attachment_id}/", "GET", 404, path_parameters=missing)
+    refused = {"inquiry_id": str(spam.public_id)}
+    call("inquiries/{inquiry_id}/reply/", "POST", 409, path_parameters=refused, body={"content": "Hello"})
