@@ -60,6 +60,7 @@ class OutboxJobAdmin(ReadOnlyAdmin):
         "version",
         "synced_version",
         "attempts",
+        "has_unconfirmed_write",
         "next_attempt_at",
         "lease_owner",
         "lease_expires_at",

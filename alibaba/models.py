@@ -40,8 +40,8 @@ class OutboxJob(models.Model):
     """One row per (kind, target): "make the gateway hold version ``version`` of this target".
 
     ``version`` is bumped by every enqueue; ``synced_version`` is the version the last successful run started from.
-    The job is ``done`` when they are equal. A worker holds the row while it runs through a lease that expires, so
-    a dead worker delays the work by at most the lease.
+    The job is ``done`` when they are equal. A worker holds the row while it runs through a lease that expires (and
+    that each step of the handler renews), so a dead worker delays the work by at most the lease.
     """
 
     class Status(models.TextChoices):
@@ -56,7 +56,18 @@ class OutboxJob(models.Model):
     synced_version = models.PositiveIntegerField(default=0, help_text=_("The version the gateway last received."))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(
-        default=0, help_text=_("Attempts since the last success; the job gives up after ALIBABA_OUTBOX_MAX_ATTEMPTS.")
+        default=0,
+        help_text=_(
+            "Attempts since the last success; the job gives up after ALIBABA_OUTBOX_MAX_ATTEMPTS unless a write may "
+            "have reached the gateway."
+        ),
+    )
+    has_unconfirmed_write = models.BooleanField(
+        default=False,
+        help_text=_(
+            "A write of this job may have reached the gateway and no successful attempt has confirmed it since: "
+            "transient errors never make the job fail, the next attempt looks first."
+        ),
     )
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_owner = models.CharField(max_length=128, blank=True)

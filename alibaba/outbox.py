@@ -13,22 +13,32 @@ and announces a change inside the transaction that makes it::
 The engine then guarantees, across any number of worker processes:
 
 - at most one handler call at a time per (kind, target): a worker claims the row with a conditional update and
-  holds it through a lease that expires (``ALIBABA_OUTBOX_LEASE_S``), so a dead worker delays the work but never
-  blocks it;
+  holds it through a lease that expires (``ALIBABA_OUTBOX_LEASE_S``) and that every ``step`` of the handler
+  renews, so a dead worker delays the work by at most one lease but never blocks it, and a worker that lost its
+  lease stops at its next step (``LeaseLost``) instead of calling the gateway beside the new holder;
 - at least one successful call that started after the last enqueue (``synced_version == version``); ten edits
   while a call runs cost one more call, not ten. Handlers therefore sync the *current* state of the target and
   must be safe to repeat (a worker may lose its lease after the gateway applied its call);
-- transient failures are retried with full-jitter exponential backoff (at most ``ALIBABA_OUTBOX_MAX_ATTEMPTS``
-  attempts, rate limits not counted); permanent ones (``Rejected``, ``ConfigurationError``) stop the job as
-  ``failed`` and tell the domain through ``on_failure``;
+- transient failures are retried with full-jitter exponential backoff, capped at ``ALIBABA_OUTBOX_BACKOFF_CAP_S``;
+  permanent ones (``Rejected``, ``ConfigurationError``) stop the job as ``failed`` and tell the domain through
+  ``on_failure``. Transient failures make a job ``failed`` (after ``ALIBABA_OUTBOX_MAX_ATTEMPTS`` attempts, rate
+  limits not counted) only while none of its writes can have reached the gateway: from the moment a step that
+  ``writes`` starts until an attempt succeeds (``has_unconfirmed_write``), the job's effect may be on the gateway,
+  so "failed" could be a false alarm; such a job is resolved by looking, never by giving up, and keeps retrying;
 - no message is needed for progress: Celery messages only bring latency down, the relay (``relay``, run by beat)
   re-sends whatever is due and has no message on its way.
 
 Handlers are called outside any transaction (they do network I/O) as ``handler(job)``; ``job.version`` is the
-version this run syncs, ``job.attempts`` counts this attempt, ``job.last_error_code`` is how the previous one ended.
-What they return (a gateway id, a small dict) is recorded in the attempt log. A handler whose call creates something
-(``product/add``) must look it up first whenever it has no id recorded for it: a timeout, a killed worker or a lost
-lease can each hide a create that the gateway applied.
+version this run syncs, ``job.attempts`` counts this attempt, ``job.last_error_code`` is how the previous one ended,
+``job.has_unconfirmed_write`` whether an earlier attempt's write may have reached the gateway unanswered. What they
+return (a gateway id, a small dict) is recorded in the attempt log; returning means the effect is known and recorded.
+
+Each gateway call of a handler goes through ``step(job, call, writes=…, repeatable=…)``, which renews the lease,
+marks the job before a write, and tries a transient failure again at once, a bounded number of times, when that is
+safe. A handler records what a step learns (a gateway id found by lookup) as soon as it knows it, so that a failure
+later in the attempt does not cost the next attempt the same call. A handler whose call creates something
+(``product/add``) must look it up first whenever it has no id recorded for it and an earlier attempt may have made
+it: a timeout, a killed worker or a lost lease can each hide a create that the gateway applied.
 """
 
 from __future__ import annotations
@@ -106,8 +116,9 @@ class NoHandler(ConfigurationError):
 def register(kind: str, handler: Handler, *, on_failure: FailureHook | None = None) -> None:
     """Make ``handler(job)`` the handler of ``kind``; ``on_failure(job, error)`` is called (in its own transaction,
     after the job is recorded as failed) when a job of the kind needs a person: the gateway rejected it, our
-    configuration is wrong, or it gave up after too many transient errors. Registering the same pair again is a
-    no-op; a different handler for a registered kind is an error (two domains cannot own one kind)."""
+    configuration is wrong, or it gave up after too many transient errors before any write could have reached the
+    gateway. Registering the same pair again is a no-op; a different handler for a registered kind is an error (two
+    domains cannot own one kind)."""
     if not kind or len(kind) > KIND_MAX_LENGTH:
         raise ValueError(f"an outbox kind is 1 to {KIND_MAX_LENGTH} characters")
     new = Registration(kind=kind, handler=handler, on_failure=on_failure)
@@ -297,6 +308,7 @@ def _finish(
             "last_error_code": "",
             "last_error_message": "",
             "last_request_id": _request_id_of(result),
+            "has_unconfirmed_write": False,
         }
     else:
         failure = _classify(error)
@@ -312,7 +324,8 @@ def _finish(
             "last_request_id": failure.request_id,
         }
         is_counted = failure.outcome != Outcome.RATE_LIMITED  # waiting out a limit is not the job's fault
-        if failure.is_transient and is_counted and job.attempts >= settings.ALIBABA_OUTBOX_MAX_ATTEMPTS:
+        is_exhausted = failure.is_transient and is_counted and job.attempts >= settings.ALIBABA_OUTBOX_MAX_ATTEMPTS
+        if is_exhausted and not _may_have_written(job):
             error_fields["last_error_message"] = (
                 f"Gave up after {job.attempts} attempts. Last error: {failure.message}"
             )[:MAX_MESSAGE_CHARS]
@@ -374,6 +387,11 @@ def _finish(
     return attempt
 
 
+def _may_have_written(job: OutboxJob) -> bool:
+    """Read afresh: the handler's steps marked the row, not necessarily the object the engine holds."""
+    return bool(OutboxJob.objects.filter(pk=job.pk).values_list("has_unconfirmed_write", flat=True).first())
+
+
 def _call_on_failure(on_failure: FailureHook, job: OutboxJob, error: BaseException) -> None:
     try:
         with transaction.atomic():
@@ -423,6 +441,48 @@ def with_token_refresh(call: Callable[[], T], *, refresh: Callable[[], object]) 
     except TokenExpired:
         refresh()
         return call()
+
+
+class LeaseLost(Exception):
+    """Raised by ``step``: the worker no longer holds the job (its lease expired and another worker took it over,
+    or staff reset it), so the handler stops before calling the gateway beside the new holder."""
+
+
+def step(job: OutboxJob, call: Callable[[], T], *, writes: bool = False, repeatable: bool = True) -> T:
+    """Make one gateway call of a handler's attempt: ``call()``, whose result is returned.
+
+    Before each try the job's lease is renewed (``LeaseLost`` when the worker no longer holds it) and, when the call
+    ``writes`` to the gateway, the job is marked ``has_unconfirmed_write`` in a commit of its own, so that a worker
+    killed during the call leaves the mark behind. A transient failure is tried again at once (after a jitter of at
+    most ``ALIBABA_OUTBOX_STEP_PAUSE_S``), ``ALIBABA_OUTBOX_STEP_TRIES`` tries in all, when the call is
+    ``repeatable`` (a lookup, an idempotent write such as an update or a display switch, a content-addressed upload)
+    or when the error shows that nothing was applied (``outcome_unknown`` false: a create is never repeated after a
+    timeout, the handler looks first). A rate limit ends the step at once: the engine waits the ban out, uncounted.
+    Any other failure propagates."""
+    tries = max(1, int(settings.ALIBABA_OUTBOX_STEP_TRIES))
+    tried = 0
+    while True:
+        tried += 1
+        _hold(job, writes=writes)
+        try:
+            return call()
+        except TransientError as error:
+            if tried >= tries or isinstance(error, RateLimited) or (error.outcome_unknown and not repeatable):
+                raise
+            logger.info("outbox %s: %s, tried again at once (%d of %d)", job, error.code, tried + 1, tries)
+        time.sleep(_random.uniform(0, float(settings.ALIBABA_OUTBOX_STEP_PAUSE_S)))
+
+
+def _hold(job: OutboxJob, *, writes: bool) -> None:
+    expires = timezone.now() + timedelta(seconds=settings.ALIBABA_OUTBOX_LEASE_S)
+    marks = {"has_unconfirmed_write": True} if writes else {}
+    held = OutboxJob.objects.filter(pk=job.pk, status=Status.RUNNING, lease_owner=job.lease_owner).update(
+        lease_expires_at=expires, **marks
+    )
+    if held != 1:
+        raise LeaseLost(f"outbox {job}: this worker no longer holds the job")
+    job.lease_expires_at = expires
+    job.has_unconfirmed_write = job.has_unconfirmed_write or writes
 
 
 # Staff and the relay --------------------------------------------------------------------------------------------
@@ -476,6 +536,12 @@ def latest_job(*, kinds: tuple[str, ...] | list[str], target: str) -> OutboxJob 
 def is_running(*, kind: str, target: str) -> bool:
     """Whether a worker holds the job of (``kind``, ``target``) right now."""
     return OutboxJob.objects.filter(kind=kind, target=str(target), status=Status.RUNNING).exists()
+
+
+def is_unsettled(*, kind: str, target: str) -> bool:
+    """Whether the job of (``kind``, ``target``) has work left: pending (due, or waiting out a backoff) or running.
+    Until it settles, what its handler will record is unknown: news that depends on it has to wait."""
+    return OutboxJob.objects.filter(kind=kind, target=str(target), status__in=[Status.PENDING, Status.RUNNING]).exists()
 
 
 def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str) -> QuerySet[OutboxAttempt]:

@@ -6,15 +6,19 @@ A domain registers one handler per message type, usually in its ``AppConfig.read
 
 ``handler(push)`` runs inside the transaction that marks the push processed, so its writes and the status commit
 together: a push is applied exactly once however often it is delivered or its task runs, and a handler that raises
-leaves nothing behind and is retried with backoff (at most ``ALIBABA_PUSH_MAX_ATTEMPTS`` times). Handlers
-therefore write local state only; anything the gateway must hear goes through ``outbox.enqueue``. A handler that
-finds a push it must not apply (it names no supplier, or another supplier's object) raises ``PushRefused``: nothing
-is applied, the push is recorded as refused with the reason, and it is not retried.
+leaves nothing behind and is retried with backoff (at most ``ALIBABA_PUSH_MAX_ATTEMPTS`` times, then ``failed``:
+a person must look). Handlers therefore write local state only; anything the gateway must hear goes through
+``outbox.enqueue``. A handler that finds a push it must not apply (it names no supplier, or another supplier's
+object) raises ``PushRefused``: nothing is applied, the push is recorded as refused with the reason, and it is not
+retried. A handler that finds a push it cannot apply *yet* (it is about something whose sync has not recorded its
+answer) raises ``PushDeferred``: nothing is applied and the push waits, without counting as a failed attempt
+however long it waits, since waiting for our own work to settle is no fault that a person could mend.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import re
 import traceback
 from collections.abc import Callable, Mapping
@@ -40,6 +44,7 @@ ENVELOPE_KEYS = ("event_id", "message_type", "data", "timestamp", "site")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _handlers: dict[str, PushHandler] = {}
+_random = random.Random()
 
 
 def register_push_handler(message_type: str, handler: PushHandler) -> None:
@@ -58,6 +63,13 @@ def unregister_push_handler(message_type: str) -> None:
 class PushRefused(Exception):
     """Raised by a handler: this push must not be applied (its content is not trustworthy or not ours). The
     message is kept on the push for staff."""
+
+
+class PushDeferred(Exception):
+    """Raised by a handler: this push cannot be applied until something else has happened (say, the sync of the
+    object it is about has recorded the gateway's answer). Processed again later, the wait growing with the time
+    already waited (at most ``ALIBABA_PUSH_DEFER_MAX_S``); never counted as an attempt, never ``failed``. The
+    message is kept on the push, so staff can see what it waits for."""
 
 
 class EnvelopeError(ValueError):
@@ -174,6 +186,9 @@ def process_push(push_id: int) -> InboundPush | None:
                 push.save(update_fields=["status", "processed_at", "error"])
                 return push
             handler(push)
+    except PushDeferred as deferral:
+        logger.info("push %s: deferred: %s", push_id, deferral)
+        return _defer(push_id, deferral)
     except PushRefused as refusal:
         logger.warning("push %s: refused: %s", push_id, refusal)
         InboundPush.objects.filter(pk=push_id, status=Status.RECEIVED).update(
@@ -210,6 +225,27 @@ def _record_failure(push_id: int, error: Exception) -> InboundPush | None:
         )
         if changed and countdown is not None:
             _dispatch_on_commit(push_id, countdown=countdown)
+    push.refresh_from_db()
+    return push
+
+
+def _defer(push_id: int, deferral: PushDeferred) -> InboundPush | None:
+    now = timezone.now()
+    push = InboundPush.objects.filter(pk=push_id).first()
+    if push is None:
+        return None
+    # How long it has waited already says how long to wait next: exponential in effect, with no counter to keep.
+    waited = max((now - push.received_at).total_seconds(), 0.0)
+    delay = min(float(settings.ALIBABA_PUSH_DEFER_MAX_S), max(1.0, waited / 2)) * _random.uniform(0.5, 1.0)
+    next_at = now + timedelta(seconds=delay)
+    with transaction.atomic():
+        changed = InboundPush.objects.filter(pk=push_id, status=Status.RECEIVED, attempts=push.attempts).update(
+            next_attempt_at=next_at,
+            dispatched_at=next_at,
+            error=storable_text(f"Waiting (not a failure): {deferral}")[:4000],
+        )
+        if changed:
+            _dispatch_on_commit(push_id, countdown=delay)
     push.refresh_from_db()
     return push
 

@@ -13,8 +13,10 @@ re-reads the profile and sends its *current* state:
   again), so a timeout is simply retried; the gateway's answer (its version) is recorded by
   ``services.profile_sync_record``;
 - right before the update the seller's right to sell is read afresh: a seller who may not sell has nothing sent;
+- every call is an ``outbox.step`` (the lease renewed, a transient error tried again at once; the update marked as
+  a write first, so the engine never gives up on a profile the gateway may hold already);
 - an expired access token is refreshed once (``sellers.services.SupplierSession``) and the call repeated;
-  transient errors propagate to the engine, which retries with backoff and waits out bans; a refusal
+  transient errors that outlast a step propagate to the engine, which retries with backoff and waits out bans; a refusal
   (``Rejected``, ``ConfigurationError``) or giving up reaches ``sync_failed``, which shows the seller what to fix.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import prefetch_related_objects
@@ -132,7 +135,7 @@ def sync_profile(job: outbox.OutboxJob) -> dict[str, Any]:
         return {"skipped": "the seller may not sell now"}
     session = SupplierSession(shared_client(), profile.seller)
     try:
-        return session.run(lambda: _send(profile, session))
+        return session.run(lambda: _send(job, profile, session))
     except RightToSellEnded:
         services.profile_sync_failed(profile=profile, reason=str(_not_selling()))
         return {"skipped": "the seller may not sell now"}
@@ -144,14 +147,14 @@ def _not_selling() -> str:
     )
 
 
-def _send(profile: CompanyProfile, session: SupplierSession) -> dict[str, Any]:
+def _send(job: outbox.OutboxJob, profile: CompanyProfile, session: SupplierSession) -> dict[str, Any]:
     on = rules.today()
     photos = list(profile.photos.all())
     certificates = rules.public_certificates(list(profile.certificates.all()), on=on)
-    uploaded = _upload_missing(profile, photos, certificates, session)
+    uploaded = _upload_missing(job, profile, photos, certificates, session)
     payload = gateway_profile(profile, photos, certificates)
     _check_right_to_sell(profile)
-    review = session.client.company_profile_update(session.token, payload)
+    review = outbox.step(job, lambda: session.client.company_profile_update(session.token, payload), writes=True)
     services.profile_sync_record(
         profile=profile,
         version=profile.version,
@@ -170,6 +173,7 @@ def _send(profile: CompanyProfile, session: SupplierSession) -> dict[str, Any]:
 
 
 def _upload_missing(
+    job: outbox.OutboxJob,
     profile: CompanyProfile,
     photos: Sequence[ProfilePhoto],
     certificates: Sequence[Certificate],
@@ -183,9 +187,8 @@ def _upload_missing(
             continue
         with photo.file.open("rb") as handle:
             content = handle.read()
-        url = session.client.photobank_upload(
-            session.token, filename=f"{photo.kind}-{photo.sha256[:16]}{photo.extension}", content=content
-        )
+        name = f"{photo.kind}-{photo.sha256[:16]}{photo.extension}"
+        url = outbox.step(job, partial(session.client.photobank_upload, session.token, filename=name, content=content))
         services.profile_gateway_file_store(profile=profile, kind="photo", sha256=photo.sha256, url=url)
         profile.photobank_urls[photo.sha256] = url
         counts["uploaded_photos"] += 1
@@ -194,9 +197,9 @@ def _upload_missing(
             continue
         with certificate.file.open("rb") as handle:
             content = handle.read()
-        url = session.client.company_certificate_upload(
-            session.token, filename=f"certificate-{certificate.sha256[:16]}{certificate.extension}", content=content
-        )
+        name = f"certificate-{certificate.sha256[:16]}{certificate.extension}"
+        upload = partial(session.client.company_certificate_upload, session.token, filename=name, content=content)
+        url = outbox.step(job, upload)
         services.profile_gateway_file_store(profile=profile, kind="certificate", sha256=certificate.sha256, url=url)
         profile.certificate_urls[certificate.sha256] = url
         counts["uploaded_certificates"] += 1
@@ -240,15 +243,11 @@ def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
 # Review pushes ---------------------------------------------------------------------------------------------------
 
 
-class ReviewArrivedEarly(Exception):
-    """A review of a version the worker sending the profile has not recorded yet (the push overtook it): the push
-    is retried later."""
-
-
 def record_review(push: pushes.InboundPush) -> None:
     """``company.reviewed``: approved → live, tbd → rejected with the gateway's reason. Fails closed: a push naming
     no supplier, or a supplier that is not one of ours, is refused (``PushRefused``) and changes nothing. A review
-    of an older version, or one applied already, is recorded (the push row) and changes nothing."""
+    of an older version, or one applied already, is recorded (the push row) and changes nothing; one that overtook
+    the profile's sync waits for it (``pushes.PushDeferred``)."""
     data = push.data
     supplier_id = data.get("supplier_id")
     if supplier_id in (None, ""):
@@ -263,9 +262,9 @@ def record_review(push: pushes.InboundPush) -> None:
         logger.warning("push %s: company.reviewed not applicable (%r)", push.event_id, data)
         return
     newer_than_recorded = profile.gateway_version is None or version > profile.gateway_version
-    if newer_than_recorded and outbox.is_running(kind=SYNC_KIND, target=str(profile.pk)):
-        # The worker that sent this version has not recorded the gateway's answer yet.
-        raise ReviewArrivedEarly(f"profile {profile.pk}: version {version} is being recorded")
+    if newer_than_recorded and outbox.is_unsettled(kind=SYNC_KIND, target=str(profile.pk)):
+        # The sync that sent this version has not recorded the gateway's answer yet: wait for it (never a failure).
+        raise pushes.PushDeferred(f"the sync of profile {profile.pk} has not recorded version {version} yet")
     applied = services.profile_review_record(
         profile=profile, gateway_version=version, approved=status == "approved", reason=str(data.get("reason") or "")
     )

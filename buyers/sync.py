@@ -223,8 +223,9 @@ def send_reply(job: outbox.OutboxJob) -> dict[str, Any]:
 def _send(job: outbox.OutboxJob, message: Message, session: SupplierSession) -> dict[str, Any]:
     inquiry = message.inquiry
     quotation = _gateway_quotation(message)
-    if outbox.had_earlier_attempts(job):
-        thread = session.client.inquiry_get(session.token, inquiry.gateway_inquiry_id)
+    if job.has_unconfirmed_write or outbox.had_earlier_attempts(job):
+        # An earlier attempt may have sent the reply (its answer lost, its worker killed): look before sending.
+        thread = outbox.step(job, lambda: session.client.inquiry_get(session.token, inquiry.gateway_inquiry_id))
         found = thread.find_reply(
             content=message.content,
             sent_from=message.created_at,
@@ -236,8 +237,14 @@ def _send(job: outbox.OutboxJob, message: Message, session: SupplierSession) -> 
                 message=message, gateway_message_id=found.message_id, sent_at=found.created_at
             )
             return {"action": "found", "message_id": found.message_id}
-    message_id = session.client.inquiry_reply(
-        session.token, inquiry.gateway_inquiry_id, content=message.content, quotation=quotation
+    # Not idempotent: never repeated after an answer that may hide a reply the gateway applied (a timeout).
+    message_id = outbox.step(
+        job,
+        lambda: session.client.inquiry_reply(
+            session.token, inquiry.gateway_inquiry_id, content=message.content, quotation=quotation
+        ),
+        writes=True,
+        repeatable=False,
     )
     services.inquiry_reply_record(message=message, gateway_message_id=message_id)
     return {"action": "sent", "message_id": message_id}
@@ -284,11 +291,11 @@ def fetch_attachments(job: outbox.OutboxJob) -> dict[str, Any]:
     session = SupplierSession(shared_client(), inquiry.seller)
     results = {}
     for attachment in pending:
-        results[attachment.gateway_attachment_id] = _fetch(attachment, session)
+        results[attachment.gateway_attachment_id] = _fetch(job, attachment, session)
     return {"files": results}
 
 
-def _fetch(attachment: Attachment, session: SupplierSession) -> str:
+def _fetch(job: outbox.OutboxJob, attachment: Attachment, session: SupplierSession) -> str:
     max_bytes = settings.BUYERS_ATTACHMENT_MAX_BYTES
     with tempfile.TemporaryFile() as handle:
 
@@ -300,7 +307,7 @@ def _fetch(attachment: Attachment, session: SupplierSession) -> str:
             )
 
         try:
-            session.run(download)
+            session.run(lambda: outbox.step(job, download))
         except AttachmentTooLarge:
             services.attachment_refuse(attachment=attachment, problem="too_large")
             return "too_large"

@@ -4,6 +4,9 @@ repairs go through the services (outbox rows, guarded transitions), so a repair 
 
 For each active seller with a supplier account, every product the gateway lists (paged) is compared with ours:
 
+- found: a product without a recorded gateway id that the gateway holds under its custom code (an add whose answer
+  was lost, its sync still on its way) → the lowest id is recorded, as the handler's own lookup would, and the
+  product is checked like any other;
 - missing: we recorded a gateway id the gateway does not list, for a product it should hold → the id is forgotten
   and the product sent again (the handler looks it up by custom code first, then adds it);
 - extra: a product under a custom code we do not know → reported; a second copy of one of ours (a duplicate add) →
@@ -44,6 +47,7 @@ class Report:
     sellers: int = 0
     checked: int = 0
     on_gateway: int = 0
+    found: list[dict[str, Any]] = field(default_factory=list)
     missing: list[dict[str, Any]] = field(default_factory=list)
     extra: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
@@ -115,7 +119,15 @@ def _reconcile_seller(seller: Seller, client: AlibabaClient, report: Report) -> 
             report.extra.append({"seller": seller.pk, "custom_code": code, "product_ids": ids})
             continue
         if product.gateway_product_id is None:
-            continue  # its sync is on its way: the handler finds it by custom code
+            lowest = min(item.product_id for item in items)
+            # The same choice as the handler's lookup, recorded only when the product still has no id: a worker that
+            # recorded one meanwhile wins, and its id is the one kept.
+            recorded = services.product_gateway_id_record(product=product, gateway_product_id=lowest)
+            if recorded is None:
+                continue  # deleted meanwhile
+            if recorded == lowest:
+                report.found.append({"product": product.pk, "gateway_product_id": lowest})
+            product.gateway_product_id = recorded
         copies = [item.product_id for item in items if item.product_id != product.gateway_product_id]
         if copies:
             duplicates.extend(copies)

@@ -673,6 +673,17 @@ def product_sync_record(*, product: Product, version: int, gateway_product_id: i
     return product
 
 
+def product_gateway_id_record(*, product: Product, gateway_product_id: int) -> int | None:
+    """The gateway holds the product as ``gateway_product_id`` (found by its custom code): recorded at once when the
+    product has no gateway id yet, so that no later step adds it again, and left alone otherwise (the status and
+    the synced version wait for ``product_sync_record``). Returns the gateway id the product has now (``None`` when
+    it was deleted meanwhile)."""
+    Product.objects.filter(pk=product.pk, gateway_product_id__isnull=True).update(
+        gateway_product_id=gateway_product_id, updated_at=timezone.now()
+    )
+    return Product.objects.filter(pk=product.pk).values_list("gateway_product_id", flat=True).first()
+
+
 @transaction.atomic
 def product_gateway_forget(*, product: Product, gateway_product_id: int) -> int:
     """The gateway does not know ``gateway_product_id`` any more: forget it (if it is still the product's), so the

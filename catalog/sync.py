@@ -8,12 +8,20 @@ re-reads the product and acts on its *current* state:
 - ``product.upsert`` uploads the images the seller's photobank lacks (once per content hash and supplier), maps
   the product to the gateway's product JSON and adds or updates it. An add is never repeated blindly: unless this is
   the job's very first attempt, a product without a recorded gateway id is first looked up by ``custom_code`` (its
-  public id), since a timeout, a killed worker or a lost lease can each hide an add the gateway applied. The result
-  (gateway id, synced version) is recorded by ``services.product_sync_record``.
+  public id), since a timeout, a killed worker or a lost lease can each hide an add the gateway applied; an add whose
+  answer is lost is looked up at once. What a step learns is recorded as soon as it is known: the gateway id found
+  by lookup (``services.product_gateway_id_record``), so a later failure does not cost the next attempt the lookup;
+  at the end, the synced version (``services.product_sync_record``).
 - ``product.delist`` switches the product's display off (there is no delete).
+- Every call is an ``outbox.step``: lookups, uploads (content-addressed: one per content hash), updates and display
+  switches are tried again at once on a transient error; an add only when the error shows it was not applied. Every
+  write is marked first, so the engine never gives up on a job whose listing may already be on the gateway.
 - An expired access token is refreshed once (``sellers.services.SupplierSession``) and the call repeated.
-- Transient errors propagate to the engine, which retries with backoff and waits out bans; a refusal
-  (``Rejected``, ``ConfigurationError``) or giving up reaches ``sync_failed``, which shows the seller what to fix.
+- Transient errors that outlast a step propagate to the engine, which retries with backoff and waits out bans; a
+  refusal (``Rejected``, ``ConfigurationError``) or giving up before any write reaches ``sync_failed``, which shows
+  the seller what to fix.
+- A review push about a product whose sync has not settled waits for it (``pushes.PushDeferred``): only then is it
+  known which version and which gateway id the verdict is about.
 """
 
 from __future__ import annotations
@@ -177,45 +185,44 @@ def sync_product(job: outbox.OutboxJob) -> dict[str, Any]:
 
 def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -> dict[str, Any]:
     images = list(product.images.all())
-    uploads = _ensure_photobank(product, images, session)
+    uploads = _ensure_photobank(job, product, images, session)
     payload = gateway_product(product, [image.photobank_url for image in images])
     gateway_id = product.gateway_product_id
     looked_up = None
     if gateway_id is None and _add_may_have_happened(job):
-        found = session.client.product_list(session.token, custom_code=str(product.public_id), page_size=50)
-        ids = sorted(item.product_id for item in found.products)
-        looked_up = ids
-        if ids:
-            gateway_id = ids[0]
-        if len(ids) > 1:
-            # Copies left by adds whose answers were lost before this safeguard: keep one, hide the others.
-            session.client.product_set_display(session.token, ids[1:], on=False)
+        looked_up = _find(job, product, session)
+        gateway_id = looked_up[0] if looked_up else None
     _check_right_to_sell(product)
+    answer: dict[str, Any] | None = None
     if gateway_id is None:
-        answer = session.client.call(PRODUCT_ADD, {"product": payload}, access_token=session.token)
-        action, gateway_id = "add", int(answer["product_id"])
-    else:
         try:
-            answer = session.client.call(
-                PRODUCT_UPDATE, {"product_id": gateway_id, "product": payload}, access_token=session.token
+            answer = outbox.step(
+                job,
+                lambda: session.client.call(PRODUCT_ADD, {"product": payload}, access_token=session.token),
+                writes=True,
+                repeatable=False,
             )
-        except Rejected as error:
-            if error.field != "product_id":
+        except GatewayError as error:
+            if not error.outcome_unknown:
                 raise
-            # The gateway no longer knows the id we recorded: forget it, so the retry looks the product up by its
-            # custom code and adds it when it is not there.
-            services.product_gateway_forget(product=product, gateway_product_id=gateway_id)
-            raise TransientError("UnknownProductId", f"the gateway does not know product {gateway_id}") from error
+            # The answer was lost, not necessarily the add: look before anything else is sent.
+            looked_up = _find(job, product, session)
+            if not looked_up:
+                raise
+            gateway_id = looked_up[0]
+        else:
+            gateway_id = int(answer["product_id"])
+    if answer is not None:
+        action = "add"
+    else:
         action = "update"
-        if product.status == ProductStatus.PUBLISHING:
-            # Published again after a delisting or a block: the gateway remembers the display off through review.
-            _check_right_to_sell(product)
-            session.client.product_set_display(session.token, [gateway_id], on=True)
+        answer = _update(job, product, gateway_id, payload, session)
     try:
         services.product_sync_record(product=product, version=product.version, gateway_product_id=gateway_id)
     except Product.DoesNotExist:
         # Deleted while it was being sent: the gateway must not go on showing a listing we no longer know.
-        session.client.product_set_display(session.token, [gateway_id], on=False)
+        hidden = gateway_id
+        outbox.step(job, lambda: session.client.product_set_display(session.token, [hidden], on=False), writes=True)
         return {"skipped": DELETED_MEANWHILE, "action": action, "product_id": gateway_id, "hidden": [gateway_id]}
     return {
         "action": action,
@@ -228,13 +235,51 @@ def _upsert(job: outbox.OutboxJob, product: Product, session: SupplierSession) -
     }
 
 
+def _find(job: outbox.OutboxJob, product: Product, session: SupplierSession) -> list[int]:
+    """The gateway ids held under the product's custom code, lowest first. The lowest is recorded at once as the
+    product's (when none is); copies left by adds whose answers were lost before this safeguard are switched off."""
+    code = str(product.public_id)
+    found = outbox.step(job, lambda: session.client.product_list(session.token, custom_code=code, page_size=50))
+    ids = sorted(item.product_id for item in found.products)
+    if ids:
+        services.product_gateway_id_record(product=product, gateway_product_id=ids[0])
+    if len(ids) > 1:
+        copies = ids[1:]
+        outbox.step(job, lambda: session.client.product_set_display(session.token, copies, on=False), writes=True)
+    return ids
+
+
+def _update(
+    job: outbox.OutboxJob, product: Product, gateway_id: int, payload: dict[str, Any], session: SupplierSession
+) -> dict[str, Any]:
+    params = {"product_id": gateway_id, "product": payload}
+    try:
+        answer = outbox.step(
+            job, lambda: session.client.call(PRODUCT_UPDATE, params, access_token=session.token), writes=True
+        )
+    except Rejected as error:
+        if error.field != "product_id":
+            raise
+        # The gateway no longer knows the id we recorded: forget it, so the retry looks the product up by its
+        # custom code and adds it when it is not there.
+        services.product_gateway_forget(product=product, gateway_product_id=gateway_id)
+        raise TransientError("UnknownProductId", f"the gateway does not know product {gateway_id}") from error
+    if product.status == ProductStatus.PUBLISHING:
+        # Published again after a delisting or a block: the gateway remembers the display off through review.
+        _check_right_to_sell(product)
+        outbox.step(job, lambda: session.client.product_set_display(session.token, [gateway_id], on=True), writes=True)
+    return answer
+
+
 def _add_may_have_happened(job: outbox.OutboxJob) -> bool:
     """Whether an earlier attempt of this job may have added the product without recording its id: any earlier
     attempt at all (a timeout, a crash, a lost lease or a killed worker each look the same from here)."""
     return outbox.had_earlier_attempts(job)
 
 
-def _ensure_photobank(product: Product, images: list[ProductImage], session: SupplierSession) -> int:
+def _ensure_photobank(
+    job: outbox.OutboxJob, product: Product, images: list[ProductImage], session: SupplierSession
+) -> int:
     """Give every image a photobank URL: reuse the seller's URL for the same content, upload the rest (one upload
     per content and supplier, guarded by a cache lock across workers). Returns how many were uploaded."""
     missing = [image for image in images if not image.photobank_url]
@@ -249,14 +294,14 @@ def _ensure_photobank(product: Product, images: list[ProductImage], session: Sup
     for image in missing:
         url = known.get(image.sha256)
         if url is None:
-            url = _upload(product, image, session)
+            url = _upload(job, product, image, session)
             known[image.sha256] = url
             uploaded += 1
         image.photobank_url = url
     return uploaded
 
 
-def _upload(product: Product, image: ProductImage, session: SupplierSession) -> str:
+def _upload(job: outbox.OutboxJob, product: Product, image: ProductImage, session: SupplierSession) -> str:
     lock = f"dxports:catalog:photobank:{product.seller_id}:{image.sha256}"
     if not cache.add(lock, 1, timeout=settings.ALIBABA_OUTBOX_LEASE_S):
         # Another worker is uploading the same content for this supplier: retry once it has stored the URL.
@@ -273,8 +318,10 @@ def _upload(product: Product, image: ProductImage, session: SupplierSession) -> 
             return url
         with image.file.open("rb") as handle:
             content = handle.read()
-        url = session.client.photobank_upload(
-            session.token, filename=f"{image.sha256[:16]}{image.extension}", content=content
+        filename = f"{image.sha256[:16]}{image.extension}"
+        # Content-addressed: a repeated upload whose answer was lost only leaves an unused copy in the photobank.
+        url = outbox.step(
+            job, lambda: session.client.photobank_upload(session.token, filename=filename, content=content)
         )
         services.product_images_photobank_store(seller=product.seller, sha256=image.sha256, photobank_url=url)
         return url
@@ -294,7 +341,7 @@ def delist_product(job: outbox.OutboxJob) -> dict[str, Any]:
     if product.status not in (ProductStatus.DELISTING, ProductStatus.DELISTED, ProductStatus.BLOCKED):
         return {"skipped": f"the product is {product.status}"}
     session = SupplierSession(shared_client(), product.seller)
-    ids = session.run(lambda: _switch_off(product, session))
+    ids = session.run(lambda: _switch_off(job, product, session))
     try:
         services.product_delist_record(product=product)
     except Product.DoesNotExist:
@@ -302,13 +349,14 @@ def delist_product(job: outbox.OutboxJob) -> dict[str, Any]:
     return {"action": "display_off", "product_ids": ids}
 
 
-def _switch_off(product: Product, session: SupplierSession) -> list[int]:
+def _switch_off(job: outbox.OutboxJob, product: Product, session: SupplierSession) -> list[int]:
     ids = [product.gateway_product_id] if product.gateway_product_id else []
     if not ids:
-        found = session.client.product_list(session.token, custom_code=str(product.public_id), page_size=50)
+        code = str(product.public_id)
+        found = outbox.step(job, lambda: session.client.product_list(session.token, custom_code=code, page_size=50))
         ids = sorted(item.product_id for item in found.products)
     if ids:
-        session.client.product_set_display(session.token, ids, on=False)
+        outbox.step(job, lambda: session.client.product_set_display(session.token, ids, on=False), writes=True)
     return ids
 
 
@@ -354,13 +402,10 @@ def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
 # Review pushes --------------------------------------------------------------------------------------------------------
 
 
-class ReviewArrivedEarly(Exception):
-    """A review of a product whose add we have not recorded yet (the push overtook the worker): retried later."""
-
-
 def record_review(push: pushes.InboundPush) -> None:
     """``product.reviewed``: approved → live, tbd → rejected with the gateway's reason. A push about an unknown
-    product, another copy, an old version or one applied already is recorded (the push row) and changes nothing."""
+    product, another copy, an old version or one applied already is recorded (the push row) and changes nothing. A
+    push about a product whose sync has not settled waits for it (``pushes.PushDeferred``, never a failure)."""
     data = push.data
     if data.get("supplier_id") in (None, ""):
         # Fail closed: without its supplier a push cannot be checked against the product's owner.
@@ -380,15 +425,15 @@ def record_review(push: pushes.InboundPush) -> None:
             data.get("supplier_id"),
         )
         return
-    if product is not None and product.gateway_product_id is None and product.status in SYNCED_STATES:
-        raise ReviewArrivedEarly(f"product {product.pk} has no gateway id recorded yet")
     if product is None:
         logger.info("push %s: review of product %s, which is not ours", push.event_id, product_id)
         return
-    if outbox.is_running(kind=UPSERT, target=str(product.pk)):
-        # A worker is sending a version right now: until it has recorded what the gateway answered, we cannot
-        # tell whether this verdict is about that version or the one before it.
-        raise ReviewArrivedEarly(f"product {product.pk} is being sent to the gateway")
+    if outbox.is_unsettled(kind=UPSERT, target=str(product.pk)):
+        # The push overtook the sync (its add's answer is on its way, or was lost and is being looked up), or a
+        # worker is sending a version right now: until the sync has recorded what the gateway holds, we cannot tell
+        # which gateway id and which version this verdict is about. The sync settles (it never gives up once its
+        # listing may be on the gateway), so the push waits for it rather than fail.
+        raise pushes.PushDeferred(f"the sync of product {product.pk} has not recorded the gateway's answer yet")
     status = data.get("status")
     if status not in ("approved", "tbd"):
         logger.warning("push %s: unknown review status %r", push.event_id, status)

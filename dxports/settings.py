@@ -331,11 +331,18 @@ ALIBABA_RATE_LIMIT_BURST = env.int("ALIBABA_RATE_LIMIT_BURST", default=2)
 # Where the mock gateway sends its pushes (DESIGN.md §5).
 ALIBABA_PUSH_URL = env.str("ALIBABA_PUSH_URL", default="http://127.0.0.1:8000/hooks/alibaba/")
 
-# The outbox and sync engine (DESIGN.md §6). A worker holds a job for ALIBABA_OUTBOX_LEASE_S (longer than any
-# handler: the client's timeouts and rate-limit wait are well under it); after that another worker may take it over.
-ALIBABA_OUTBOX_LEASE_S = env.int("ALIBABA_OUTBOX_LEASE_S", default=120)
-# Transient failures in a row before a job is marked failed for staff (rate limits are not counted).
+# The outbox and sync engine (DESIGN.md §6). A worker holds a job for ALIBABA_OUTBOX_LEASE_S from its claim and
+# from each step of its handler, so the lease need only outlast one call: the client's rate-limit wait (30 s) and
+# timeouts (3 s + 10 s) are under it. After that another worker may take the job over: a dead worker's jobs wait no
+# longer than this.
+ALIBABA_OUTBOX_LEASE_S = env.int("ALIBABA_OUTBOX_LEASE_S", default=60)
+# Transient failures in a row before a job is marked failed for staff (rate limits are not counted; a job whose
+# write may have reached the gateway is never marked failed for a transient failure).
 ALIBABA_OUTBOX_MAX_ATTEMPTS = env.int("ALIBABA_OUTBOX_MAX_ATTEMPTS", default=15)
+# Within an attempt, a call that is safe to repeat is tried this many times in all, a jitter of at most
+# ALIBABA_OUTBOX_STEP_PAUSE_S apart, before the attempt ends with its error.
+ALIBABA_OUTBOX_STEP_TRIES = env.int("ALIBABA_OUTBOX_STEP_TRIES", default=3)
+ALIBABA_OUTBOX_STEP_PAUSE_S = env.float("ALIBABA_OUTBOX_STEP_PAUSE_S", default=0.5)
 ALIBABA_OUTBOX_BACKOFF_BASE_S = env.float("ALIBABA_OUTBOX_BACKOFF_BASE_S", default=2.0)
 ALIBABA_OUTBOX_BACKOFF_CAP_S = env.float("ALIBABA_OUTBOX_BACKOFF_CAP_S", default=300.0)
 # Retries due within this wait get a Celery countdown; later ones (a daily quota) are left to the relay.
@@ -344,6 +351,8 @@ ALIBABA_OUTBOX_COUNTDOWN_MAX_S = env.float("ALIBABA_OUTBOX_COUNTDOWN_MAX_S", def
 ALIBABA_OUTBOX_REDISPATCH_S = env.int("ALIBABA_OUTBOX_REDISPATCH_S", default=30)
 ALIBABA_OUTBOX_RELAY_INTERVAL_S = env.float("ALIBABA_OUTBOX_RELAY_INTERVAL_S", default=5.0)
 ALIBABA_PUSH_MAX_ATTEMPTS = env.int("ALIBABA_PUSH_MAX_ATTEMPTS", default=10)
+# A push that waits for our own sync (pushes.PushDeferred) looks again at most this long after its last look.
+ALIBABA_PUSH_DEFER_MAX_S = env.float("ALIBABA_PUSH_DEFER_MAX_S", default=60.0)
 CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
     "task": "alibaba.tasks.outbox_relay",
     "schedule": ALIBABA_OUTBOX_RELAY_INTERVAL_S,

@@ -6,7 +6,8 @@ ones to ``provisioning_failed``, which shows them to staff on the seller in admi
 
 Safe to repeat: the gateway's supplier/create is idempotent by ``seller_ref`` (our seller's public id) and answers a
 fresh authorization code each time, so a run that died after creating the account but before storing the tokens
-simply creates (finds) it again.
+simply creates (finds) it again; within an attempt it is an ``outbox.step`` tried again at once on a transient
+error, and the job is marked as having written first, so it is never given up on once the account may exist.
 """
 
 import logging
@@ -27,6 +28,7 @@ def register() -> None:
 
 
 def provision_supplier(job: "OutboxJob") -> dict[str, Any]:
+    from alibaba import outbox
     from alibaba.gateway import shared_client
     from sellers import services
     from sellers.models import PROVISIONED_STATES, MemberRole, Seller, SellerStatus, SupplierAccount
@@ -40,13 +42,18 @@ def provision_supplier(job: "OutboxJob") -> dict[str, Any]:
         return {"skipped": f"the seller is {seller.status}"}
     owner = seller.members.select_related("user").filter(role=MemberRole.OWNER).first()
     client = shared_client()
-    account = client.supplier_create(
-        seller_ref=str(seller.public_id),
-        company_name=seller.legal_name[:128],
-        contact_email=owner.user.email if owner else "",
-        country="BD",
+    account = outbox.step(
+        job,
+        lambda: client.supplier_create(
+            seller_ref=str(seller.public_id),
+            company_name=seller.legal_name[:128],
+            contact_email=owner.user.email if owner else "",
+            country="BD",
+        ),
+        writes=True,
     )
-    tokens = client.token_create(account.code)
+    # An authorization code is exchanged once: repeated only when the gateway shows it never took the first try.
+    tokens = outbox.step(job, lambda: client.token_create(account.code), repeatable=False)
     services.seller_supplier_account_store(seller=seller, supplier_id=account.supplier_id, tokens=tokens)
     return {"supplier_id": account.supplier_id}
 

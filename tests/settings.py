@@ -25,6 +25,8 @@ from dxports.settings import BASE_DIR, STORAGES
 ALIBABA_APP_KEY = "500001"
 ALIBABA_APP_SECRET = "dxports-dev-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A step tried again within an attempt does so without the production jitter: the tests never sleep for it.
+ALIBABA_OUTBOX_STEP_PAUSE_S = 0.0
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Static files are served from the finders in tests; nothing is collected.

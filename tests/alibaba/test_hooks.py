@@ -245,6 +245,65 @@ def test_a_push_that_keeps_failing_is_given_up_after_the_bound(deliver, sent, ti
     assert pushes.process_push(push_id) is None
 
 
+def test_a_deferred_push_waits_without_counting_and_never_fails(
+    deliver, sent, time_machine, settings, monkeypatch, django_capture_on_commit_callbacks, django_user_model
+):
+    settings.ALIBABA_PUSH_MAX_ATTEMPTS = 2
+    settings.ALIBABA_PUSH_DEFER_MAX_S = 60
+    monkeypatch.setattr(pushes, "_random", random.Random(0))
+    time_machine.move_to(START, tick=False)
+    ready = []
+
+    def handler(push):
+        django_user_model.objects.create_user(email="written-then-undone@example.com")
+        if not ready:
+            raise pushes.PushDeferred("the listing's sync has not recorded its answer yet")
+
+    pushes.register_push_handler("test.reviewed", handler)
+    try:
+        deliver(envelope())
+        push_id = sent.ids("push_process")[0]
+        waits = []
+        for _ in range(12):  # far more than a failing push is allowed
+            sent.clear()
+            with django_capture_on_commit_callbacks(execute=True):
+                push = pushes.process_push(push_id)
+            assert (push.status, push.attempts) == (Status.RECEIVED, 0)
+            waits.append((push.next_attempt_at - push.received_at).total_seconds())
+            assert sent.messages == [("push_process", push_id, pytest.approx(waits[-1] - _elapsed(push), abs=1e-3))]
+            time_machine.move_to(push.next_attempt_at, tick=False)
+        ready.append(True)
+        push = pushes.process_push(push_id)
+    finally:
+        pushes.unregister_push_handler("test.reviewed")
+
+    assert (push.status, push.attempts, push.error) == (Status.PROCESSED, 1, "")
+    assert django_user_model.objects.count() == 1  # every deferred run's writes were rolled back
+    gaps = [later - earlier for earlier, later in zip(waits, waits[1:], strict=False)]
+    assert all(0.5 <= gap <= 60 for gap in gaps)  # it looked again within a minute every time
+    assert gaps[-1] > 8 * gaps[0]  # and less often the longer it had waited
+
+
+def _elapsed(push):
+    from django.utils import timezone
+
+    return (timezone.now() - push.received_at).total_seconds()
+
+
+def test_a_deferred_push_tells_staff_what_it_waits_for(deliver, sent):
+    def handler(push):
+        raise pushes.PushDeferred("the listing's sync has not recorded its answer yet")
+
+    pushes.register_push_handler("test.reviewed", handler)
+    try:
+        deliver(envelope())
+        push = pushes.process_push(sent.ids("push_process")[0])
+    finally:
+        pushes.unregister_push_handler("test.reviewed")
+
+    assert push.error == "Waiting (not a failure): the listing's sync has not recorded its answer yet"
+
+
 def test_a_push_nobody_handles_is_recorded_as_unhandled_and_can_be_processed_later(
     deliver, sent, django_capture_on_commit_callbacks
 ):

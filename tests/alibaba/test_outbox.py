@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from alibaba import outbox
 from alibaba.errors import (
@@ -395,6 +396,201 @@ def test_after_too_many_transient_errors_the_job_gives_up_for_staff(handler, sen
     assert job.last_error_message == "Gave up after 3 attempts. Last error: busy 2"
     assert handler.failures == [("p-1", errors[2])]
     assert [a.outcome for a in attempts_of(job)] == [Outcome.TRANSIENT] * 3
+
+
+# A write that may have reached the gateway ------------------------------------------------------------------------
+
+
+def _writes(error):
+    """A handler step that marks a write, then fails with ``error`` (the gateway's answer lost or refused)."""
+
+    def run(job):
+        def call():
+            raise error
+
+        return outbox.step(job, call, writes=True)
+
+    return run
+
+
+def test_a_job_whose_write_may_have_reached_the_gateway_never_gives_up_on_transient_errors(
+    handler, sent, clock, run, settings
+):
+    settings.ALIBABA_OUTBOX_MAX_ATTEMPTS = 3
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 1
+    handler.script = [_writes(GatewayTimeout("Timeout", "read timed out"))] + [
+        TransientError("ServiceUnavailable", f"busy {n}", type="ISP") for n in range(7)
+    ]
+    job = enqueue("p-1")
+
+    for _ in range(8):
+        run(job.pk)
+        job.refresh_from_db()
+        assert job.status == Status.PENDING and job.has_unconfirmed_write
+        assert (job.next_attempt_at - timezone.now()).total_seconds() <= settings.ALIBABA_OUTBOX_BACKOFF_CAP_S
+        clock.move_to(job.next_attempt_at, tick=False)
+
+    assert job.attempts == 8  # past the budget, still waiting for its answer rather than failed
+    assert handler.failures == []
+    run(job.pk)  # the next attempt looks, finds, records: done
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.has_unconfirmed_write) == (Status.DONE, 0, False)
+
+
+def test_before_any_write_transient_errors_still_give_up_after_the_budget(handler, sent, clock, run, settings):
+    settings.ALIBABA_OUTBOX_MAX_ATTEMPTS = 2
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 1
+
+    def looks(job):
+        def call():
+            raise TransientError("ServiceUnavailable", "busy", type="ISP")
+
+        return outbox.step(job, call)  # a lookup: it writes nothing
+
+    handler.script = [looks, looks]
+    job = enqueue("p-1")
+
+    for _ in range(2):
+        run(job.pk)
+        job.refresh_from_db()
+        clock.move_to(job.next_attempt_at, tick=False)
+
+    assert (job.status, job.has_unconfirmed_write) == (Status.FAILED, False)
+    assert len(handler.failures) == 1
+
+
+def test_a_refusal_fails_a_job_even_after_a_write_and_the_mark_stays_for_the_next_run(handler, sent, run):
+    handler.script = [_writes(Rejected("InvalidParameter", "subject must be ASCII", field="subject"))]
+    job = enqueue("p-1")
+
+    run(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.has_unconfirmed_write) == (Status.FAILED, True)
+    seen = []
+    handler.script = [lambda job: seen.append(job.has_unconfirmed_write)]
+    with transaction.atomic():
+        outbox.enqueue(kind=KIND, target="p-1")  # the seller fixes it
+    run(job.pk)
+    assert seen == [True]  # the run after it knows to look first
+    assert OutboxJob.objects.get(pk=job.pk).has_unconfirmed_write is False
+
+
+def test_the_write_mark_is_committed_before_the_call_is_made(handler, sent, run):
+    seen = []
+
+    def during_the_call(job):
+        def call():
+            # What a worker killed at this moment leaves behind: read on another connection's view of the row.
+            seen.append(OutboxJob.objects.filter(pk=job.pk).values_list("has_unconfirmed_write", flat=True).get())
+            return "ok"
+
+        return outbox.step(job, call, writes=True)
+
+    handler.script = [during_the_call]
+    run(enqueue("p-1").pk)
+
+    assert seen == [True]
+
+
+# Steps within an attempt ------------------------------------------------------------------------------------------
+
+
+def _step(calls, outcomes, **options):
+    """A handler step whose call plays ``outcomes`` (an exception to raise or a value to return) in order."""
+
+    def run(job):
+        def call():
+            calls.append(len(calls) + 1)
+            outcome = outcomes.pop(0)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+
+        return {"answer": outbox.step(job, call, **options)}
+
+    return run
+
+
+def test_a_repeatable_step_is_tried_again_at_once_within_the_attempt(handler, sent, run, settings):
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 3
+    calls = []
+    busy = TransientError("ServiceUnavailable", "busy", type="ISP")
+    handler.script = [_step(calls, [busy, GatewayTimeout("Timeout", "read timed out"), "found"])]
+
+    attempt = run(enqueue("p-1").pk)
+
+    assert (attempt.outcome, attempt.result, calls) == (Outcome.OK, {"answer": "found"}, [1, 2, 3])
+
+
+def test_a_step_gives_up_after_its_tries_and_the_attempt_ends_with_the_error(handler, sent, run, settings):
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 2
+    calls = []
+    errors = [TransientError("ServiceUnavailable", f"busy {n}", type="ISP") for n in range(2)]
+    handler.script = [_step(calls, list(errors))]
+
+    attempt = run(enqueue("p-1").pk)
+
+    assert (attempt.outcome, attempt.message, calls) == (Outcome.TRANSIENT, "busy 1", [1, 2])
+
+
+def test_a_create_is_tried_again_only_when_the_error_shows_nothing_was_applied(handler, sent, run, settings):
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 3
+    calls = []
+    refused = TransientError("ServiceUnavailable", "busy", type="ISP")  # refused before it was applied
+    lost = GatewayTimeout("Timeout", "read timed out")  # may have been applied
+    handler.script = [_step(calls, [refused, lost, "added twice"], writes=True, repeatable=False)]
+
+    attempt = run(enqueue("p-1").pk)
+
+    assert (attempt.outcome, calls) == (Outcome.TIMEOUT, [1, 2])  # the handler looks before adding again
+
+
+def test_a_rate_limit_ends_the_step_at_once_for_the_engine_to_wait_it_out(handler, sent, run, settings):
+    settings.ALIBABA_OUTBOX_STEP_TRIES = 3
+    calls = []
+    ban = RateLimited("ApiCallLimit", "this ban will last 10 seconds", ban_seconds=10, type="ISV")
+    handler.script = [_step(calls, [ban, "never"])]
+
+    attempt = run(enqueue("p-1").pk)
+
+    assert (attempt.outcome, calls) == (Outcome.RATE_LIMITED, [1])
+
+
+def test_each_step_renews_the_lease(handler, sent, clock, run, settings):
+    settings.ALIBABA_OUTBOX_LEASE_S = 60
+    leases = []
+
+    def two_steps(job):
+        for _ in range(2):
+            clock.shift(50)  # each call takes most of a lease
+            outbox.step(job, lambda: leases.append(OutboxJob.objects.get(pk=job.pk).lease_expires_at))
+        return "done"
+
+    handler.script = [two_steps]
+    attempt = run(enqueue("p-1").pk)
+
+    assert attempt.outcome == Outcome.OK
+    assert leases == [START + timedelta(seconds=110), START + timedelta(seconds=160)]
+
+
+def test_a_worker_that_lost_its_lease_stops_before_its_next_call(handler, sent, clock, run, settings):
+    settings.ALIBABA_OUTBOX_LEASE_S = 60
+    calls, taken_over = [], []
+
+    def stalled(job):
+        clock.shift(61)  # this worker stalls past its lease; another one takes the job over and finishes it
+        taken_over.append(outbox.process(job.pk))
+        return outbox.step(job, lambda: calls.append("sent"), writes=True)
+
+    handler.script = [stalled]
+    job = enqueue("p-1")
+    late = run(job.pk)
+
+    assert calls == []  # the gateway never heard from two workers at once
+    assert taken_over[0].outcome == Outcome.OK
+    assert late.outcome == Outcome.LOST_LEASE and "LeaseLost" in late.message
+    assert OutboxJob.objects.get(pk=job.pk).status == Status.DONE
 
 
 def test_a_kind_without_a_handler_in_the_worker_fails_as_misconfigured(handler, sent, run):

@@ -50,7 +50,9 @@ class Workers:
         self.queue = queue
         self.started = []
 
-    def start(self, name):
+    def start(self, name, *, concurrency=2, settings_env=None):
+        """A worker (with an embedded beat) named ``name``; ``settings_env`` overrides settings read from the
+        environment, on top of this class's short lease and relay intervals."""
         # os.environ carries this run's DJANGO_SETTINGS_MODULE (pytest-django sets it), broker and Redis.
         env = {
             **os.environ,
@@ -60,6 +62,7 @@ class Workers:
             "ALIBABA_OUTBOX_REDISPATCH_S": "2",
             "ALIBABA_OUTBOX_RELAY_INTERVAL_S": "1",
             worker_handlers.MARKER_DIR_ENV: str(self.tmp_path),
+            **(settings_env or {}),
         }
         log_path = self.tmp_path / f"worker-{name}.log"
         command = [
@@ -70,7 +73,7 @@ class Workers:
             "--pool",
             "threads",
             "--concurrency",
-            "2",
+            str(concurrency),
             "--loglevel",
             "INFO",
             "--hostname",
@@ -112,13 +115,13 @@ class Workers:
     def logs(self):
         return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}" for _, path in self.started)
 
-    def wait_until(self, predicate, what):
-        deadline = time.monotonic() + DEADLINE_S
+    def wait_until(self, predicate, what, *, deadline_s=DEADLINE_S):
+        deadline = time.monotonic() + deadline_s
         while time.monotonic() < deadline:
             if predicate():
                 return
             time.sleep(0.1)
-        raise AssertionError(f"timed out after {DEADLINE_S}s waiting for {what}\n{self.logs()}")
+        raise AssertionError(f"timed out after {deadline_s}s waiting for {what}\n{self.logs()}")
 
 
 @pytest.fixture

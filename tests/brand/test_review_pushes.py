@@ -114,7 +114,7 @@ def test_a_review_of_the_version_before_an_update_is_ignored(sync, in_review, su
     assert profile.status == S.LIVE
 
 
-def test_a_review_that_overtakes_the_worker_is_retried_later(sync, in_review, supplier):
+def test_a_review_that_overtakes_the_worker_waits_without_counting_as_a_failure(sync, in_review, supplier):
     profile = services.profile_update(profile=in_review, actor=supplier.owner, employees=120)
     lease = {"lease_owner": "worker-1", "lease_expires_at": timezone.now() + timezone.timedelta(minutes=2)}
     OutboxJob.objects.filter(kind=SYNC_KIND, target=str(profile.pk)).update(status=OutboxJob.Status.RUNNING, **lease)
@@ -123,7 +123,8 @@ def test_a_review_that_overtakes_the_worker_is_retried_later(sync, in_review, su
     sync.deliver([_push(newer)])
 
     push = InboundPush.objects.get()
-    assert push.status == InboundPush.Status.RECEIVED and "ReviewArrivedEarly" in push.error
+    assert push.status == InboundPush.Status.RECEIVED and "Waiting (not a failure)" in push.error
+    assert push.attempts == 0
     profile.refresh_from_db()
     assert profile.status == S.SENDING
 

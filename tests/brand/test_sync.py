@@ -172,7 +172,8 @@ def test_faults_are_retried_until_the_gateway_holds_the_profile_once(sync, suppl
     attempts = sync.drain()
 
     assert {a.outcome for a in attempts} - {Outcome.OK} <= {Outcome.TRANSIENT, Outcome.TIMEOUT}
-    assert any(a.outcome != Outcome.OK for a in attempts)  # the seed draws some faults
+    faults_drawn = sum(n for calls in sync.state()["calls"].values() for code, n in calls.items() if code != "ok")
+    assert faults_drawn > 0  # the seed draws some: tried again within an attempt, or by a later one
     assert attempts[-1].outcome == Outcome.OK
     sync.gateway.configure(isp_error_rate=0.0, timeout_rate=0.0)
     profile.refresh_from_db()

@@ -183,6 +183,20 @@ def in_review_fixture(sync, supplier):
     return product
 
 
+def upload_images(product):
+    """Put the product's images in its seller's photobank beforehand, so that the add is its sync's first call."""
+    from catalog.services import product_images_photobank_store
+
+    with AlibabaClient.from_settings() as client:
+        for image in product.images.all():
+            with image.file.open("rb") as handle:
+                content = handle.read()
+            url = client.photobank_upload(
+                product.seller.supplier_account.access_token, filename="a.jpg", content=content
+            )
+            product_images_photobank_store(seller=product.seller, sha256=image.sha256, photobank_url=url)
+
+
 def real_leaf(gateway):
     """The gateway's leaf 1202 (Jute Shopping Bags) with its attributes, synced into our database as
     ``sync_categories`` does."""

@@ -3,13 +3,20 @@ run finds nothing."""
 
 import pytest
 
-from alibaba.models import InboundPush
+from alibaba.models import InboundPush, OutboxJob
 from catalog.models import Product, ProductStatus
 from catalog.reconcile import reconcile_listings
 from catalog.services import product_publish
 from catalog.sync import gateway_product
 from catalog.tasks import catalog_reconcile_listings
-from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, supplier_on, sync_fixture
+from tests.catalog.sync_support import (
+    gateway_fixture,
+    listing,
+    supplier_fixture,
+    supplier_on,
+    sync_fixture,
+    upload_images,
+)
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
@@ -29,7 +36,8 @@ def live(sync, supplier):
 
 def _nothing_found(report):
     counts = report["counts"]
-    return all(counts[key] == 0 for key in ("missing", "extra", "duplicates", "stale", "reviews_applied", "drift"))
+    found = ("found", "missing", "extra", "duplicates", "stale", "reviews_applied", "drift")
+    return all(counts[key] == 0 for key in found)
 
 
 def test_in_step_listings_are_left_alone(sync, live):
@@ -56,6 +64,31 @@ def test_a_listing_the_gateway_lost_is_added_again(sync, live):
     assert live.status == P.LIVE
     sync.assert_in_step()
     assert _nothing_found(reconcile_listings())
+
+
+def test_a_listing_whose_add_answer_was_lost_is_found_by_its_custom_code(sync, supplier):
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    upload_images(product)
+    sync.gateway.configure(timeout_rate=1.0)  # the add is applied; its answer and the lookups' are lost
+    sync.run_once(OutboxJob.objects.get(target=str(product.pk)))
+    sync.gateway.configure(timeout_rate=0.0)
+    (held,) = sync.held(product)
+    product.refresh_from_db()
+    assert product.gateway_product_id is None
+
+    report = reconcile_listings()
+
+    assert report["found"] == [{"product": product.pk, "gateway_product_id": held["product_id"]}]
+    product.refresh_from_db()
+    assert product.gateway_product_id == held["product_id"] and product.status == P.PUBLISHING
+    (attempt,) = sync.drain()  # the sync needs no lookup any more: it sends the current version over it
+    assert attempt.result["looked_up"] is None and attempt.result["action"] == "update"
+    sync.review()
+    product.refresh_from_db()
+    assert product.status == P.LIVE
+    sync.assert_in_step()
+    assert reconcile_listings()["counts"]["found"] == 0
 
 
 def test_a_duplicate_copy_is_switched_off_and_an_unknown_one_reported(sync, live, supplier):

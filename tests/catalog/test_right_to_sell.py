@@ -8,7 +8,6 @@ from alibaba.models import OutboxJob
 from catalog.errors import SellerNotActive
 from catalog.models import ProductStatus
 from catalog.services import product_publish, product_sync_retry
-from catalog.sync import sync_product
 from sellers.models import Seller, SellerStatus
 from sellers.services import seller_expiry_check, seller_reinstate, seller_suspend
 from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, sync_fixture
@@ -63,13 +62,13 @@ def test_a_listing_on_its_way_when_the_seller_is_suspended_never_shows(sync, sup
 
 def test_a_sync_already_running_stops_before_calling_the_gateway(sync, supplier):
     product = product_publish(product=listing(supplier, images=1), actor=supplier.owner)
-    # The seller loses the right to sell between the worker's read of the product and its call.
+    # The seller loses the right to sell before the worker's call, and no withdrawal has run: the check at the call
+    # itself stops it.
     Seller.objects.filter(pk=supplier.pk).update(status=SellerStatus.SUSPENDED)
 
-    class Job:
-        pk, target, attempts = 0, str(product.pk), 1
+    attempt = sync.run_once(OutboxJob.objects.get(kind="product.upsert", target=str(product.pk)))
 
-    assert sync_product(Job) == {"skipped": "the seller may not sell now"}
+    assert attempt.result == {"skipped": "the seller may not sell now"}
     assert sync.held(product) == []
 
 

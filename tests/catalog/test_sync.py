@@ -10,7 +10,14 @@ from alibaba.models import OutboxAttempt, OutboxJob
 from catalog.models import CategoryAttribute, ProductImage, ProductStatus
 from catalog.selectors import product_sync_history
 from catalog.services import product_delist, product_publish, product_update
-from tests.catalog.sync_support import add_image, gateway_fixture, listing, supplier_fixture, sync_fixture
+from tests.catalog.sync_support import (
+    add_image,
+    gateway_fixture,
+    listing,
+    supplier_fixture,
+    sync_fixture,
+    upload_images,
+)
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
@@ -165,7 +172,10 @@ def test_isp_errors_at_30_percent_are_retried_until_every_listing_is_done(sync, 
 
     attempts = sync.drain()
 
-    assert any(a.outcome == Outcome.TRANSIENT for a in attempts)  # the seed draws some
+    refused = sum(n for calls in sync.state()["calls"].values() for code, n in calls.items() if code != "ok")
+    assert refused >= 6  # the seed draws some on every kind of call
+    # Each was tried again at once within its attempt (uploads and adds refused before anything was applied).
+    assert [a.outcome for a in attempts] == [Outcome.OK] * 6
     assert {p.status for p in _reloaded(products)} == {P.UNDER_REVIEW}
     sync.gateway.configure(isp_error_rate=0.0)
     sync.review()
@@ -182,12 +192,14 @@ def _reloaded(products):
 def test_an_add_whose_answer_was_lost_is_found_by_custom_code_not_added_twice(sync, supplier):
     other = listing(supplier, images=1)
     product_publish(product=other, actor=supplier.owner)
-    _upload_images(other)  # so that the add is the job's only call
-    sync.gateway.configure(timeout_rate=1.0)
+    upload_images(other)  # so that the add is the job's only call
+    sync.gateway.configure(timeout_rate=1.0)  # every answer is lost: the add's, then those of the lookups
     attempt = sync.run_once(_job(other))
     assert attempt.outcome == Outcome.TIMEOUT
     other.refresh_from_db()
     assert other.gateway_product_id is None and len(sync.held(other)) == 1  # the gateway did it
+    assert _job(other).has_unconfirmed_write  # the attempt marked the add before sending it
+    assert _calls(sync, "product/list") == {"timeout": 3}  # looked up at once, as often as a step tries
 
     sync.gateway.configure(timeout_rate=0.0)
     attempt = sync.run_once(_job(other))
@@ -197,23 +209,56 @@ def test_an_add_whose_answer_was_lost_is_found_by_custom_code_not_added_twice(sy
     assert attempt.result["action"] == "update"
     other.refresh_from_db()
     assert other.status == P.UNDER_REVIEW and other.gateway_product_id == sync.held(other)[0]["product_id"]
+    assert not _job(other).has_unconfirmed_write
     assert _calls(sync, "product/add") == {"timeout": 1}  # added once: the answer was lost, not the add
-    assert _calls(sync, "product/list") == {"ok": 1}
+    assert _calls(sync, "product/list") == {"timeout": 3, "ok": 1}
     sync.review()
     sync.assert_in_step()
 
 
-def _upload_images(product):
-    from catalog.services import product_images_photobank_store
+def test_an_add_whose_answer_was_lost_is_looked_up_within_the_same_attempt(sync, supplier):
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    upload_images(product)
+    # Seeded so that the add's answer is lost and the calls after it are answered.
+    sync.gateway.configure(timeout_rate=0.5, seed=32)
 
-    with AlibabaClient.from_settings() as client:
-        for image in product.images.all():
-            with image.file.open("rb") as handle:
-                content = handle.read()
-            url = client.photobank_upload(
-                product.seller.supplier_account.access_token, filename="a.jpg", content=content
-            )
-            product_images_photobank_store(seller=product.seller, sha256=image.sha256, photobank_url=url)
+    (attempt,) = sync.drain()
+
+    assert attempt.outcome == Outcome.OK
+    (held,) = sync.held(product)
+    assert attempt.result["looked_up"] == [held["product_id"]] and attempt.result["action"] == "update"
+    assert _calls(sync, "product/add") == {"timeout": 1}
+    assert _calls(sync, "product/list") == {"ok": 1}
+    product.refresh_from_db()
+    assert product.status == P.UNDER_REVIEW and product.gateway_product_id == held["product_id"]
+    sync.gateway.configure(timeout_rate=0.0)
+    sync.review()
+    sync.assert_in_step()
+
+
+def test_the_id_a_lookup_finds_is_recorded_before_the_attempt_goes_on(sync, supplier):
+    product = listing(supplier, images=1)
+    product_publish(product=product, actor=supplier.owner)
+    upload_images(product)
+    sync.gateway.configure(timeout_rate=1.0)
+    assert sync.run_once(_job(product)).outcome == Outcome.TIMEOUT  # the add is applied, its answer lost
+    gateway_id = sync.held(product)[0]["product_id"]
+    # Seeded so that the lookup is answered and every try of the update after it is refused.
+    sync.gateway.configure(timeout_rate=0.0, isp_error_rate=0.5, seed=6)
+
+    attempt = sync.run_once(_job(product))
+
+    assert attempt.outcome == Outcome.TRANSIENT
+    assert _calls(sync, "product/update") == {"ServiceUnavailable": 1, "isp.remote-service-error": 2}
+    product.refresh_from_db()
+    assert product.gateway_product_id == gateway_id and product.status == P.PUBLISHING
+    sync.gateway.configure(isp_error_rate=0.0)
+    attempt = sync.run_once(_job(product))
+    assert attempt.result["looked_up"] is None and attempt.result["action"] == "update"  # no lookup again
+    assert _calls(sync, "product/list") == {"timeout": 3, "ok": 1}
+    sync.review()
+    sync.assert_in_step()
 
 
 def test_a_ban_is_waited_out(sync, supplier):
@@ -332,7 +377,7 @@ def test_the_sync_history_lists_every_attempt_newest_first(sync, supplier, djang
 def test_copies_found_by_custom_code_are_reduced_to_one_shown(sync, supplier):
     product = listing(supplier, images=1)
     product_publish(product=product, actor=supplier.owner)
-    _upload_images(product)
+    upload_images(product)
     # Two adds whose answers were lost (say, by a version of us without the lookup): the gateway holds two copies.
     sync.gateway.configure(timeout_rate=1.0)
     assert sync.run_once(_job(product)).outcome == Outcome.TIMEOUT

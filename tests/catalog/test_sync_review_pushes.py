@@ -18,6 +18,7 @@ from tests.catalog.sync_support import (
     supplier_fixture,
     supplier_on,
     sync_fixture,
+    upload_images,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,26 +106,39 @@ def test_a_review_of_a_product_that_is_not_ours_is_recorded_and_ignored(sync, in
     assert in_review.status == P.UNDER_REVIEW
 
 
-def test_a_review_that_overtakes_the_worker_is_retried_later(sync, supplier):
+def test_a_review_that_overtakes_the_sync_waits_for_it_and_is_never_a_failure(sync, supplier, settings):
+    settings.ALIBABA_PUSH_MAX_ATTEMPTS = 2
     product = listing(supplier, images=1)
     product_publish(product=product, actor=supplier.owner)
-    data = {
-        "supplier_id": supplier.supplier_account.supplier_id,
-        "product_id": 555,
-        "custom_code": str(product.public_id),
-        "status": "approved",
-        "reason": None,
-    }
+    upload_images(product)
+    sync.gateway.configure(timeout_rate=1.0)  # the add is applied, every answer of the attempt is lost
+    sync.run_once(OutboxJob.objects.get(target=str(product.pk)))
+    sync.gateway.configure(timeout_rate=0.0)
+    sync.gateway.tick(all_reviews_due=True)  # the gateway reviews the add; we do not know its id yet
 
-    sync.deliver([_push(data)])
+    sync.deliver()
+    for _ in range(5):  # looked at again and again, more often than a failing push is tried
+        sync.process_pushes()
 
     push = InboundPush.objects.get()
-    assert push.status == InboundPush.Status.RECEIVED and push.attempts == 1 and "ReviewArrivedEarly" in push.error
+    assert (push.status, push.attempts) == (InboundPush.Status.RECEIVED, 0)
+    assert push.error.startswith("Waiting (not a failure)")
     product.refresh_from_db()
     assert product.status == P.PUBLISHING
+    sync.drain()  # the sync finds the add by its custom code and sends the current version over it
+    sync.process_pushes()
+    push.refresh_from_db()
+    assert push.status == InboundPush.Status.PROCESSED  # about the add, which the update superseded: not applied
+    product.refresh_from_db()
+    assert product.status == P.UNDER_REVIEW
+    sync.review()  # the verdict about the update
+    product.refresh_from_db()
+    assert product.status == P.LIVE
+    assert not InboundPush.objects.exclude(status=InboundPush.Status.PROCESSED).exists()
+    sync.assert_in_step()
 
 
-def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(sync, in_review):
+def test_a_review_arriving_while_a_worker_sends_the_product_waits_for_it(sync, in_review):
     from django.utils import timezone
 
     lease = {"lease_owner": "worker-1", "lease_expires_at": timezone.now() + timezone.timedelta(minutes=2)}
@@ -134,7 +148,8 @@ def test_a_review_arriving_while_a_worker_sends_the_product_is_retried_later(syn
     sync.deliver()
 
     push = InboundPush.objects.get()
-    assert push.status == InboundPush.Status.RECEIVED and "being sent" in push.error
+    assert (push.status, push.attempts) == (InboundPush.Status.RECEIVED, 0)
+    assert "has not recorded the gateway's answer yet" in push.error
     OutboxJob.objects.filter(target=str(in_review.pk)).update(
         status=OutboxJob.Status.DONE, lease_owner="", lease_expires_at=None
     )
