@@ -7,6 +7,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -16,10 +17,14 @@ from django_stubs_ext import StrOrPromise
 
 from buyers import workhours
 from buyers.models import (
+    MAX_REPLY,
     RATE_WINDOW,
     RESPONSE_TARGET,
     Attachment,
+    AttachmentStatus,
+    Delivery,
     Holiday,
+    Incoterm,
     Inquiry,
     InquiryStatus,
     Message,
@@ -34,6 +39,17 @@ from sellers.selectors import Seller
 
 # The inbox's waiting filter: how long an inquiry has waited for an answer (plain hours).
 WAITING_FILTERS = {"waiting": timedelta(), "over_12h": timedelta(hours=12), "over_24h": timedelta(hours=24)}
+
+# The values of the domain's choices, for callers that describe them (the partner API's schema and input checks).
+INQUIRY_CHOICES = {
+    "status": InquiryStatus.values,
+    "sender": Sender.values,
+    "delivery": Delivery.values,
+    "incoterm": Incoterm.values,
+    "attachment_status": AttachmentStatus.values,
+}
+# The longest answer Alibaba.com takes (``services.inquiry_reply`` refuses longer ones).
+REPLY_MAX_LENGTH = MAX_REPLY
 
 
 def waiting_count(*, seller: Seller) -> int:
@@ -116,6 +132,96 @@ def attachment_for_seller(*, seller: Seller, public_id: UUID) -> Attachment | No
         .select_related("inquiry")
         .first()
     )
+
+
+# The partner API: inquiries of the sellers that gave a partner access -------------------------------------------
+
+INQUIRY_ROW_FIELDS = (
+    "id",
+    "public_id",
+    "seller__public_id",
+    "status",
+    "subject",
+    "quantity",
+    "quantity_unit",
+    "buyer__public_id",
+    "buyer__name",
+    "buyer__company",
+    "buyer__country",
+    "product__public_id",
+    "product__sku",
+    "product__title",
+    "gateway_product_id",
+    "custom_code",
+    "has_unread",
+    "received_at",
+    "last_message_at",
+    "awaiting_reply_since",
+    "first_response_at",
+    "response_seconds",
+    "response_working_seconds",
+    "created_at",
+    "updated_at",
+)
+
+
+def inquiries_among(
+    *,
+    seller_ids: Iterable[int] | QuerySet[Any, Any],
+    seller: UUID | None = None,
+    status: str = "",
+    product: UUID | None = None,
+    received_since: datetime | None = None,
+    updated_since: datetime | None = None,
+    waiting: bool | None = None,
+    search: str = "",
+) -> QuerySet[Inquiry]:
+    """The inquiries of the sellers ``seller_ids``, filtered: of one seller or about one product (their public
+    ids), in a status, received or changed since a time, waiting for an answer or not (``Inquiry.objects.waiting``),
+    or whose subject or buyer's name or company holds ``search``. Latest received first."""
+    inquiries = Inquiry.objects.filter(seller_id__in=seller_ids)
+    if seller is not None:
+        inquiries = inquiries.filter(seller__public_id=seller)
+    if status:
+        inquiries = inquiries.filter(status=status)
+    if product is not None:
+        inquiries = inquiries.filter(product__public_id=product)
+    if received_since is not None:
+        inquiries = inquiries.filter(received_at__gte=received_since)
+    if updated_since is not None:
+        inquiries = inquiries.filter(updated_at__gte=updated_since)
+    if waiting is not None:
+        waiting_ids = Inquiry.objects.waiting().values("pk")
+        inquiries = inquiries.filter(pk__in=waiting_ids) if waiting else inquiries.exclude(pk__in=waiting_ids)
+    search = (search or "").strip()
+    if search:
+        inquiries = inquiries.filter(
+            Q(subject__icontains=search) | Q(buyer__name__icontains=search) | Q(buyer__company__icontains=search)
+        )
+    return inquiries.order_by("-received_at", "-id")
+
+
+def inquiry_among(*, seller_ids: Iterable[int] | QuerySet[Any, Any], public_id: UUID) -> Inquiry | None:
+    """One inquiry of the sellers ``seller_ids`` by its public id, with its seller, or None."""
+    return Inquiry.objects.filter(seller_id__in=seller_ids, public_id=public_id).select_related("seller").first()
+
+
+def inquiry_rows(
+    inquiries: QuerySet[Inquiry], *, after: tuple[datetime, int] | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Rows of ``inquiries`` (from ``inquiries_among``) after the position ``after`` (``(received_at, id)`` of the
+    last row of the previous page), at most ``limit``: each a dict of ``INQUIRY_ROW_FIELDS`` (the buyer's, the
+    product's and the seller's fields joined in). One query."""
+    if after is not None:
+        received_at, pk = after
+        inquiries = inquiries.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
+    values = inquiries.values(*INQUIRY_ROW_FIELDS)
+    return list(values[:limit] if limit is not None else values)
+
+
+def inquiry_row(*, inquiry: Inquiry) -> dict[str, Any]:
+    """``inquiry_rows`` of one inquiry."""
+    return inquiry_rows(Inquiry.objects.filter(pk=inquiry.pk))[0]
 
 
 def recorded_reply_ids(*, inquiry: Inquiry, exclude: Message | None = None) -> set[int]:

@@ -493,9 +493,15 @@ def inquiry_reply(*, inquiry: Inquiry, actor: Actor, content: str, quotation: Qu
     content = _reply_text(content)
     inquiry = _lock(inquiry)
     if not inquiry.seller.is_in_program:
-        raise NotAllowed(_("Your business is not in the program now: it cannot answer buyers."))
+        raise NotAllowed(
+            _("Your business is not in the program now: it cannot answer buyers."),
+            extra={"code": "seller_not_in_program"},
+        )
     if inquiry.status == S.SPAM:
-        raise NotAllowed(_("This inquiry is reported as spam: take the report back before you answer."))
+        raise NotAllowed(
+            _("This inquiry is reported as spam: take the report back before you answer."),
+            extra={"code": "inquiry_is_spam"},
+        )
     now = timezone.now()
     message = Message.objects.create(
         inquiry=inquiry,

@@ -497,7 +497,7 @@ SPECTACULAR_SETTINGS = {
         "Partner access to the dxports export-onboarding program: onboard sellers, list their products on "
         "Alibaba.com, answer buyers, and hear about it through signed webhooks. The guide: docs/partner-api.md."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -512,7 +512,12 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "partners.api.serializers.DELIVERY_STATUS",
         "BulkStatusEnum": "partners.api.serializers.BULK_STATUS",
         "DocumentKindEnum": "partners.api.serializers.DOCUMENT_KIND",
+        "DocumentContentTypeEnum": "partners.api.serializers.DOCUMENT_CONTENT_TYPE",
         "SyncKindEnum": "partners.api.serializers.SYNC_KIND",
+        "InquiryStatusEnum": "partners.api.serializers.INQUIRY_STATUS",
+        "MessageDeliveryEnum": "partners.api.serializers.MESSAGE_DELIVERY",
+        "AttachmentStatusEnum": "partners.api.serializers.ATTACHMENT_STATUS",
+        "IncotermEnum": "partners.api.serializers.INCOTERM",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

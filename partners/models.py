@@ -285,6 +285,11 @@ EVENT_TYPES = (
     "product.delisted",
     "product.blocked",
     "inquiry.received",
+    "inquiry.replied",
+    "inquiry.quoted",
+    "inquiry.won",
+    "inquiry.lost",
+    "inquiry.closed",
 )
 EVENT_SCOPES = {"seller": Scope.SELLERS_READ, "product": Scope.CATALOG_READ, "inquiry": Scope.INQUIRIES_READ}
 

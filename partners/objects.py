@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from django.urls import reverse
+
 SELLER_PROFILE_FIELDS = (
     "legal_name",
     "trade_name",
@@ -211,6 +213,104 @@ def sync_attempt_object(attempt) -> dict[str, Any]:
         "started_at": when(attempt.started_at),
         "finished_at": when(attempt.finished_at),
         "duration_ms": attempt.duration_ms,
+    }
+
+
+def inquiry_object(row, *, messages=None) -> dict[str, Any]:
+    """An inquiry from a row of ``buyers.selectors.inquiry_rows``; with its thread when ``messages`` (the
+    ``message_object`` of each, oldest first) are given (the single inquiry)."""
+    product_id = row["product__public_id"]
+    data = {
+        "id": str(row["public_id"]),
+        "object": "inquiry",
+        "seller": str(row["seller__public_id"]),
+        "status": row["status"],
+        "subject": row["subject"],
+        "quantity": row["quantity"],
+        "quantity_unit": row["quantity_unit"],
+        "buyer": {
+            "id": str(row["buyer__public_id"]),
+            "name": row["buyer__name"],
+            "company": row["buyer__company"],
+            "country": str(row["buyer__country"] or ""),
+        },
+        "product": (
+            {"id": str(product_id), "sku": row["product__sku"], "title": row["product__title"]}
+            if product_id is not None
+            else None
+        ),
+        "listing": {"gateway_product_id": row["gateway_product_id"], "custom_code": row["custom_code"]},
+        "unread": row["has_unread"],
+        "awaiting_reply_since": when(row["awaiting_reply_since"]),
+        "received_at": when(row["received_at"]),
+        "last_message_at": when(row["last_message_at"]),
+        "first_response_at": when(row["first_response_at"]),
+        "response_seconds": row["response_seconds"],
+        "response_working_seconds": row["response_working_seconds"],
+        "created_at": when(row["created_at"]),
+        "updated_at": when(row["updated_at"]),
+    }
+    if messages is not None:
+        data["messages"] = messages
+    return data
+
+
+def message_object(message, *, inquiry_public_id) -> dict[str, Any]:
+    """A message of a thread (``buyers.selectors.thread``, or the one ``inquiry_reply`` wrote), both ways: a seller's
+    message with its sending state and, for a quotation, its export terms; a buyer's with its files' metadata."""
+    quotation = getattr(message, "quotation", None)
+    author = (message.author.get_full_name() or None) if message.author_id else None
+    return {
+        "id": str(message.public_id),
+        "object": "message",
+        "inquiry": str(inquiry_public_id),
+        "sender": message.sender,
+        "is_opening": message.is_opening,
+        "content": message.content,
+        "author": author,
+        "delivery": message.delivery or None,
+        "failure_reason": message.failure_reason,
+        "sent_at": when(message.sent_at),
+        "created_at": when(message.created_at),
+        "quotation": quotation_object(quotation) if quotation is not None else None,
+        "attachments": [
+            attachment_object(item, inquiry_public_id=inquiry_public_id) for item in message.attachments.all()
+        ],
+    }
+
+
+def quotation_object(quotation) -> dict[str, Any]:
+    return {
+        "price": f"{quotation.price:.2f}",
+        "currency": quotation.currency,
+        "quantity": quotation.quantity,
+        "unit": quotation.unit,
+        "incoterm": quotation.incoterm,
+        "port_of_loading": quotation.port_of_loading,
+        "destination": quotation.destination,
+        "lead_time_days": quotation.lead_time_days,
+        "payment_terms": list(quotation.payment_terms),
+        "valid_until": when(quotation.valid_until),
+        "sample_terms": quotation.sample_terms,
+    }
+
+
+def attachment_object(attachment, *, inquiry_public_id) -> dict[str, Any]:
+    """A buyer's file: what the buyer declared, what it is once fetched and checked, and where to download it (only
+    once ``stored``)."""
+    stored = attachment.status == "stored"
+    return {
+        "id": str(attachment.public_id),
+        "object": "inquiry_attachment",
+        "file_name": attachment.file_name,
+        "status": attachment.status,
+        "problem": attachment.problem,
+        "content_type": attachment.content_type or None,
+        "size": attachment.size,
+        "sha256": attachment.sha256 or None,
+        "download_url": (
+            reverse("api:inquiry-attachment", args=[inquiry_public_id, attachment.public_id]) if stored else None
+        ),
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from buyers import errors as buyers_errors
 from catalog import errors as catalog_errors
 from dxports.errors import ApplicationError
 from partners import errors as partner_errors
@@ -56,6 +57,9 @@ DOMAIN = {
     seller_errors.ProfileInvalid: (400, "invalid"),
     seller_errors.DocumentRefused: (400, "document_refused"),
     seller_errors.TeamError: (400, "invalid"),
+    buyers_errors.IllegalTransition: (409, "illegal_transition"),
+    buyers_errors.NotAllowed: (409, "not_allowed"),
+    buyers_errors.ReplyInvalid: (400, "invalid"),
     partner_errors.UnsafeUrl: (400, "url_not_allowed"),
     partner_errors.PartnerInvalid: (400, "invalid"),
     partner_errors.DeliveryBusy: (409, "delivery_in_progress"),

@@ -6,10 +6,13 @@ Inputs refuse unknown fields (``Strict``): a misspelt field is a 400 naming it, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from buyers.selectors import INQUIRY_CHOICES, REPLY_MAX_LENGTH
 from catalog.selectors import PRODUCT_CHOICES
 from partners.models import EVENT_TYPES, SELLER_SCOPES, Scope
 from sellers.selectors import SELLER_CHOICES
@@ -24,7 +27,12 @@ ENDPOINT_STATUS = ["enabled", "disabled"]
 DELIVERY_STATUS = ["pending", "sending", "succeeded", "failed"]
 BULK_STATUS = ["created", "updated", "unchanged", "failed"]
 DOCUMENT_KIND = SELLER_CHOICES["document_kind"]
+DOCUMENT_CONTENT_TYPE = ["application/pdf", "image/jpeg", "image/png"]
 SYNC_KIND = ["product.upsert", "product.delist"]
+INQUIRY_STATUS = INQUIRY_CHOICES["status"]
+MESSAGE_DELIVERY = INQUIRY_CHOICES["delivery"]
+ATTACHMENT_STATUS = INQUIRY_CHOICES["attachment_status"]
+INCOTERM = INQUIRY_CHOICES["incoterm"]
 
 
 def constant(value):
@@ -49,6 +57,15 @@ class Strict(serializers.Serializer):
                         for name in unknown
                     }
                 )
+        return super().to_internal_value(data)
+
+
+class StringField(serializers.CharField):
+    """Text, and only text: a number or a boolean is refused (``invalid``), not turned into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
@@ -209,7 +226,7 @@ class DocumentSerializer(serializers.Serializer):
     object = constant("document")
     kind = serializers.ChoiceField(choices=SELLER_CHOICES["document_kind"])
     file_name = serializers.CharField()
-    content_type = serializers.ChoiceField(choices=["application/pdf", "image/jpeg", "image/png"])
+    content_type = serializers.ChoiceField(choices=DOCUMENT_CONTENT_TYPE)
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     uploaded_at = serializers.DateTimeField()
@@ -503,6 +520,158 @@ class SyncHistorySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PRODUCT_CHOICES["status"])
     status_reason = serializers.CharField()
     attempts = SyncAttemptSerializer(many=True)
+
+
+# Inquiries ------------------------------------------------------------------------------------------------------------
+
+
+class InquiryListQuery(ListQuery):
+    seller = serializers.UUIDField(required=False)
+    status = serializers.ChoiceField(choices=INQUIRY_STATUS, required=False)
+    product = serializers.UUIDField(required=False, help_text="A product's id: the inquiries about it.")
+    received_since = serializers.DateTimeField(required=False, help_text="Received from the buyer at or after.")
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Changed at or after (a new message, a new status)."
+    )
+    waiting = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="true: only those waiting for the seller's answer; false: only those that are not.",
+    )
+    q = serializers.CharField(
+        max_length=200, required=False, help_text="Search the subjects and the buyers' names and companies."
+    )
+
+
+class ReplySerializer(Strict):
+    content = StringField(
+        max_length=REPLY_MAX_LENGTH, help_text=f"The message to the buyer (at most {REPLY_MAX_LENGTH} characters)."
+    )
+
+
+class QuoteSerializer(ReplySerializer):
+    """A quotation: the message and the export terms Alibaba.com keeps beside it. The rules (a port of loading for
+    every term but EXW and FCA, a destination for C and D terms, a validity of at most 180 days) are the buyers
+    domain's, the same as on the seller's dashboard."""
+
+    price = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=9_999_999,
+        help_text="Per unit, US dollars.",
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=99_999_999)
+    unit = serializers.ChoiceField(choices=PRODUCT_CHOICES["unit"])
+    incoterm = serializers.ChoiceField(choices=INCOTERM, help_text="Incoterms 2020.")
+    port_of_loading = StringField(
+        max_length=128, required=False, allow_blank=True, help_text="Needed for every term but EXW and FCA."
+    )
+    destination = StringField(
+        max_length=128, required=False, allow_blank=True, help_text="The port or place; needed for C and D terms."
+    )
+    lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
+    payment_terms = serializers.ListField(
+        child=serializers.ChoiceField(choices=PRODUCT_CHOICES["payment_terms"]), min_length=1, max_length=10
+    )
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, help_text="From today to 180 days ahead; empty: 30 days from sending."
+    )
+    sample_terms = StringField(max_length=1000, required=False, allow_blank=True)
+
+
+class InquiryBuyerSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    company = serializers.CharField()
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2, or empty when unknown.")
+
+
+class InquiryProductSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    sku = serializers.CharField()
+    title = serializers.CharField()
+
+
+class InquiryListingSerializer(serializers.Serializer):
+    gateway_product_id = _nullable(serializers.IntegerField, help_text="Alibaba.com's product id.")
+    custom_code = serializers.CharField(help_text="The listing's id on Alibaba.com (our product's id, when ours).")
+
+
+class QuotationSerializer(serializers.Serializer):
+    price = serializers.CharField(help_text="Per unit, US dollars, two decimals.")
+    currency = serializers.ChoiceField(choices=["USD"])
+    quantity = serializers.IntegerField()
+    unit = serializers.CharField()
+    incoterm = serializers.ChoiceField(choices=INCOTERM)
+    port_of_loading = serializers.CharField()
+    destination = serializers.CharField()
+    lead_time_days = serializers.IntegerField()
+    payment_terms = serializers.ListField(child=serializers.CharField())
+    valid_until = _nullable(serializers.DateField, help_text="null: 30 days from when Alibaba.com received it.")
+    sample_terms = serializers.CharField()
+
+
+class InquiryAttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    object = constant("inquiry_attachment")
+    file_name = serializers.CharField(help_text="As the buyer named it.")
+    status = serializers.ChoiceField(choices=ATTACHMENT_STATUS)
+    problem = serializers.CharField(help_text="Why it was refused or could not be fetched.")
+    content_type = _nullable(serializers.ChoiceField, choices=DOCUMENT_CONTENT_TYPE, help_text="Once stored.")
+    size = _nullable(serializers.IntegerField, help_text="Bytes, once stored.")
+    sha256 = _nullable(serializers.CharField)
+    download_url = _nullable(serializers.CharField, help_text="Where to download it, once stored.")
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    object = constant("message")
+    inquiry = serializers.UUIDField()
+    sender = serializers.ChoiceField(choices=INQUIRY_CHOICES["sender"])
+    is_opening = serializers.BooleanField(help_text="The buyer's first message, which opened the inquiry.")
+    content = serializers.CharField()
+    author = _nullable(serializers.CharField, help_text="Who wrote a seller's message on dxports.")
+    delivery = _nullable(
+        serializers.ChoiceField,
+        choices=MESSAGE_DELIVERY,
+        help_text="A seller's message: sending (on its way), sent (the buyer has it) or failed; null for a buyer's.",
+    )
+    failure_reason = serializers.CharField(help_text="Why it failed, when it did.")
+    sent_at = _nullable(serializers.DateTimeField)
+    created_at = serializers.DateTimeField()
+    quotation = QuotationSerializer(allow_null=True, help_text="The export terms, when the message is a quotation.")
+    attachments = InquiryAttachmentSerializer(many=True)
+
+
+class InquirySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    object = constant("inquiry")
+    seller = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=INQUIRY_STATUS)
+    subject = serializers.CharField()
+    quantity = _nullable(serializers.IntegerField)
+    quantity_unit = serializers.CharField()
+    buyer = InquiryBuyerSerializer()
+    product = InquiryProductSerializer(allow_null=True, help_text="Ours, when we hold the product it is about.")
+    listing = InquiryListingSerializer()
+    unread = serializers.BooleanField(help_text="Whether the seller has not read the latest buyer's message.")
+    awaiting_reply_since = _nullable(
+        serializers.DateTimeField, help_text="Set while the buyer waits for the seller's answer."
+    )
+    received_at = serializers.DateTimeField()
+    last_message_at = serializers.DateTimeField()
+    first_response_at = _nullable(serializers.DateTimeField)
+    response_seconds = _nullable(serializers.IntegerField, help_text="Time to the first answer.")
+    response_working_seconds = _nullable(
+        serializers.IntegerField, help_text="Time to the first answer in the seller's working hours."
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class InquiryDetailSerializer(InquirySerializer):
+    messages = MessageSerializer(many=True, help_text="The thread, both ways, oldest first.")
 
 
 # Events and webhooks --------------------------------------------------------------------------------------------------

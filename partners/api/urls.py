@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from partners.api.views import events, products, sellers
+from partners.api.views import events, inquiries, products, sellers
 from partners.api.views.errors import not_found
 
 urlpatterns = [
@@ -28,6 +28,15 @@ urlpatterns = [
         "products/<uuid:product_id>/images/<str:sha256>/",
         products.ProductImageView.as_view(),
         name="product-image",
+    ),
+    path("inquiries/", inquiries.InquiriesView.as_view(), name="inquiries"),
+    path("inquiries/<uuid:inquiry_id>/", inquiries.InquiryView.as_view(), name="inquiry"),
+    path("inquiries/<uuid:inquiry_id>/reply/", inquiries.InquiryReplyView.as_view(), name="inquiry-reply"),
+    path("inquiries/<uuid:inquiry_id>/quote/", inquiries.InquiryQuoteView.as_view(), name="inquiry-quote"),
+    path(
+        "inquiries/<uuid:inquiry_id>/attachments/<uuid:attachment_id>/",
+        inquiries.InquiryAttachmentView.as_view(),
+        name="inquiry-attachment",
     ),
     path("events/", events.EventsView.as_view(), name="events"),
     path("events/<uuid:event_id>/", events.EventView.as_view(), name="event"),

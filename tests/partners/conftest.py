@@ -1,6 +1,7 @@
 import pytest
 
 from partners import services
+from tests.partners.receiver import Receiver
 from tests.partners.support import PartnerClient, issue_key
 
 
@@ -43,3 +44,29 @@ def make_api(client):
         return PartnerClient(Client(), issue_key(partner, scopes, **kwargs))
 
     return make
+
+
+# Webhooks -------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loopback(settings):
+    """Development's exception: a receiver on this machine (PARTNERS_WEBHOOKS_ALLOW_LOOPBACK)."""
+    settings.PARTNERS_WEBHOOKS_ALLOW_LOOPBACK = True
+
+
+@pytest.fixture
+def dispatched(monkeypatch):
+    """The delivery ids sent to the workers (the tests run the workers' function themselves)."""
+    sent = []
+    from partners import tasks
+
+    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown=None: sent.append(args[0]))
+    return sent
+
+
+@pytest.fixture
+def receiver():
+    """A partner's webhook receiver on a loopback port (``tests.partners.receiver``)."""
+    with Receiver() as running:
+        yield running

@@ -52,3 +52,18 @@ def test_events_page_with_a_cursor_and_filter_by_seller(api, partner):
     assert {i["id"] for i in first["data"] + second["data"]} == {str(e.public_id) for e in recorded}
     response = api.get("events/", {"seller": "not-a-uuid"})
     assert response.status_code == 400 and error_of(response)["field"] == "seller"
+
+
+def test_every_event_partners_may_hear_of_is_a_known_type():
+    """What the state machines of the domains partners hear of announce can be subscribed to and is listed in the
+    schema's event types (a type missing there would make /events/ answer outside its schema)."""
+    from buyers.services import MACHINE as inquiry_machine
+    from catalog.services import MACHINE as product_machine
+    from partners.models import EVENT_TYPES, scope_of_event
+    from sellers.services.onboarding import MACHINE as seller_machine
+
+    announced = {"inquiry.received"}
+    for machine in (seller_machine, product_machine, inquiry_machine):
+        announced |= set(machine.events.values())
+    assert all(scope_of_event(event_type) for event_type in announced)
+    assert announced == set(EVENT_TYPES)

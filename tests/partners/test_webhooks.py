@@ -15,33 +15,11 @@ from partners import services, webhooks
 from partners.models import EventFanout, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from sellers.models import SellerStatus
 from tests.catalog.factories import complete_product
-from tests.partners.receiver import Receiver, verify_signature
+from tests.partners.receiver import verify_signature
 from tests.partners.support import error_of, grant
 from tests.sellers.factories import OwnerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def loopback(settings):
-    """Development's exception: a receiver on this machine (PARTNERS_WEBHOOKS_ALLOW_LOOPBACK)."""
-    settings.PARTNERS_WEBHOOKS_ALLOW_LOOPBACK = True
-
-
-@pytest.fixture
-def dispatched(monkeypatch):
-    """The delivery ids sent to the workers (the tests run the workers' function themselves)."""
-    sent = []
-    from partners import tasks
-
-    monkeypatch.setattr(tasks.webhook_deliver, "apply_async", lambda args, countdown=None: sent.append(args[0]))
-    return sent
-
-
-@pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
 
 
 @pytest.fixture
