@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from dxports import roles
 from dxports.demo import DEMO_PASSWORD
 from sellers import emails, services
 from sellers.models import DocumentKind, ReasonCode, Sector, Seller, SellerStatus
@@ -18,6 +19,7 @@ from sellers.models import DocumentKind, ReasonCode, Sector, Seller, SellerStatu
 S = SellerStatus
 REVIEWER_EMAIL = "reviewer@dxports.test"
 SUPPORT_EMAIL = "support@dxports.test"
+MANAGER_EMAIL = "manager@dxports.test"
 
 
 def _date(days):
@@ -379,8 +381,9 @@ def _build(name, email, final, categories, profile, reviewer):
 
 def seed(out):
     """Idempotent; writes the logins it provides to ``out``."""
-    reviewer = _staff(REVIEWER_EMAIL, "Reviewers", "Program reviewer")
-    _staff(SUPPORT_EMAIL, "Support", "Program support")
+    reviewer = _staff(REVIEWER_EMAIL, roles.REVIEWERS, "Program reviewer")
+    _staff(SUPPORT_EMAIL, roles.SUPPORT, "Program support")
+    _staff(MANAGER_EMAIL, roles.PROGRAM_MANAGERS, "Program manager")
     existing = set(Seller.objects.values_list("legal_name", flat=True))
     with emails.muted():
         for name, email, final, categories, profile in SELLERS:
@@ -390,3 +393,4 @@ def seed(out):
     out.write(f"  seller (changes requested)        {SELLERS[3][1]}  http://127.0.0.1:8000/dashboard/")
     out.write(f"  reviewer (can decide)             {REVIEWER_EMAIL}  http://127.0.0.1:8000/admin/")
     out.write(f"  support (read only)               {SUPPORT_EMAIL}  http://127.0.0.1:8000/admin/")
+    out.write(f"  program manager (figures)         {MANAGER_EMAIL}  http://127.0.0.1:8000/admin/")

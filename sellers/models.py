@@ -55,6 +55,8 @@ PROVISIONED_STATES = frozenset({S.APPROVED, S.ACTIVE, S.SUSPENDED, S.ACTION_NEED
 # ``Seller.is_in_program``): only an active seller lists on Alibaba.com; an approved seller may prepare its catalog.
 SELLING_STATES = frozenset({S.ACTIVE})
 PROGRAM_STATES = frozenset({S.APPROVED, S.ACTIVE, S.ACTION_NEEDED})
+# Identifiers kept encrypted, masked in audit rows, and shown in full only to staff who decide on sellers.
+SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
 
 
 class BusinessType(models.TextChoices):
@@ -340,6 +342,11 @@ class SellerEvent(AuditEvent):
 
     class Meta(AuditEvent.Meta):
         indexes = [models.Index(fields=["seller", "-created_at"])]
+
+    def change_label(self, name):
+        from sellers.requirements import TARGETS
+
+        return str(TARGETS[name]) if name.startswith("document:") and name in TARGETS else super().change_label(name)
 
 
 class ReasonCode(models.TextChoices):

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from alibaba import outbox
 from dxports.audit import Actor
+from dxports.dashboard import is_program_staff
 from dxports.models import User
 from dxports.states import StateMachine, require_reason
 from sellers import emails
 from sellers.documents import inspect_upload
 from sellers.errors import (
+    DocumentRefused,
     IllegalTransition,
     NotEditable,
     ReasonsRequired,
@@ -25,6 +27,7 @@ from sellers.errors import (
 )
 from sellers.fields import mask
 from sellers.models import (
+    SENSITIVE_FIELDS,
     TRANSITIONS,
     Document,
     EventKind,
@@ -40,9 +43,6 @@ from sellers.models import (
 )
 from sellers.requirements import TARGETS, profile_field
 from sellers.services.common import lock_seller, seller_checklist
-
-SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
-
 
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
 
@@ -222,6 +222,8 @@ def seller_create(*, owner: User, legal_name: str) -> Seller:
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
         raise TeamError(_("Enter the business's legal name."))
+    if is_program_staff(owner):
+        raise TeamError(_("A program staff account cannot run a business: sign up with another address."))
     if SellerMember.objects.filter(user=owner).exists():
         raise TeamError(_("You already belong to a business."))
     seller = Seller.objects.create(legal_name=legal_name)
@@ -308,12 +310,20 @@ def _document_record(*, seller: Seller, actor: User, document: Document) -> Docu
     if not seller.is_editable:
         raise NotEditable(seller=seller)
     previous = Document.objects.filter(seller=seller, kind=document.kind, is_current=True).first()
+    target = f"document:{document.kind}"
+    if previous and previous.sha256 == document.sha256:
+        refused = ReviewReason.objects.filter(seller=seller, target=target, resolved_at__isnull=True).first()
+        if refused is not None:
+            # The same bytes again would close the reviewer's reason without fixing anything.
+            raise DocumentRefused(
+                _("This is the same file the reviewer refused (%(reason)s). Upload a new scan or photo.")
+                % {"reason": refused.message}
+            )
     if previous:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
     document.seller = seller
     document.save()
-    target = f"document:{document.kind}"
     SellerEvent.record(
         seller=seller,
         actor=actor,
