@@ -114,8 +114,10 @@ MACHINE = StateMachine(
         ProductStatus.SYNC_FAILED: "product.sync_failed",
         ProductStatus.DELISTED: "product.delisted",
         ProductStatus.BLOCKED: "product.blocked",
+        (ProductStatus.BLOCKED, ProductStatus.DRAFT): "product.unblocked",
     },
     seller_of=lambda product: product.seller_id,
+    describe=lambda product: {"title": product.title, "sku": product.sku},
 )
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alibaba.hooks import alibaba_push
 from dxports.health import healthz
-from dxports.views import LandingView, set_language
+from dxports.views import LandingView, notifications, set_language
 
 admin.site.site_header = "dxports program administration"
 admin.site.site_title = "dxports admin"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/products/", include("catalog.urls")),
     path("dashboard/imports/", include("catalog.imports.urls")),
+    path("dashboard/notifications/", notifications, name="notifications"),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -12,6 +12,7 @@ from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -163,22 +164,23 @@ class SellerAdmin(ReadOnlyAdmin):
         ]
 
     # A PDF is previewed in a frame of our own origin (the document view lets only our pages frame it).
-    @csp_update({"frame-src": [SELF]})
+    @method_decorator(csp_update({"frame-src": [SELF]}))
     def change_view(self, request, object_id, form_url="", extra_context=None):
         seller = self.get_object(request, unquote(object_id))
         if seller is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            raise Http404
         if not self.has_view_permission(request, seller):
             raise PermissionDenied
         return self._review_page(request, seller, form=None)
 
     @method_decorator(require_POST)
+    @method_decorator(csp_update({"frame-src": [SELF]}))
     def decide_view(self, request, object_id):
         if not self.has_decide_permission(request):
             raise PermissionDenied
         seller = self.get_object(request, unquote(object_id))
         if seller is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            raise Http404
         form = ReviewDecisionForm(request.POST, decisions=OFFERED.get(seller.status, []))
         if form.is_valid():
             decision = Decision(form.cleaned_data["decision"])
@@ -199,7 +201,7 @@ class SellerAdmin(ReadOnlyAdmin):
                     % {"decision": decision.label, "name": seller.legal_name, "status": seller.get_status_display()},
                 )
                 return redirect("admin:sellers_seller_change", seller.pk)
-        response = csp_update({"frame-src": [SELF]})(self._review_page)(request, seller, form=form)
+        response = self._review_page(request, seller, form=form)
         response.status_code = 400
         return response
 
@@ -209,10 +211,14 @@ class SellerAdmin(ReadOnlyAdmin):
         decisions = OFFERED.get(seller.status, []) if self.has_decide_permission(request) else []
         if decisions and form is None:
             form = ReviewDecisionForm(decisions=decisions)
-        if form is not None:
-            for item in review.items:
-                for row in [*item.fields, *item.documents]:
-                    row.inputs = form.reason_fields(row.target)
+
+        def beside(rows):
+            """Each row with the reviewer's inputs for its field or document (none without a decision to take)."""
+            return [(row, form.reason_fields(row.target) if form is not None else None) for row in rows]
+
+        sections = [
+            {"item": item, "fields": beside(item.fields), "documents": beside(item.documents)} for item in review.items
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -220,11 +226,11 @@ class SellerAdmin(ReadOnlyAdmin):
             "title": seller.legal_name,
             "subtitle": None,
             "review": review,
+            "sections": sections,
             "form": form,
             "decisions": [(decision, Decision(decision).label) for decision in decisions],
             "shows_documents": request.user.has_perm("sellers.view_document"),
             "full_numbers": full_numbers,
-            "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/sellers/seller/review.html", context)
 

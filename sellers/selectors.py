@@ -56,6 +56,12 @@ def document_for_user(*, user: User | AnonymousUser, public_id: UUID) -> Documen
     return documents.filter(public_id=public_id, seller__members__user=user).first()
 
 
+def team_of_seller(*, seller_id: int) -> list[User]:
+    """The people of the seller, owner first (one query): whom the seller's e-mails go to."""
+    members = SellerMember.objects.filter(seller_id=seller_id).select_related("user").order_by("role", "created_at")
+    return [member.user for member in members]
+
+
 def member_for_seller(*, seller: Seller, public_id: UUID) -> SellerMember | None:
     return SellerMember.objects.select_related("user").filter(seller=seller, public_id=public_id).first()
 

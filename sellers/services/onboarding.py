@@ -99,10 +99,11 @@ def seller_submit(*, seller: Seller, actor: Actor) -> Seller:
     blocking = seller_checklist(seller=seller).blocking
     if blocking:
         raise SubmissionIncomplete(seller=seller, states=blocking)
-    seller = seller_transition(seller=seller, to=SellerStatus.SUBMITTED, actor=actor).seller
+    event = seller_transition(seller=seller, to=SellerStatus.SUBMITTED, actor=actor)
+    seller = event.seller
     # Reasons about things that were optional (an ERC not given) do not outlive the round they were given in.
     ReviewReason.objects.filter(seller=seller, resolved_at__isnull=True).update(resolved_at=timezone.now())
-    emails.send_to_seller(seller.pk, "submitted")
+    emails.send_to_seller(seller.pk, "submitted", key=emails.key_of(event))
     return seller
 
 
@@ -121,8 +122,9 @@ def seller_approve(*, seller: Seller, actor: Actor, reason: str = "") -> Seller:
     blocking = seller_checklist(seller=seller).blocking
     if blocking:
         raise SubmissionIncomplete(seller=seller, states=blocking)
-    seller = seller_transition(seller=seller, to=SellerStatus.APPROVED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "approved", reason=reason)
+    event = seller_transition(seller=seller, to=SellerStatus.APPROVED, actor=actor, reason=reason)
+    seller = event.seller
+    emails.send_to_seller(seller.pk, "approved", key=emails.key_of(event), reason=reason)
     if SupplierAccount.objects.filter(seller=seller).exists():
         seller = seller_transition(
             seller=seller, to=SellerStatus.ACTIVE, reason=_("The Alibaba.com supplier account already exists.")
@@ -179,7 +181,7 @@ def seller_request_changes(
     )
     ReviewReason.objects.bulk_create([ReviewReason(seller=event.seller, event=event, **item) for item in cleaned])
     shown = [{"label": str(TARGETS[item["target"]]), **item} for item in cleaned]
-    emails.send_to_seller(event.seller.pk, "changes_requested", reasons=shown, note=note)
+    emails.send_to_seller(event.seller.pk, "changes_requested", key=emails.key_of(event), reasons=shown, note=note)
     return event.seller
 
 
@@ -191,9 +193,9 @@ def _decide(*, seller: Seller, actor: Actor, reason: str, to: SellerStatus, emai
     """A decision the seller is told the reason of: ``to`` with ``reason`` (``ReasonsRequired`` without one), and
     the e-mail ``email``."""
     reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=to, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, email, reason=reason)
-    return seller
+    event = seller_transition(seller=seller, to=to, actor=actor, reason=reason)
+    emails.send_to_seller(event.seller.pk, email, key=emails.key_of(event), reason=reason)
+    return event.seller
 
 
 @transaction.atomic
@@ -352,9 +354,9 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
     if expired:
         labels = ", ".join(str(profile_field(name).verbose_name) for name in expired)
         reason = _("Expired: %(items)s. Upload the renewed documents and submit them for review.") % {"items": labels}
-        seller = seller_transition(seller=seller, to=SellerStatus.ACTION_NEEDED, reason=reason).seller
-        emails.send_to_seller(seller.pk, "action_needed", reason=reason)
-        return seller
+        event = seller_transition(seller=seller, to=SellerStatus.ACTION_NEEDED, reason=reason)
+        emails.send_to_seller(event.seller.pk, "action_needed", key=emails.key_of(event), reason=reason)
+        return event.seller
     for name in EXPIRING:
         expires_on = getattr(seller, name)
         if not expires_on:
@@ -363,7 +365,7 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
         window = min((days for days in REMINDER_DAYS if days_left <= days), default=None)
         if window is None:
             continue
-        _reminder, created = ExpiryReminder.objects.get_or_create(
+        reminder, created = ExpiryReminder.objects.get_or_create(
             seller=seller, field=name, expires_on=expires_on, days_before=window
         )
         if created:
@@ -376,6 +378,11 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
                 reason=_("%(item)s expires in %(days)d days.") % {"item": label, "days": days_left},
             )
             emails.send_to_seller(
-                seller.pk, "expiry_reminder", item=str(label), expires_on=expires_on, days_left=days_left
+                seller.pk,
+                "expiry_reminder",
+                key=f"expiry_reminder:{reminder.pk}",
+                item=str(label),
+                expires_on=expires_on,
+                days_left=days_left,
             )
     return seller
