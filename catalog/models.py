@@ -473,28 +473,37 @@ class ReconciliationRun(models.Model):
 
 
 class FindingKind(models.TextChoices):
+    """The lists of a reconciliation's report (``catalog.reconcile.Report``), by their keys."""
+
     MISSING = "missing", _("Missing on Alibaba.com: sent again")
     STALE = "stale", _("Stale on Alibaba.com: sent again")
-    DUPLICATE = "duplicate", _("Duplicate copy: switched off")
-    REVIEW_APPLIED = "review_applied", _("Review applied (its push was lost)")
+    DUPLICATES = "duplicates", _("Duplicate copies: switched off")
+    REVIEWS_APPLIED = "reviews_applied", _("Review applied (its push was lost)")
     REDELISTED = "redelisted", _("Shown again: switched off")
-    EXTRA = "extra", _("Unknown listing on Alibaba.com")
+    EXTRA = "extra", _("Unknown listings on Alibaba.com")
     DRIFT = "drift", _("Differs from ours: left for a person")
-    ERROR = "error", _("Could not be checked")
+    ERRORS = "errors", _("Could not be checked")
 
 
-# The findings a run repaired itself; the others are reported for a person.
+# The findings a run repairs itself; the others are reported for a person.
 REPAIRED_KINDS = frozenset(
-    {FindingKind.MISSING, FindingKind.STALE, FindingKind.DUPLICATE, FindingKind.REVIEW_APPLIED, FindingKind.REDELISTED}
+    {
+        FindingKind.MISSING,
+        FindingKind.STALE,
+        FindingKind.DUPLICATES,
+        FindingKind.REVIEWS_APPLIED,
+        FindingKind.REDELISTED,
+    }
 )
 
 
 class ReconciliationFinding(models.Model):
-    """One thing a run found about one listing (or a seller whose listings could not be read). ``details`` is what
-    the run reported about it (the gateway's ids, statuses, the error)."""
+    """One thing a run found about one listing (or a seller whose listings could not be read). ``kind`` is the key of
+    the report's list it came from (``FindingKind`` names the known ones); ``details`` is the report's entry (the
+    gateway's ids, statuses, the error)."""
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="findings")
-    kind = models.CharField(_("finding"), max_length=20, choices=FindingKind.choices)
+    kind = models.CharField(_("finding"), max_length=40, choices=FindingKind.choices)
     product = models.ForeignKey(
         Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("product")
     )
@@ -507,7 +516,7 @@ class ReconciliationFinding(models.Model):
         ordering = ["run", "kind", "id"]
         verbose_name = _("reconciliation finding")
         verbose_name_plural = _("reconciliation findings")
-        constraints = [models.CheckConstraint(condition=Q(kind__in=FindingKind.values), name="finding_kind_valid")]
+        indexes = [models.Index(fields=["run", "kind"])]
 
     def __str__(self):
         return self.get_kind_display()

@@ -1,6 +1,7 @@
 """Reads of the catalog domain for a caller. A seller's reads are scoped to the seller, so another seller's product
 is never returned (the views turn "none" into 404)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -163,3 +164,9 @@ def storage_used(*, seller: Seller) -> int:
         total=Sum(F("file_size") + F("error_file_size"))
     )["total"]
     return photos + (imports or 0)
+
+
+def product_names(*, ids: Iterable[int]) -> dict[int, str]:
+    """id → "title (SKU), seller" for the products ``ids`` (one query): how a report names them."""
+    products = Product.objects.filter(pk__in=list(ids)).select_related("seller")
+    return {product.pk: f"“{product.title}” ({product.sku}), {product.seller.legal_name}" for product in products}

@@ -3,6 +3,7 @@ another seller's rows are never returned (the views turn "none" into 404). Other
 return (``Seller``, ``SellerMember``) by the types imported here, in their annotations only."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -129,6 +130,17 @@ def seller_may_sell(*, seller_id: int) -> bool:
 def sellers_that_may_sell() -> QuerySet[Seller]:
     """Sellers whose listings belong on Alibaba.com now: active, with a supplier account."""
     return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")
+
+
+def seller_by_public_id(*, public_id: str) -> Seller | None:
+    try:
+        return Seller.objects.filter(public_id=UUID(str(public_id))).first()
+    except ValueError:
+        return None
+
+
+def sellers_by_ids(*, ids: Iterable[int]) -> QuerySet[Seller]:
+    return Seller.objects.filter(pk__in=list(ids))
 
 
 def supplier_id_of(*, seller_id: int) -> str | None:
