@@ -1164,13 +1164,29 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _parse_time(value: Any) -> datetime:
-    """Epoch seconds or milliseconds, or ISO 8601 (a naive one is taken as UTC)."""
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        number = float(value)
-        return datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=UTC)
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+def parse_time(value: Any) -> datetime | None:
+    """A time as the gateway writes it, as an aware datetime: ISO 8601 (``2025-03-01T09:30:00.125Z``; a naive one is
+    UTC) or epoch seconds or milliseconds. ``None`` for anything else, so an odd value from outside never raises."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isascii() and value.isdigit()):
+            number = float(value)
+            return datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=UTC)
+        if not isinstance(value, str):
+            return None
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_time(value: Any) -> datetime:
+    """A time the answer must hold: ``parse_time``, and a malformed answer when it is not one."""
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValueError(f"expected a time, got {value!r}")
+    return parsed
 
 
 def _int_or_none(value: Any) -> int | None:
