@@ -7,8 +7,11 @@ class DxportsConfig(AppConfig):
     verbose_name = "dxports"
 
     def ready(self) -> None:
-        from dxports import dashboard, notifications
+        from django.db.backends.signals import connection_created
 
+        from dxports import aggregates, dashboard, notifications
+
+        connection_created.connect(aggregates.register_sqlite_functions)
         dashboard.register_section(
             key="notifications",
             label=_("Notifications"),

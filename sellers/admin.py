@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -119,7 +120,9 @@ def _take(decision, *, seller, actor, note, reasons):
 # on several sellers at once).
 @admin.register(Seller)
 class SellerAdmin(ReadOnlyAdmin):
-    list_display = ["legal_name", "status", "where", "submitted_at", "waiting", "has_provisioning_error"]
+    # Four short columns: the list must fit a laptop's screen beside the admin's menu and the filters.
+    list_display = ["business", "status_line", "where", "submitted"]
+    list_display_links = ["business"]
     list_filter = [QueueFilter, "status", WaitingFilter, "division", DistrictFilter, "categories", "business_type"]
     search_fields = ["legal_name", "trade_name", "etin", "bin", "trade_licence_number", "members__user__email"]
     ordering = ["submitted_at", "id"]
@@ -136,20 +139,29 @@ class SellerAdmin(ReadOnlyAdmin):
 
     # Columns -----------------------------------------------------------------------------------------------------
 
+    @admin.display(description=_("business"), ordering="legal_name")
+    def business(self, obj):
+        return obj.legal_name
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_line(self, obj):
+        if obj.provisioning_error:
+            return _("%(status)s (supplier account failed)") % {"status": obj.get_status_display()}
+        return obj.get_status_display()
+
     @admin.display(description=_("district, division"), ordering="district")
     def where(self, obj):
         return ", ".join(part for part in (obj.get_district_display(), obj.get_division_display()) if part)
 
-    @admin.display(description=_("waiting"), ordering="submitted_at")
-    def waiting(self, obj):
-        if obj.status not in (SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW) or not obj.submitted_at:
+    @admin.display(description=_("submitted (waiting)"), ordering="submitted_at")
+    def submitted(self, obj):
+        if not obj.submitted_at:
             return ""
+        day = date_format(timezone.localtime(obj.submitted_at), "j M Y")
+        if obj.status not in (SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW):
+            return day
         days = (timezone.now() - obj.submitted_at).days
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-
-    @admin.display(description=_("supplier account OK"), boolean=True)
-    def has_provisioning_error(self, obj):
-        return not obj.provisioning_error
+        return f"{day} ({ngettext('%(n)d day', '%(n)d days', days) % {'n': days}})"
 
     # The seller's page: the review ---------------------------------------------------------------------------------
 

@@ -19,9 +19,10 @@ class SellersConfig(AppConfig):
 
     def ready(self):
         from dxports import dashboard, notifications
-        from sellers import provisioning, selectors
+        from sellers import figures, provisioning, selectors
 
         provisioning.register()
+        figures.register()
         for event_type in NOTIFIED:
             notifications.register(event_type, template=f"sellers/notifications/{event_type.split('.')[1]}.html")
         dashboard.register_member_lookup(selectors.membership_for_user, start_url_name="sellers:start")

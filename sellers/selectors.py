@@ -3,18 +3,19 @@ another seller's rows are never returned (the views turn "none" into 404). Other
 return (``Seller``, ``SellerMember``) by the types imported here, in their annotations only."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import formats, timezone
 from django_stubs_ext import StrOrPromise
 
 from dxports.audit import EMPTY, ChangeLine
 from dxports.models import User
+from sellers import geo
 from sellers.fields import mask
 from sellers.models import (
     SELLING_STATES,
@@ -23,6 +24,7 @@ from sellers.models import (
     EventKind,
     Invitation,
     ReviewReason,
+    Sector,
     Seller,
     SellerEvent,
     SellerMember,
@@ -137,6 +139,32 @@ def seller_by_public_id(*, public_id: str) -> Seller | None:
         return Seller.objects.filter(public_id=UUID(str(public_id))).first()
     except ValueError:
         return None
+
+
+# The program figures' filters that sellers answer for (``sellers.figures`` registers them).
+FIGURE_FILTERS = ("division", "district", "sector")
+
+
+def seller_figures_filter(*, filters: Mapping[str, str], prefix: str = "") -> Q:
+    """The figures page's seller filters chosen in ``filters`` (division, district, sector) as a condition on the
+    seller reached through ``prefix`` (``"seller__"`` from a product, ``"product__seller__"`` from a product's
+    event); empty when none is chosen, so that an unfiltered figure reads no seller row."""
+    fields = {"division": "division", "district": "district", "sector": "categories__code"}
+    condition = Q()
+    for key in FIGURE_FILTERS:
+        if filters.get(key):
+            condition &= Q(**{f"{prefix}{fields[key]}": filters[key]})
+    return condition
+
+
+def division_names() -> dict[str, str]:
+    """Division code → name, in the current language."""
+    return {code: str(label) for code, label in geo.DIVISION_CHOICES}
+
+
+def sectors() -> list[tuple[str, str]]:
+    """The program's sectors as (code, name), in their order (one query)."""
+    return [(sector.code, sector.name) for sector in Sector.objects.all()]
 
 
 def sellers_by_ids(*, ids: Iterable[int]) -> QuerySet[Seller]:
