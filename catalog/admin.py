@@ -6,6 +6,7 @@ for a reason on an intermediate page and call one service (``catalog.moderate_pr
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -68,9 +69,15 @@ class ProductAttributeValueInline(PartInline):
 
 class ProductEventInline(PartInline):
     model = ProductEvent
-    fields = ("created_at", "kind", "actor", "from_status", "to_status", "version", "changes", "reason")
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "version", "changes_in_words", "reason")
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
+
+    @admin.display(description=_("what changed"))
+    def changes_in_words(self, obj):
+        return format_html_join(
+            "", "<div>{}: {} → {}</div>", ((line.label, line.before, line.after) for line in obj.change_lines())
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -144,7 +151,7 @@ class ProductAdmin(ReadOnlyAdmin):
             "<tr><td>{}</td><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    timezone.localtime(attempt.started_at).strftime("%Y-%m-%d %H:%M:%S"),
                     attempt.job.kind,
                     attempt.version,
                     attempt.get_outcome_display(),

@@ -1,5 +1,5 @@
-"""Dashboard forms: they parse and validate what a person typed (with ``sellers.validators``) and hand clean data
-to a service; they never save."""
+"""Forms of the dashboard and of the admin's review: they parse and validate what a person typed (with
+``sellers.validators``) and hand clean data to a service; they never save."""
 
 from collections.abc import Sequence
 from typing import Any, cast

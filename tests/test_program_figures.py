@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from alibaba.models import OutboxJob
@@ -24,6 +24,13 @@ PAGE = "/admin/dxports/programfigures/"
 RANGE = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
 S = SellerStatus
 P = ProductStatus
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The figures are read in English here, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
