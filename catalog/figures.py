@@ -2,7 +2,7 @@
 live" step, and the listings: live by category and division, rejected by Alibaba.com and why, syncs that need a
 person. Registered in ``CatalogConfig.ready``.
 
-Queries: the funnel step one, the section five, the category filter's choices one; whatever the number of sellers
+Queries: the funnel step one, the section six, the category filter's choices one; whatever the number of sellers
 or products. The category filter narrows listings (and the sellers' first live listing) to a category and what is
 under it, down to the tree's third level.
 """
@@ -10,7 +10,7 @@ under it, down to the tree's third level.
 from __future__ import annotations
 
 from django.db.models import Count, DateField, Q
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,6 +59,8 @@ def funnel_steps(scope: Scope) -> list[FunnelStep]:
         ProductEvent.objects.filter(
             _in_scope(scope, "product__"),
             to_status=P.LIVE,
+            # A cohort's listings went live after it signed up, so within the range (bounded by the index).
+            created_at__gte=scope.start,
             created_at__lt=scope.end,
             product__seller__created_at__gte=scope.start,
             product__seller__created_at__lt=scope.end,
@@ -73,7 +75,7 @@ def funnel_steps(scope: Scope) -> list[FunnelStep]:
 
 def catalog_section(scope: Scope) -> Section:
     """Listings live now by category and division; listings Alibaba.com rejected in the range, by its reason;
-    syncs failed or stuck now, with links to them (five queries)."""
+    syncs failed or stuck now, with links to them (six queries)."""
     products = reverse("admin:catalog_product_changelist")
     failed = Product.objects.sync_failed().filter(_in_scope(scope, "")).count()
     stuck = Product.objects.sync_stuck(scope.now).filter(_in_scope(scope, "")).count()
@@ -96,17 +98,19 @@ def catalog_section(scope: Scope) -> Section:
 
 
 def _live(scope: Scope) -> list[Table]:
-    top = Coalesce("category__parent__parent__name", "category__parent__name", "category__name")
+    # Grouped by the leaf's id (small keys, counted in memory); the few categories name their top-level group.
     found = (
         Product.objects.filter(_in_scope(scope, ""), status=P.LIVE)
-        .values("seller__division", top_category=top)
+        .values("category_id", "seller__division")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    tops = _top_level_names()
     by_category: dict[str, dict[str, int]] = {}
     for row in found:
-        name = row["top_category"] or _("No category")
-        by_category.setdefault(name, {})[row["seller__division"] or ""] = row["n"]
+        name = tops.get(row["category_id"], _("No category"))
+        counts = by_category.setdefault(name, {})
+        counts[row["seller__division"] or ""] = counts.get(row["seller__division"] or "", 0) + row["n"]
     divisions = sorted({division for counts in by_category.values() for division in counts})
     labels = sellers_selectors.division_names()
     ordered = sorted(by_category.items(), key=lambda item: (-sum(item[1].values()), item[0]))
@@ -131,6 +135,18 @@ def _live(scope: Scope) -> list[Table]:
             chart="bars",
         ),
     ]
+
+
+def _top_level_names() -> dict[int, str]:
+    """Category id → the name of its top-level group (one query over the category tree)."""
+    parents = {row["pk"]: row for row in Category.objects.values("pk", "name", "parent_id")}
+    names = {}
+    for pk in parents:
+        top = parents[pk]
+        while top["parent_id"] in parents:
+            top = parents[top["parent_id"]]
+        names[pk] = top["name"]
+    return names
 
 
 def _rejected(scope: Scope) -> list[Table]:

@@ -261,7 +261,13 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         permissions = [("moderate_product", _("Can block and unblock products"))]
-        indexes = [models.Index(fields=["seller", "status"])]
+        indexes = [
+            models.Index(fields=["seller", "status"]),
+            # Syncs stuck on their way (``sync_stuck``), counted across the program.
+            models.Index(fields=["status", "status_changed_at"], name="catalog_product_status_idx"),
+            # The program figures' live listings by category and division, read from the index alone.
+            models.Index(fields=["category", "seller"], condition=Q(status="live"), name="catalog_product_live_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="product_sku_unique_per_seller"),
             models.CheckConstraint(condition=Q(status__in=ProductStatus.values), name="product_status_valid"),
@@ -396,7 +402,11 @@ class ProductEvent(AuditEvent):
     version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta(AuditEvent.Meta):
-        indexes = [models.Index(fields=["product", "-created_at"])]
+        indexes = [
+            models.Index(fields=["product", "-created_at"]),
+            # The program figures: listings live, rejected or failed in a range.
+            models.Index(fields=["to_status", "created_at"], name="catalog_event_status_idx"),
+        ]
 
     def value_in_words(self, name, value):
         if name == "images" and isinstance(value, list):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DateField, DurationField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, DurationField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -52,7 +52,13 @@ def _in_scope(scope: Scope, prefix: str = "") -> Q:
 
 
 def _reached(status: str, scope: Scope) -> Exists:
-    return Exists(SellerEvent.objects.filter(seller=OuterRef("pk"), to_status=status, created_at__lt=scope.end))
+    # A cohort's steps all happened after it signed up, so within the range: the index on (to_status, created_at)
+    # bounds the work by the range, not by the program's whole history.
+    return Exists(
+        SellerEvent.objects.filter(
+            seller=OuterRef("pk"), to_status=status, created_at__gte=scope.start, created_at__lt=scope.end
+        )
+    )
 
 
 def funnel_steps(scope: Scope) -> list[FunnelStep]:
@@ -163,33 +169,37 @@ def _decisions(scope: Scope) -> list[Table]:
 
 def _rounds(scope: Scope) -> Table:
     requested = (
-        SellerEvent.objects.filter(seller=OuterRef("pk"), to_status=S.CHANGES_REQUESTED, created_at__lt=scope.end)
+        SellerEvent.objects.filter(
+            seller=OuterRef("seller"), to_status=S.CHANGES_REQUESTED, created_at__lt=OuterRef("created_at")
+        )
         .order_by()
         .values("seller")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    decided = SellerEvent.objects.filter(
-        seller=OuterRef("pk"), to_status__in=FINAL, created_at__gte=scope.start, created_at__lt=scope.end
-    )
+    # Grouped by the number of rounds, so that each decision's rounds are counted once.
     found = (
-        Seller.objects.filter(_in_scope(scope), Exists(decided))
-        .annotate(rounds=Coalesce(Subquery(requested), Value(0)))
-        .aggregate(
-            none=Count("pk", filter=Q(rounds=0)),
-            one=Count("pk", filter=Q(rounds=1)),
-            two=Count("pk", filter=Q(rounds=2)),
-            more=Count("pk", filter=Q(rounds__gte=3)),
-            mean=Avg("rounds"),
+        SellerEvent.objects.filter(
+            _in_scope(scope, "seller__"),
+            kind=EventKind.TRANSITION,
+            to_status__in=FINAL,
+            created_at__gte=scope.start,
+            created_at__lt=scope.end,
         )
+        .annotate(rounds=Coalesce(Subquery(requested), Value(0)))
+        .values("rounds")
+        .annotate(sellers=Count("pk"))
+        .order_by()
     )
+    by_rounds = {row["rounds"]: row["sellers"] for row in found}
+    decided = sum(by_rounds.values())
     rows: list[list[figures.Cell | Link]] = [
-        [_("None"), found["none"]],
-        [ngettext("%(n)d round", "%(n)d rounds", 1) % {"n": 1}, found["one"]],
-        [ngettext("%(n)d round", "%(n)d rounds", 2) % {"n": 2}, found["two"]],
-        [_("3 rounds or more"), found["more"]],
+        [_("None"), by_rounds.get(0, 0)],
+        [ngettext("%(n)d round", "%(n)d rounds", 1) % {"n": 1}, by_rounds.get(1, 0)],
+        [ngettext("%(n)d round", "%(n)d rounds", 2) % {"n": 2}, by_rounds.get(2, 0)],
+        [_("3 rounds or more"), sum(count for rounds, count in by_rounds.items() if rounds >= 3)],
     ]
-    mean = found["mean"]
+    mean = sum(rounds * count for rounds, count in by_rounds.items()) / decided if decided else None
     return Table(
         _("Changes requested before the final decision (sellers approved or rejected in the range)"),
         [_("Rounds of changes"), _("Sellers")],

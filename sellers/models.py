@@ -161,7 +161,11 @@ class Seller(models.Model):
         verbose_name = _("seller")
         verbose_name_plural = _("sellers")
         permissions = [("decide_seller", _("Can decide on seller applications (approve, reject, suspend)"))]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The program figures' cohorts: the sellers who signed up in a range.
+            models.Index(fields=["created_at"], name="sellers_seller_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SellerStatus.values), name="seller_status_valid"),
             models.CheckConstraint(
@@ -341,7 +345,11 @@ class SellerEvent(AuditEvent):
     to_status = models.CharField(max_length=20, choices=SellerStatus.choices, blank=True)
 
     class Meta(AuditEvent.Meta):
-        indexes = [models.Index(fields=["seller", "-created_at"])]
+        indexes = [
+            models.Index(fields=["seller", "-created_at"]),
+            # The program figures: the decisions and steps of a range.
+            models.Index(fields=["to_status", "created_at"], name="sellers_event_status_idx"),
+        ]
 
     def change_label(self, name):
         from sellers.requirements import TARGETS
