@@ -14,6 +14,8 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 run: export DJANGO_DEBUG ?= 1
+# The demo's beat steps (brand/demo.py): the demo seller's company profile goes live on its own.
+run: export DXPORTS_DEMO ?= 1
 run: export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: venv
 	$(BIN)/python manage.py migrate --noinput

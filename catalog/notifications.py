@@ -34,5 +34,5 @@ def email_team(event: Event) -> None:
     """``dxports.events`` subscriber: e-mail the decision ``event`` to every person of the product's seller."""
     if event.seller_id is None:  # a product's event always names its seller
         return
-    users = sellers_selectors.team_of_seller(seller_id=event.seller_id)
+    users = sellers_selectors.users_of_seller(seller=event.seller_id)
     mail.send_to_users(users, f"catalog/email/{DECISIONS[event.type]}", {"event": event}, key=f"event:{event.pk}")

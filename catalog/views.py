@@ -10,7 +10,7 @@ list, or messages, never a 500.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from catalog.forms import (
 )
 from catalog.models import LIVE_EDIT_STATES
 from catalog.rules import BLOCKED_SCORE_CAP, Problem, blocking_problems, listing_problems, quality_score
+from dxports import photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 
@@ -338,21 +339,9 @@ def _serve_image(request, public_id, sha256, *, thumbnail):
     image = selectors.product_image_for_user(user=request.user, public_id=public_id, sha256=sha256)
     if image is None:
         raise Http404
-    file = image.thumbnail if thumbnail else image.file
-    if not file:
-        file, thumbnail = image.file, False
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = "image/jpeg" if thumbnail else image.content_type
-    response = FileResponse(handle, content_type=content_type)
-    # The URL names the content (its hash), so a browser may keep it: it never changes. Private: only the seller's
-    # users (and staff) may see it, so no shared cache may keep it.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    if thumbnail and image.thumbnail:
+        return photos.photo_response(image.thumbnail, content_type="image/jpeg")
+    return photos.photo_response(image.file, content_type=image.content_type)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Demo data of the project itself: the program admin's login."""
+"""Demo data of the project itself: the program admin's login, and who the active demo seller is (its owner's
+e-mail), which the apps' demo modules share without importing each other."""
 
 from io import TextIOBase
 
@@ -6,6 +7,8 @@ from django.contrib.auth import get_user_model
 
 DEMO_PASSWORD = "dxports-demo-2026"
 STAFF_EMAIL = "admin@dxports.test"
+# The owner of the active demo seller (sellers/demo.py), whose listings and inquiries the demo builds.
+ACTIVE_SELLER_EMAIL = "jute@demo.dxports.test"
 
 
 def seed(out: TextIOBase) -> None:

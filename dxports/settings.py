@@ -76,10 +76,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_countries",
     "csp",
     "dxports",
     "alibaba",
     "sellers",
+    "brand",
     "catalog",
     "buyers",
     "partners",
@@ -220,6 +222,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # KYC documents: outside MEDIA_ROOT and any URL; served only by sellers' permission-checked view.
 SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# Certificates of the company profiles: private too, served only by brand's permission-checked view.
+BRAND_PRIVATE_ROOT = Path(env("BRAND_PRIVATE_ROOT", default=str(VAR_DIR / "private-certificates")))
 # Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
 SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default="http://127.0.0.1:8000")
 STORAGES = {
@@ -367,6 +371,22 @@ CELERY_BEAT_SCHEDULE["catalog-sync-categories"] = {
     "schedule": 120,
     "options": {"expires": 120},
 }
+# The company profiles (brand/): certificates that expired leave the public profiles and sellers are told 30 days
+# ahead (daily); the gateway's profiles are compared with ours hourly.
+CELERY_BEAT_SCHEDULE["brand-certificates-daily"] = {"task": "brand.tasks.brand_certificates_daily", "schedule": 86400}
+CELERY_BEAT_SCHEDULE["brand-reconcile-profiles"] = {
+    "task": "brand.tasks.brand_reconcile_profiles",
+    "schedule": env.float("BRAND_RECONCILE_INTERVAL_S", default=60 * 60),
+}
+# The demo (make run sets DXPORTS_DEMO=1): a beat step that sends the demo seller's company profile once its supplier
+# account exists (brand/demo.py). Off otherwise.
+DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
+if DXPORTS_DEMO:
+    CELERY_BEAT_SCHEDULE["brand-demo-step"] = {
+        "task": "brand.tasks.brand_demo_step",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
+    }
 # E-mails whose first try failed are sent again with backoff (dxports.mail).
 CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "task": "dxports.tasks.mail_send_due",

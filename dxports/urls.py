@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/products/", include("catalog.urls")),
     path("dashboard/imports/", include("catalog.imports.urls")),
+    path("dashboard/company/", include("brand.urls")),
     path("dashboard/notifications/", notifications, name="notifications"),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),

@@ -18,6 +18,7 @@ from dxports.models import User
 from sellers import geo
 from sellers.fields import mask
 from sellers.models import (
+    PROGRAM_STATES,
     SELLING_STATES,
     SENSITIVE_FIELDS,
     Document,
@@ -57,12 +58,6 @@ def document_for_user(*, user: User | AnonymousUser, public_id: UUID) -> Documen
     if user.is_staff and user.has_perm("sellers.view_document"):
         return documents.filter(public_id=public_id).first()
     return documents.filter(public_id=public_id, seller__members__user=user).first()
-
-
-def team_of_seller(*, seller_id: int) -> list[User]:
-    """The people of the seller, owner first (one query): whom the seller's e-mails go to."""
-    members = SellerMember.objects.filter(seller_id=seller_id).select_related("user").order_by("role", "created_at")
-    return [member.user for member in members]
 
 
 def member_for_seller(*, seller: Seller, public_id: UUID) -> SellerMember | None:
@@ -162,6 +157,16 @@ def division_names() -> dict[str, str]:
     return {code: str(label) for code, label in geo.DIVISION_CHOICES}
 
 
+def district_names() -> dict[str, str]:
+    """District code → name."""
+    return {code: name for code, (name, _division) in geo.DISTRICTS.items()}
+
+
+def division_of(district: str) -> str:
+    """The division code of a district code ("" for none)."""
+    return geo.division_of(district) or ""
+
+
 def sectors() -> list[tuple[str, str]]:
     """The program's sectors as (code, name), in their order (one query)."""
     return [(sector.code, sector.name) for sector in Sector.objects.all()]
@@ -169,6 +174,12 @@ def sectors() -> list[tuple[str, str]]:
 
 def sellers_by_ids(*, ids: Iterable[int]) -> QuerySet[Seller]:
     return Seller.objects.filter(pk__in=list(ids))
+
+
+def sellers_in_program() -> QuerySet[Seller]:
+    """Sellers approved into the program and not suspended or rejected (``Seller.is_in_program``): those the
+    program's figures count."""
+    return Seller.objects.filter(status__in=PROGRAM_STATES)
 
 
 def supplier_id_of(*, seller_id: int) -> str | None:
@@ -344,3 +355,16 @@ def decision_note_for_seller(*, seller: Seller) -> SellerEvent | None:
         .exclude(reason="")
         .first()
     )
+
+
+def seller_id_for_supplier(*, supplier_id: object) -> int | None:
+    """The id of the seller whose supplier account on the gateway is ``supplier_id`` (one query), or ``None``."""
+    if supplier_id in (None, ""):
+        return None
+    return SupplierAccount.objects.filter(supplier_id=str(supplier_id)).values_list("seller_id", flat=True).first()
+
+
+def users_of_seller(*, seller: Seller | int) -> QuerySet[User]:
+    """The users who work for ``seller`` (or the seller of that id: owner and team), as a user queryset a caller may
+    narrow further."""
+    return User.objects.filter(seller_membership__seller=seller, is_active=True)

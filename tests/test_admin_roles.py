@@ -18,6 +18,7 @@ from catalog.services import reconciliation_record
 from dxports.roles import PROGRAM_MANAGERS, REVIEWERS, ROLES, SUPPORT
 from sellers import services
 from sellers.models import SupplierAccount
+from tests.brand.support import complete_profile
 from tests.catalog.factories import complete_product
 from tests.sellers.factories import StaffFactory, UserFactory, complete_seller
 
@@ -40,6 +41,8 @@ READ = {
     "sellers.sellerevent": EVERYONE,
     "sellers.supplieraccount": EVERYONE,
     "sellers.sector": EVERYONE,
+    "brand.companyprofile": EVERYONE,
+    "brand.certificate": EVERYONE,
     "catalog.category": EVERYONE,
     "catalog.product": EVERYONE,
     "catalog.reconciliationrun": EVERYONE,
@@ -55,6 +58,12 @@ ACTIONS = {
     ("sellers.seller", "reject"): {R},
     ("sellers.seller", "suspend"): {R},
     ("sellers.seller", "reinstate"): {R},
+    ("brand.companyprofile", "block"): {R},
+    ("brand.companyprofile", "unblock"): {R},
+    ("brand.companyprofile", "send_again"): {R},
+    ("brand.certificate", "verify"): {R},
+    ("brand.certificate", "refuse"): {R},
+    ("brand.certificate", "unverify"): {R},
     ("catalog.product", "block"): {R},
     ("catalog.product", "unblock"): {R},
     ("catalog.product", "retry_sync"): {R},
@@ -69,6 +78,7 @@ EDITED_BY_SUPERUSER = {"auth.group", "dxports.user", "sellers.sector", "account.
 # buyer, quoting) are no permission at all.
 DECISIONS = {
     "sellers.decide_seller",
+    "brand.moderate_companyprofile",
     "catalog.moderate_product",
     "alibaba.change_outboxjob",
     "alibaba.change_inboundpush",
@@ -86,8 +96,11 @@ def _label(model):
 def program(settings, tmp_path):
     """One row of every model the admin shows."""
     settings.SELLERS_PRIVATE_ROOT = tmp_path / "private"
+    settings.BRAND_PRIVATE_ROOT = tmp_path / "private-certificates"
     seller = complete_seller()
     services.seller_submit(seller=seller, actor=seller.members.get().user)
+    active = complete_seller(status="active")
+    complete_profile(active, active.members.get().user, photos=1)
     SupplierAccount.objects.create(seller=seller, supplier_id="S-1")
     product = complete_product()
     reconciliation_record(

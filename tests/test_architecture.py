@@ -1,8 +1,8 @@
 """The rules of DESIGN.md §2, checked from the source, so that a new violation fails `make test`.
 
-1. Dependencies point one way: partners → buyers → catalog → sellers → alibaba → dxports. A module imports only its
-   own app and the apps below it; dxports' shared pieces import no app (its settings, urls and wsgi/asgi/celery
-   entry points see everything).
+1. Dependencies point one way: partners → buyers → catalog → brand → sellers → alibaba → dxports. A module imports
+   only its own app and the apps below it; dxports' shared pieces import no app (its settings, urls and
+   wsgi/asgi/celery entry points see everything).
 2. Another app is used only through its front doors (``FRONT_DOORS``): its services, selectors and errors, never its
    models, views, forms or handlers. ``alibaba`` is the infrastructure below the domains; its front doors are the
    client, the outbox, the pushes and the shared gateway pieces.
@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["dxports", "alibaba", "sellers", "catalog", "buyers", "partners"]  # bottom to top
+LAYERS = ["dxports", "alibaba", "sellers", "brand", "catalog", "buyers", "partners"]  # bottom to top
 FRONT_DOORS = {
     "alibaba": {"client", "errors", "gateway", "outbox", "pushes"},
     "sellers": {"services", "selectors", "errors"},
+    "brand": {"services", "selectors", "errors", "rules"},
     "catalog": {"services", "selectors", "errors", "rules"},
     "buyers": {"services", "selectors", "errors"},
     "partners": {"services", "selectors", "errors"},
@@ -78,7 +79,13 @@ def import_violations(root):
 
 
 URL_NAME = re.compile(r"""\{%\s*url\s+['"](?P<namespace>[\w-]+):""")
-NAMESPACES = {"sellers": "sellers", "catalog": "catalog", "catalog_imports": "catalog", "buyers": "buyers"}
+NAMESPACES = {
+    "sellers": "sellers",
+    "brand": "brand",
+    "catalog": "catalog",
+    "catalog_imports": "catalog",
+    "buyers": "buyers",
+}
 NAMESPACES |= {"partners": "partners"}
 
 

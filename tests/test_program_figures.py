@@ -265,10 +265,35 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_sellers(
     client.force_login(manager)
 
     # session, user, user and group permissions; the filters' choices (sectors, categories); the funnel (sellers'
-    # steps, first listing live); review (waiting, decisions and their times, rounds, reasons); listings (syncs
-    # failed, stuck, the category tree, live by category and division, rejections, their reasons); queues (jobs
-    # and pushes by state and age, jobs failed, stuck, overdue); on PostgreSQL, its JIT turned off and on again
-    with django_assert_num_queries(23 + 2 * (connection.vendor == "postgresql")):
+    # steps, first listing live); review (waiting, decisions and their times, rounds, reasons); company profiles
+    # (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the category tree, live by
+    # category and division, rejections, their reasons); queues (jobs and pushes by state and age, jobs failed,
+    # stuck, overdue); on PostgreSQL, its JIT turned off and on again
+    with django_assert_num_queries(26 + 2 * (connection.vendor == "postgresql")):
         response = client.get(PAGE, RANGE)
 
     assert response.status_code == 200
+
+
+def test_the_company_profiles_figures(settings, tmp_path):
+    from tests.brand.support import add_certificate, complete_profile
+
+    settings.BRAND_PRIVATE_ROOT = tmp_path / "certificates"
+    settings.SELLERS_PRIVATE_ROOT = tmp_path / "private"
+    khulna = complete_seller(status=S.ACTIVE)  # Khulna, jute
+    dhaka = complete_seller(status=S.ACTIVE, division="dhaka", district="dhaka")
+    complete_profile(khulna, khulna.members.get().user, photos=1, employees=85)  # an OEKO-TEX certificate
+    profile = complete_profile(dhaka, dhaka.members.get().user, photos=1, employees=40)
+    add_certificate(profile, dhaka.members.get().user, type="GOTS")
+
+    section = _section(figures(_scope()), "company_profiles")
+    assert _cells(_table(section, "Sellers holding each certification")) == [
+        ["OEKO-TEX", "2"],
+        ["GOTS (Global Organic Textile Standard)", "1"],
+    ]
+    assert _cells(_table(section, "People employed")) == [
+        ["Khulna — Jute and jute goods", "85", "1"],
+        ["Dhaka — Jute and jute goods", "40", "1"],
+    ]
+    dhaka_only = _section(figures(_scope(division="dhaka")), "company_profiles")
+    assert _cells(_table(dhaka_only, "People employed")) == [["Dhaka — Jute and jute goods", "40", "1"]]

@@ -1,0 +1,158 @@
+"""Photos that sellers upload for buyers to see (product images, factory photos, brand logos): what an upload is,
+decided by its content, its dashboard thumbnail, and how its file is served.
+
+A photo is JPEG or PNG by its bytes (never by its name or the browser's Content-Type), whole (Pillow decodes every
+pixel), of a sensible size in pixels (a "decompression bomb" of a few kilobytes that decodes to gigabytes is refused
+before it is decoded), at least ``MIN_SIDE`` pixels a side and at most 3 MB, the gateway's photobank limit. Each
+domain stores its photos under names made of the content hash in the default storage, with no public URL: the
+dashboard shows them through a permission-checked view that answers with ``photo_response``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from dxports import uploads
+from dxports.errors import ApplicationError
+
+logger = logging.getLogger("dxports.photos")
+
+MAX_BYTES = 3 * 1024 * 1024  # the gateway's photobank limit (docs/gateway.md)
+# Larger images are refused before their pixels are decoded: 40 megapixels is more than any phone or studio camera
+# a seller photographs with, and far less than what a small crafted file can claim to hold.
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 100  # smaller than this is not a photo a buyer can see anything in
+THUMBNAIL_SIZE = (320, 320)
+THUMBNAIL_QUALITY = 82
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png"}
+
+
+@dataclass(frozen=True)
+class InspectedImage:
+    data: bytes
+    content_type: str
+    sha256: str
+    width: int
+    height: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
+
+
+def name_of(uploaded: File) -> str:
+    """The uploaded file's name fit to show in a message."""
+    return uploads.display_name(getattr(uploaded, "name", ""), default=_("the file"))[:80]
+
+
+def inspect_image(uploaded: File, *, error: type[ApplicationError]) -> InspectedImage:
+    """Check an uploaded photo (a Django ``File``) and return what it is; ``error`` (the caller's domain error, with
+    a message naming the file and saying what to do) otherwise. Reads at most ``MAX_BYTES + 1`` bytes."""
+    name = name_of(uploaded)
+    uploaded.seek(0)
+    data = uploaded.read(MAX_BYTES + 1)
+    uploaded.seek(0)
+    if not data:
+        raise error(_("The file “%(name)s” is empty.") % {"name": name})
+    if len(data) > MAX_BYTES:
+        size = max(len(data), getattr(uploaded, "size", 0) or 0)
+        raise error(
+            _(
+                "The image “%(name)s” is %(size).1f MB; Alibaba.com accepts at most 3 MB. Save it smaller (for "
+                "example 2000 pixels wide, JPEG quality 85) and upload it again."
+            )
+            % {"name": name, "size": size / (1024 * 1024)}
+        )
+    try:
+        inspected = uploads.inspect(data, allowed={"jpeg", "png"}, max_pixels=MAX_PIXELS)
+    except uploads.FileProblem as problem:
+        raise error(_refusal(problem.code, name)) from problem
+    if min(inspected.width, inspected.height) < MIN_SIDE:
+        raise error(
+            _(
+                "The image “%(name)s” is %(width)d × %(height)d pixels; buyers need at least %(min)d pixels on each "
+                "side. Upload a larger photo."
+            )
+            % {"name": name, "width": inspected.width, "height": inspected.height, "min": MIN_SIDE}
+        )
+    return InspectedImage(
+        data=data,
+        content_type=inspected.content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=inspected.width,
+        height=inspected.height,
+    )
+
+
+def _refusal(code: str, name: str) -> str:
+    if code == "not_allowed":
+        return _("“%(name)s” is not a JPEG or PNG image (whatever its name says). Upload a photo in JPEG or PNG.") % {
+            "name": name
+        }
+    if code == "image_too_large":
+        return _(
+            "The image “%(name)s” is too large in pixels (at most %(limit)d megapixels). Resize it, for example to "
+            "2000 × 2000 pixels."
+        ) % {"name": name, "limit": MAX_PIXELS // 1_000_000}
+    return _("The image “%(name)s” is damaged or incomplete. Save or export it again and upload the new file.") % {
+        "name": name
+    }
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """``image`` turned as its EXIF orientation says; as it is when the EXIF block is damaged (the pixels were
+    decoded whole by ``inspect_image``: only the metadata is wrong, and it is not worth refusing the photo for)."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError) as exc:
+        logger.info("EXIF orientation of an uploaded image not applied: %s", exc)
+        return image
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    """A JPEG of at most ``THUMBNAIL_SIZE``, upright (EXIF orientation applied), on white where the image was
+    transparent."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF data (when it opens the file), then goes on
+        with Image.open(io.BytesIO(data)) as opened:
+            image = _upright(opened)
+            image.thumbnail(THUMBNAIL_SIZE)
+            if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+                rgba = image.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                image = flat
+            elif image.mode != "RGB":
+                image = image.convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    return buffer.getvalue()
+
+
+def photo_response(file: FieldFile, *, content_type: str) -> FileResponse:
+    """The stored photo ``file`` as the answer of a permission-checked view (the caller checked who asks); 404 when
+    the file is gone. A photo's URL always serves the same content (a new upload is a new photo), so a browser may
+    keep it for good, privately (only the seller's users and staff may see it)."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
