@@ -2,7 +2,7 @@
 and by how long they have been in it, with links to those that need a person (the one definition of failed, stuck
 and overdue is ``OutboxJobQuerySet``'s). Counted now, whatever the range. Registered in ``AlibabaConfig.ready``.
 
-Queries: five (jobs by state and age, pushes by state and age, failed, stuck and overdue jobs), whatever the
+Queries: seven (jobs and pushes by state and age, and those done; failed, stuck and overdue jobs), whatever the
 queues' length.
 """
 
@@ -40,21 +40,24 @@ def _age_labels() -> list[str]:
 
 
 def _by_state_and_age(
-    rows: QuerySet[Any], *, since: str, now: datetime, statuses: list[tuple[str, Any]]
+    rows: QuerySet[Any], *, since: str, now: datetime, statuses: list[tuple[str, Any]], settled: str
 ) -> dict[str, list[figures.Cell | Link]]:
-    """State → [its label, how many, how many in each age band] (one query)."""
+    """State → [its label, how many, how many in each age band] (two queries). The ``settled`` state, where work
+    ends and piles up, is only counted (from the index): how long finished work has been finished is no queue."""
     bands = {}
     for index, (key, lower) in enumerate(AGES):
         condition = Q(**{f"{since}__lte": now - lower})
         if index + 1 < len(AGES):
             condition &= Q(**{f"{since}__gt": now - AGES[index + 1][1]})
         bands[key] = Count("pk", filter=condition)
-    found = {row["status"]: row for row in rows.values("status").annotate(total=Count("pk"), **bands).order_by()}
+    waiting = rows.filter(status__in=[status for status, _label in statuses if status != settled])
+    found = {row["status"]: row for row in waiting.values("status").annotate(total=Count("pk"), **bands).order_by()}
+    found[settled] = {"total": rows.filter(status=settled).count()}
     return {
         status: [
             str(label),
             found.get(status, {}).get("total", 0),
-            *(found.get(status, {}).get(key, 0) for key, _l in AGES),
+            *(found.get(status, {}).get(key, "—" if status == settled else 0) for key, _lower in AGES),
         ]
         for status, label in statuses
     }
@@ -66,10 +69,14 @@ def queues_section(scope: Scope) -> Section:
     pushes = reverse("admin:alibaba_inboundpush_changelist")
     columns = [_("State"), _("All"), *_age_labels()]
     job_rows = _by_state_and_age(
-        OutboxJob.objects.all(), since="updated_at", now=now, statuses=OutboxJob.Status.choices
+        OutboxJob.objects.all(), since="updated_at", now=now, statuses=JOB_STATES, settled=OutboxJob.Status.DONE
     )
     push_rows = _by_state_and_age(
-        InboundPush.objects.all(), since="received_at", now=now, statuses=InboundPush.Status.choices
+        InboundPush.objects.all(),
+        since="received_at",
+        now=now,
+        statuses=PUSH_STATES,
+        settled=InboundPush.Status.PROCESSED,
     )
     failed = OutboxJob.objects.failed().count()
     stuck = OutboxJob.objects.stuck(now).count()
