@@ -284,6 +284,7 @@ class ReviewDecisionForm(forms.Form):
                 label=_("What the seller must change in %(item)s") % {"item": label},
                 required=False,
                 max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": _("What the seller must change")}),
             )
 
     def reason_fields(self, target: str) -> tuple[forms.BoundField, forms.BoundField]:
