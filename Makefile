@@ -14,7 +14,8 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 run: export DJANGO_DEBUG ?= 1
-# The demo's beat steps (brand/demo.py): the demo seller's company profile goes live on its own.
+# The demo's beat steps (DXPORTS_DEMO): the demo seller's company profile goes live (brand/demo.py), its listings
+# too (catalog/demo.py), and buyers' inquiries arrive and some are answered (buyers/demo.py), all on their own.
 run: export DXPORTS_DEMO ?= 1
 run: export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: venv

@@ -15,6 +15,7 @@ is applied, the push is recorded as refused with the reason, and it is not retri
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ PushHandler = Callable[[InboundPush], None]
 Status = InboundPush.Status
 
 ENVELOPE_KEYS = ("event_id", "message_type", "data", "timestamp", "site")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _handlers: dict[str, PushHandler] = {}
 
@@ -90,8 +92,8 @@ def parse_envelope(body: Any) -> Envelope:
     if not isinstance(site, str) or len(site) > 64:
         raise EnvelopeError("site must be a string of at most 64 characters")
     for name, value in (("event_id", event_id), ("message_type", message_type), ("site", site), ("data", data)):
-        if _has_nul(value):
-            raise EnvelopeError(f"{name} contains a NUL character")
+        if _has_unstorable(value):
+            raise EnvelopeError(f"{name} contains a NUL character or an unpaired surrogate")
     return Envelope(
         event_id=str(event_id).strip(),
         message_type=message_type.strip(),
@@ -101,14 +103,15 @@ def parse_envelope(body: Any) -> Envelope:
     )
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether a decoded JSON value holds U+0000 in a string or key: PostgreSQL stores it in neither text nor
-    jsonb. Iterative, so that depth costs no stack."""
+def _has_unstorable(value: Any) -> bool:
+    """Whether a decoded JSON value holds, in a string or key, U+0000 (PostgreSQL stores it in neither text nor
+    jsonb) or an unpaired surrogate (JSON's "\\ud800" decodes to one, and no UTF-8 encoder writes it). Iterative,
+    so that depth costs no stack."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
+            if "\x00" in item or _SURROGATE.search(item):
                 return True
         elif isinstance(item, Mapping):
             stack.extend(item.keys())

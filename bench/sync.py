@@ -60,6 +60,7 @@ def environment(media_root, gateway_url):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "b" * 40,
         "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-" + "k" * 8,
+        "PARTNERS_SECRET_KEY": "bench-only-partners-secret-key-" + "p" * 8,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "EMAIL_URL": "smtp://127.0.0.1:9",

@@ -30,7 +30,7 @@ def company_profiles_section(scope: Scope) -> Section:
         for kind, sellers in sorted(certified.items(), key=lambda item: (-item[1], item[0]))
     ]
     districts = sellers_selectors.district_names()
-    sectors = dict(sellers_selectors.sectors())
+    sectors = dict(sellers_selectors.sector_choices())
     found = []
     for row in selectors.employees_by_district_and_sector():
         row_is = {

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import selectors
 from catalog.models import Category, Product, ProductEvent, ProductStatus
 from dxports import figures
 from dxports.figures import FunnelStep, Link, Scope, Section, Table
@@ -105,7 +106,7 @@ def _live(scope: Scope) -> list[Table]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    tops = _top_level_names()
+    tops = selectors.top_level_category_names()
     by_category: dict[str, dict[str, int]] = {}
     for row in found:
         name = tops.get(row["category_id"], _("No category"))
@@ -135,18 +136,6 @@ def _live(scope: Scope) -> list[Table]:
             chart="bars",
         ),
     ]
-
-
-def _top_level_names() -> dict[int, str]:
-    """Category id → the name of its top-level group (one query over the category tree)."""
-    parents = {row["pk"]: row for row in Category.objects.values("pk", "name", "parent_id")}
-    names = {}
-    for pk in parents:
-        top = parents[pk]
-        while top["parent_id"] in parents:
-            top = parents[top["parent_id"]]
-        names[pk] = top["name"]
-    return names
 
 
 def _rejected(scope: Scope) -> list[Table]:

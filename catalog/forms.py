@@ -214,7 +214,7 @@ class ProductForm(forms.Form):
         _mark_needed(field, attribute.is_required)
         return field
 
-    # Reading a product into the form, and the form into the services' arguments -------------------------------
+    # Reading a product into the form, and the form into the services' arguments ---------------------------------------
 
     @classmethod
     def initial_for(cls, product):
@@ -337,7 +337,7 @@ class ProductForm(forms.Form):
         fields["attributes"] = attributes
         return fields
 
-    # Where things are shown -----------------------------------------------------------------------------------
+    # Where things are shown -------------------------------------------------------------------------------------------
 
     def sections(self, hints=None):
         """The form's sections for the template: ``[{"title", "items": [{"fields", "hints", "legend"}]}]``; a pair

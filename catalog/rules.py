@@ -394,7 +394,7 @@ def quality_score(problems: Sequence[Problem]) -> int:
     return score
 
 
-# The checks ------------------------------------------------------------------------------------------------------
+# The checks -----------------------------------------------------------------------------------------------------------
 
 
 def _title(listing: Listing) -> Iterator[Problem]:

@@ -3,7 +3,8 @@
 A product's status changes only in ``product_transition``, which locks the row, checks ``models.TRANSITIONS``,
 writes the audit row and the new state together. Nothing here calls the gateway: publishing, updating a live
 product, delisting and blocking write their outbox row in the same transaction (DESIGN.md §6), and the handlers of
-``catalog.sync`` report back through the services of the "Listing sync" section.
+``catalog.sync`` report back through the services of the "Listing sync" section. The images' writes live in
+``catalog.images`` and are offered here too (``product_image_add``, ``product_image_remove``, ``product_image_move``).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +30,7 @@ from catalog.errors import (
     ProductInvalid,
     SellerNotActive,
 )
+from catalog.images import product_image_add, product_image_move, product_image_remove  # noqa: F401 - offered here
 from catalog.models import (
     DELIST_KIND,
     GATEWAY_STATES,
@@ -53,12 +55,13 @@ from catalog.models import (
     ReconciliationFinding,
     ReconciliationRun,
 )
-from catalog.rules import blocking_problems, is_price, listing_problems
+from catalog.rules import blocking_problems, hs_code_problems, is_price, listing_problems, normalize_hs_code
 from dxports.audit import Actor, actor_or_none
 from dxports.errors import ApplicationError
 from dxports.models import Event
 from dxports.states import StateMachine, require_reason
 from sellers import selectors as sellers_selectors
+from sellers import services as sellers_services
 from sellers.selectors import Seller
 
 # A price tier as given: ``(start_quantity, price)``, converted and checked here.
@@ -97,7 +100,7 @@ def _require_active_seller(seller: Seller) -> None:
         raise SellerNotActive(seller=seller)
 
 
-# The state machine -----------------------------------------------------------------------------------------------
+# The state machine ----------------------------------------------------------------------------------------------------
 
 
 # The one door of a product's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
@@ -161,7 +164,7 @@ def product_unblock(*, product: Product, actor: Actor, reason: str) -> Product:
     return product_transition(product=product, to=ProductStatus.DRAFT, actor=actor, reason=reason).product
 
 
-# Creating and editing --------------------------------------------------------------------------------------------
+# Creating and editing -------------------------------------------------------------------------------------------------
 
 
 def _check_category(category: Category | None) -> None:
@@ -182,6 +185,13 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
             raise ProductInvalid(_("Enter the product's SKU."), extra={"field": "sku"})
     if "title" in fields:
         fields["title"] = " ".join((fields["title"] or "").split())
+    if fields.get("hs_code"):
+        fields["hs_code"] = normalize_hs_code(fields["hs_code"])
+        problems = hs_code_problems(fields["hs_code"])
+        if problems:
+            raise ProductInvalid(
+                " ".join(f"{problem.message} {problem.fix}" for problem in problems), extra={"field": "hs_code"}
+            )
     for name, value in fields.items():
         field = cast(models.Field, Product._meta.get_field(name))  # PRODUCT_FIELDS are concrete fields
         if value is None or field.is_relation:
@@ -351,6 +361,33 @@ def product_update(
     return _after_edit(product=product, actor=actor)
 
 
+DELETABLE_STATES = frozenset({ProductStatus.DRAFT, ProductStatus.READY})
+
+
+@transaction.atomic
+def product_delete(*, product: Product, actor: Actor) -> None:
+    """Delete a product that never left for the gateway (draft or ready, never sent): its rows and, after commit,
+    its image files. ``NotEditable`` otherwise (a product Alibaba.com may hold is delisted, not deleted)."""
+    product = _lock(product)
+    if product.status not in DELETABLE_STATES or product.gateway_product_id is not None:
+        raise NotEditable(product=product)
+    names = [name for image in product.images.all() for name in (image.file.name, image.thumbnail.name) if name]
+    sellers_services.seller_product_deleted_record(
+        seller=product.seller,
+        actor=actor_or_none(actor),
+        product={"id": str(product.public_id), "sku": product.sku, "title": product.title},
+    )
+    product.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
 # Storage -----------------------------------------------------------------------------------------------------------
 
 
@@ -474,7 +511,7 @@ def _event(
     )
 
 
-# Edits made elsewhere (images: catalog.images) ---------------------------------------------------------------------
+# Edits made elsewhere (images: catalog.images) ------------------------------------------------------------------------
 
 
 def product_lock_for_edit(*, product: Product) -> Product:
@@ -496,7 +533,7 @@ def product_record_edit(*, product: Product, actor: Actor, changes: dict[str, li
     return _after_edit(product=product, actor=actor)
 
 
-# Listing sync (DESIGN.md §6) -------------------------------------------------------------------------------------
+# Listing sync (DESIGN.md §6) ------------------------------------------------------------------------------------------
 # The seller's actions write an outbox row in their transaction; the handlers of catalog.sync run it against the
 # gateway and report back through the services below. Every one of them is safe to run twice or late: it checks
 # the product's current status and version before changing anything.

@@ -93,7 +93,7 @@ def _check_right_to_sell(product: Product) -> None:
         raise RightToSellEnded(product.seller_id)
 
 
-# The gateway's product JSON --------------------------------------------------------------------------------------
+# The gateway's product JSON -------------------------------------------------------------------------------------------
 
 
 def gateway_product(product: Product, image_urls: Iterable[str]) -> dict[str, Any]:
@@ -157,7 +157,7 @@ def _pk(target: str) -> int | None:
         return None
 
 
-# product.upsert --------------------------------------------------------------------------------------------------
+# product.upsert -------------------------------------------------------------------------------------------------------
 
 
 def sync_product(job: outbox.OutboxJob) -> dict[str, Any]:
@@ -282,7 +282,7 @@ def _upload(product: Product, image: ProductImage, session: SupplierSession) -> 
         cache.delete(lock)
 
 
-# product.delist --------------------------------------------------------------------------------------------------
+# product.delist -------------------------------------------------------------------------------------------------------
 
 
 def delist_product(job: outbox.OutboxJob) -> dict[str, Any]:
@@ -312,7 +312,7 @@ def _switch_off(product: Product, session: SupplierSession) -> list[int]:
     return ids
 
 
-# When the sync stops ---------------------------------------------------------------------------------------------
+# When the sync stops --------------------------------------------------------------------------------------------------
 
 
 def sync_failed(job: outbox.OutboxJob, error: BaseException) -> None:
@@ -351,7 +351,7 @@ def failure_reason(job: outbox.OutboxJob, error: BaseException) -> str:
     ) % {"message": message[:300]}
 
 
-# Review pushes ---------------------------------------------------------------------------------------------------
+# Review pushes --------------------------------------------------------------------------------------------------------
 
 
 class ReviewArrivedEarly(Exception):

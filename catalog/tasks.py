@@ -50,3 +50,11 @@ def catalog_imports_cleanup() -> int:
     from catalog import imports
 
     return imports.imports_cleanup()
+
+
+@shared_task
+def catalog_demo_step() -> str:
+    """Beat, in the demo only (DXPORTS_DEMO): the demo seller's listings, once its account and the categories exist."""
+    from catalog import demo
+
+    return demo.step()

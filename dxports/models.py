@@ -80,7 +80,12 @@ class Event(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["seller_id", "-created_at"]), models.Index(fields=["type", "-created_at"])]
+        indexes = [
+            models.Index(fields=["seller_id", "-created_at"]),
+            models.Index(fields=["type", "-created_at"]),
+            # The partners' relay looks for recent events not fanned out yet.
+            models.Index(fields=["created_at"], name="dxports_event_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.subject_id}"

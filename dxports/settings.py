@@ -56,6 +56,11 @@ SECRET_KEY = _production_secret(
 FIELD_ENCRYPTION_KEY = _production_secret(
     "FIELD_ENCRYPTION_KEY", dev_default="dev-only-field-encryption-key-0123456789", min_length=32
 )
+# Keys the partners' API keys are hashed with and their webhook secrets derived from: changing it invalidates every
+# API key and webhook secret.
+PARTNERS_SECRET_KEY = _production_secret(
+    "PARTNERS_SECRET_KEY", dev_default="dev-only-partners-secret-key-0123456789", min_length=32
+)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -211,7 +216,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bn", _("Bengali"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (makemessages keeps it), then the Bengali names of every country django-countries knows,
+# generated once from the Unicode CLDR (django-countries ships no Bengali; buyers come from everywhere).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
@@ -378,15 +385,49 @@ CELERY_BEAT_SCHEDULE["brand-reconcile-profiles"] = {
     "task": "brand.tasks.brand_reconcile_profiles",
     "schedule": env.float("BRAND_RECONCILE_INTERVAL_S", default=60 * 60),
 }
-# The demo (make run sets DXPORTS_DEMO=1): a beat step that sends the demo seller's company profile once its supplier
-# account exists (brand/demo.py). Off otherwise.
+# Buyers' inquiries (buyers/): attachments are fetched into private storage (no URL; served by the seller's
+# permission-checked view), checked by content and size. New-inquiry e-mails whose task message was lost are sent by
+# a sweep. A periodic pull of the gateway's inquiry list per supplier
+# catches whatever a push missed; reminders go out when an inquiry has waited BUYERS_REMINDER_AFTER_H working hours;
+# the daily digest after BUYERS_DIGEST_HOUR o'clock (Asia/Dhaka). Each sweep is safe with two beats: e-mails carry
+# keys, and every claim is a conditional write.
+BUYERS_PRIVATE_ROOT = Path(env("BUYERS_PRIVATE_ROOT", default=str(VAR_DIR / "private-inquiries")))
+BUYERS_ATTACHMENT_MAX_BYTES = env.int("BUYERS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+BUYERS_ATTACHMENT_MAX_PIXELS = env.int("BUYERS_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+BUYERS_REMINDER_AFTER_H = env.float("BUYERS_REMINDER_AFTER_H", default=12.0)
+BUYERS_DIGEST_HOUR = env.int("BUYERS_DIGEST_HOUR", default=8)
+BUYERS_PULL_INTERVAL_S = env.float("BUYERS_PULL_INTERVAL_S", default=300.0)
+CELERY_BEAT_SCHEDULE["buyers-pull-inquiries"] = {
+    "task": "buyers.tasks.buyers_pull_inquiries",
+    "schedule": BUYERS_PULL_INTERVAL_S,
+    "options": {"expires": BUYERS_PULL_INTERVAL_S},
+}
+CELERY_BEAT_SCHEDULE["buyers-notify-redrive"] = {
+    "task": "buyers.tasks.buyers_notify_redrive",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-reminders"] = {
+    "task": "buyers.tasks.buyers_send_reminders",
+    "schedule": 60 * 10,
+    "options": {"expires": 60 * 10},
+}
+CELERY_BEAT_SCHEDULE["buyers-send-digests"] = {
+    "task": "buyers.tasks.buyers_send_digests",
+    "schedule": 60 * 30,
+    "options": {"expires": 60 * 30},
+}
+# The demo (make run sets DXPORTS_DEMO=1): beat steps that send the demo seller's company profile once its supplier
+# account exists (brand), list its products once the categories are there too (catalog), then let buyers ask about
+# them through the mock gateway's real push path and answer some (buyers). Off otherwise.
 DXPORTS_DEMO = env.bool("DXPORTS_DEMO", default=False)
 if DXPORTS_DEMO:
-    CELERY_BEAT_SCHEDULE["brand-demo-step"] = {
-        "task": "brand.tasks.brand_demo_step",
-        "schedule": 5.0,
-        "options": {"expires": 5.0},
-    }
+    for _app in ("brand", "catalog", "buyers"):
+        CELERY_BEAT_SCHEDULE[f"{_app}-demo-step"] = {
+            "task": f"{_app}.tasks.{_app}_demo_step",
+            "schedule": 5.0,
+            "options": {"expires": 5.0},
+        }
 # E-mails whose first try failed are sent again with backoff (dxports.mail).
 CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "task": "dxports.tasks.mail_send_due",
@@ -394,16 +435,80 @@ CELERY_BEAT_SCHEDULE["mail-send-due"] = {
     "options": {"expires": 60},
 }
 
+# The partner API (partners/, DESIGN.md §7, docs/partner-api.md).
+# A server accepts the keys of one mode: test keys on development and staging servers, live keys in production, so
+# that a key of one cannot be used on the other and a leaked key says where it works.
+PARTNERS_KEY_MODE = env.str("PARTNERS_KEY_MODE", default="test" if DEBUG else "live")
+if PARTNERS_KEY_MODE not in ("live", "test"):
+    raise ImproperlyConfigured("PARTNERS_KEY_MODE is live or test.")
+# Requests per key per window (PARTNERS_API_RATE_WINDOW_S), reads and writes counted apart; shared by every web
+# process through the cache (Redis when REDIS_URL is set).
+PARTNERS_API_READ_RATE = env.int("PARTNERS_API_READ_RATE", default=600)
+PARTNERS_API_WRITE_RATE = env.int("PARTNERS_API_WRITE_RATE", default=120)
+PARTNERS_API_RATE_WINDOW_S = env.int("PARTNERS_API_RATE_WINDOW_S", default=60)
+# An Idempotency-Key's response is replayed for at least this long; a request that died holds its key this long.
+PARTNERS_IDEMPOTENCY_TTL_S = env.int("PARTNERS_IDEMPOTENCY_TTL_S", default=60 * 60 * 24)
+PARTNERS_IDEMPOTENCY_LOCK_S = env.int("PARTNERS_IDEMPOTENCY_LOCK_S", default=60)
+# Webhooks go to public https URLs only. For a receiver on this machine during development (docs/partner-api.md),
+# PARTNERS_WEBHOOKS_ALLOW_LOOPBACK=1 also allows http and loopback addresses; it is refused without DEBUG.
+PARTNERS_WEBHOOKS_ALLOW_LOOPBACK = env.bool("PARTNERS_WEBHOOKS_ALLOW_LOOPBACK", default=False)
+if PARTNERS_WEBHOOKS_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured("PARTNERS_WEBHOOKS_ALLOW_LOOPBACK is for development only (DJANGO_DEBUG=1).")
+PARTNERS_WEBHOOK_TIMEOUT_S = env.float("PARTNERS_WEBHOOK_TIMEOUT_S", default=10.0)
+PARTNERS_WEBHOOK_RELAY_INTERVAL_S = env.float("PARTNERS_WEBHOOK_RELAY_INTERVAL_S", default=15.0)
+CELERY_BEAT_SCHEDULE["partners-webhooks-relay"] = {
+    "task": "partners.tasks.webhooks_relay",
+    "schedule": PARTNERS_WEBHOOK_RELAY_INTERVAL_S,
+    "options": {"expires": PARTNERS_WEBHOOK_RELAY_INTERVAL_S},
+}
+CELERY_BEAT_SCHEDULE["partners-idempotency-purge"] = {
+    "task": "partners.tasks.idempotency_purge",
+    "schedule": 60 * 60,
+    "options": {"expires": 60 * 60},
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.api.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "partners.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": True,
     # Throttles tell clients apart by the same rule as lockout (dxports/proxies.py).
     "NUM_PROXIES": DXPORTS_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dxports partner API",
-    "DESCRIPTION": "Partner access to the dxports export-onboarding program.",
+    "DESCRIPTION": (
+        "Partner access to the dxports export-onboarding program: onboard sellers, list their products on "
+        "Alibaba.com, answer buyers, and hear about it through signed webhooks. The guide: docs/partner-api.md."
+    ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SellerStatusEnum": "partners.api.serializers.SELLER_STATUS",
+        "ProductStatusEnum": "partners.api.serializers.PRODUCT_STATUS",
+        "RequirementStatusEnum": "partners.api.serializers.REQUIREMENT_STATUS",
+        "EndpointStatusEnum": "partners.api.serializers.ENDPOINT_STATUS",
+        "DeliveryStatusEnum": "partners.api.serializers.DELIVERY_STATUS",
+        "BulkStatusEnum": "partners.api.serializers.BULK_STATUS",
+        "DocumentKindEnum": "partners.api.serializers.DOCUMENT_KIND",
+        "SyncKindEnum": "partners.api.serializers.SYNC_KIND",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api.schema.postprocess",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     # No badge fetched from swagger.io: the docs page loads nothing from outside our origin.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},

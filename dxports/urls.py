@@ -18,10 +18,13 @@ urlpatterns = [
     path("dashboard/products/", include("catalog.urls")),
     path("dashboard/imports/", include("catalog.imports.urls")),
     path("dashboard/company/", include("brand.urls")),
+    path("dashboard/inquiries/", include("buyers.urls")),
     path("dashboard/notifications/", notifications, name="notifications"),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(("partners.api.urls", "api"), namespace="api")),
+    path("dashboard/partners/", include("partners.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script served as a file (the split view) instead of inline, and the page's inline
     # style element moved to our stylesheet; its own stylesheet draws icons from data: URLs.

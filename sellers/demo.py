@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from dxports import roles
-from dxports.demo import DEMO_PASSWORD
+from dxports.demo import ACTIVE_SELLER_EMAIL, DEMO_PASSWORD
 from dxports.models import Event
 from sellers import emails, services
 from sellers.models import (
@@ -56,7 +56,7 @@ def _profile(**overrides):
 SELLERS = [
     (
         "Rupsha Jute Crafts Ltd.",
-        "jute@demo.dxports.test",
+        ACTIVE_SELLER_EMAIL,
         S.ACTIVE,
         ["jute", "handicrafts"],
         _profile(

@@ -42,7 +42,7 @@ def register() -> None:
     figures.register_filter(
         key="district", label=gettext_lazy("District"), choices=lambda: geo.DISTRICT_CHOICES, order=20
     )
-    figures.register_filter(key="sector", label=gettext_lazy("Sector"), choices=selectors.sectors, order=30)
+    figures.register_filter(key="sector", label=gettext_lazy("Sector"), choices=selectors.sector_choices, order=30)
     figures.register_funnel(key="sellers", order=10, steps=funnel_steps)
     figures.register_section(key="review", order=20, build=review_section)
 

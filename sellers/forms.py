@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +27,31 @@ class DateInput(forms.DateInput):
 
 
 class _StepForm(forms.ModelForm):
-    """A step of the profile: a ModelForm over the step's fields that never saves (the service does)."""
+    """A step of the profile: a ModelForm over the step's fields that parses what was typed and never saves. The
+    profile's rules are the service's (``sellers.validators.clean_profile``, run by ``seller_update_profile``), so
+    that the dashboard and the partner API refuse a value the same way; the view shows its refusals on the fields.
+    A field with a normalizer takes what a person types at any length: the length is checked once normalized."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in validators.FIELD_NORMALIZERS and isinstance(field, forms.CharField):
+                field.max_length = None
+                field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+                field.widget.attrs.pop("maxlength", None)
+
+    def _post_clean(self):
+        # The model's own checks run in the service, on the normalized values.
+        pass
 
     def changed_values(self):
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+    def add_refusal(self, error):
+        """Show a ``ProfileInvalid`` from the service on the fields it names."""
+        for name, messages in error.messages_by_field().items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 class BusinessForm(_StepForm):
@@ -56,12 +77,6 @@ class BusinessForm(_StepForm):
         ]
         help_texts = {"trade_name": _("The name buyers know you by, if it differs from the legal name.")}
 
-    def clean_year_established(self):
-        value = self.cleaned_data.get("year_established")
-        if value is not None:
-            validators.validate_year_established(value)
-        return value
-
 
 class AddressForm(_StepForm):
     class Meta:
@@ -69,27 +84,6 @@ class AddressForm(_StepForm):
         fields = ["address", "postcode", "division", "district", "contact_phone"]
         help_texts = {"contact_phone": _("A Bangladesh mobile number, for example 01712345678.")}
         widgets = {"contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
-
-    def clean_contact_phone(self):
-        value = self.cleaned_data.get("contact_phone")
-        return validators.normalize_bd_mobile(value) if value else ""
-
-    def clean_postcode(self):
-        value = (self.cleaned_data.get("postcode") or "").strip()
-        if value and not (value.isdigit() and len(value) == 4):
-            raise ValidationError(_("A Bangladesh postcode has 4 digits, for example 9100."), code="postcode")
-        return value
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        division, district = cleaned.get("division"), cleaned.get("district")
-        if division and district:
-            try:
-                validators.validate_district(division=division, district=district)
-            except ValidationError as error:
-                self.add_error("district", error)
-        return cleaned
 
 
 class IdentifiersForm(_StepForm):
@@ -117,34 +111,6 @@ class IdentifiersForm(_StepForm):
                 "Not registered yet? Leave it empty: you can start without an ERC, but listing for export needs one."
             ),
         }
-
-    def _normalize(self, name, normalizer):
-        value = self.cleaned_data.get(name)
-        return normalizer(value) if value else ""
-
-    def clean_trade_licence_number(self):
-        return self._normalize("trade_licence_number", validators.normalize_trade_licence_number)
-
-    def clean_trade_licence_authority(self):
-        return self._normalize("trade_licence_authority", validators.normalize_licence_authority)
-
-    def clean_etin(self):
-        return self._normalize("etin", validators.normalize_etin)
-
-    def clean_bin(self):
-        return self._normalize("bin", validators.normalize_bin)
-
-    def clean_erc_number(self):
-        return self._normalize("erc_number", validators.normalize_erc_number)
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        if cleaned.get("erc_number") and not cleaned.get("erc_expires_on"):
-            self.add_error("erc_expires_on", _("Enter the ERC's expiry date, as printed on the certificate."))
-        if cleaned.get("erc_expires_on") and not cleaned.get("erc_number") and "erc_number" not in self.errors:
-            self.add_error("erc_number", _("Enter the ERC number, or leave both ERC fields empty."))
-        return cleaned
 
 
 class OwnerBankForm(_StepForm):
@@ -183,32 +149,6 @@ class OwnerBankForm(_StepForm):
             if stored:
                 self.fields[name].widget.attrs["placeholder"] = getattr(self.instance, f"{name}_masked")
                 self.fields[name].help_text = _("Stored (shown masked). Leave empty to keep it, or type a new one.")
-
-    def clean_owner_nid(self):
-        value = self.cleaned_data.get("owner_nid")
-        return validators.normalize_nid(value) if value else ""
-
-    def clean_bank_routing_number(self):
-        value = self.cleaned_data.get("bank_routing_number")
-        return validators.normalize_routing_number(value) if value else ""
-
-    def clean_bank_account_number(self):
-        raw = "".join((self.cleaned_data.get("bank_account_number") or "").split()).replace("-", "")
-        if raw and not (raw.isdigit() and 6 <= len(raw) <= 20):
-            raise ValidationError(_("An account number has 6 to 20 digits."), code="account_number")
-        return raw
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        account_name = cleaned.get("bank_account_name")
-        if account_name:
-            names = [self.instance.legal_name, self.instance.trade_name, cleaned.get("owner_name")]
-            try:
-                validators.validate_account_name(account_name, names=names)
-            except ValidationError as error:
-                self.add_error("bank_account_name", error)
-        return cleaned
 
     def changed_values(self):
         values = super().changed_values()

@@ -263,6 +263,31 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > (now or timezone.now())
 
 
+class AccountClaim(models.Model):
+    """The link that lets the owner of a seller created on their behalf (by a partner organisation) set a password
+    and take over the account. Only a hash of the token is stored; the e-mail holds the only copy."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account claim")
+        verbose_name_plural = _("account claims")
+
+    def __str__(self):
+        return f"{self.user} ({self.seller})"
+
+    def is_open(self, now=None):
+        return self.claimed_at is None and self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
 class DocumentKind(models.TextChoices):
     TRADE_LICENCE = "trade_licence", _("Trade licence")
     ETIN_CERTIFICATE = "etin_certificate", _("e-TIN certificate")
@@ -332,6 +357,8 @@ class EventKind(models.TextChoices):
     TEAM = "team", _("Team changed")
     REMINDER = "reminder", _("Reminder sent")
     PROVISIONING = "provisioning", _("Supplier account")
+    ACCESS = "access", _("Access of an organisation")
+    PRODUCT_DELETED = "product_deleted", _("Product deleted")
 
 
 class SellerEvent(AuditEvent):

@@ -6,7 +6,7 @@ current documents and the reviewer's open reasons into one ``RequirementState`` 
 person understands: due, fine, expiring soon, expired, or refused with the reviewer's reason.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import cast
@@ -53,16 +53,7 @@ class Requirement:
         return self.fields + self.optional_fields
 
 
-_FIELD_CHECKS: dict[str, Callable[[str], str]] = {
-    "contact_phone": validators.normalize_bd_mobile,
-    "etin": validators.normalize_etin,
-    "bin": validators.normalize_bin,
-    "owner_nid": validators.normalize_nid,
-    "bank_routing_number": validators.normalize_routing_number,
-    "trade_licence_number": validators.normalize_trade_licence_number,
-    "trade_licence_authority": validators.normalize_licence_authority,
-    "erc_number": validators.normalize_erc_number,
-}
+_FIELD_CHECKS = validators.FIELD_NORMALIZERS
 
 
 def _check_bank(seller: Seller) -> list[str]:

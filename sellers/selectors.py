@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,9 +22,14 @@ from sellers.models import (
     PROGRAM_STATES,
     SELLING_STATES,
     SENSITIVE_FIELDS,
+    AccountClaim,
+    BusinessType,
     Document,
+    DocumentKind,
     EventKind,
+    ExportTurnover,
     Invitation,
+    MemberRole,
     ReviewReason,
     Sector,
     Seller,
@@ -78,12 +84,14 @@ def team_for_seller(*, seller: Seller) -> tuple[list[SellerMember], list[Invitat
     return members, invitations
 
 
-def history_for_seller(*, seller: Seller) -> QuerySet[SellerEvent]:
-    """The seller's audit trail, newest first, with actors and the reviewer's reasons (two queries)."""
-    return (
-        SellerEvent.objects.filter(seller=seller)
-        .select_related("actor")
-        .prefetch_related(Prefetch("review_reasons", queryset=ReviewReason.objects.order_by("id")))
+def history_for_seller(*, seller: Seller, actor: User | None = None) -> QuerySet[SellerEvent]:
+    """The seller's audit trail, newest first, with actors and the reviewer's reasons (two queries); only what
+    ``actor`` did when given."""
+    events = SellerEvent.objects.filter(seller=seller)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    return events.select_related("actor").prefetch_related(
+        Prefetch("review_reasons", queryset=ReviewReason.objects.order_by("id"))
     )
 
 
@@ -116,6 +124,11 @@ def token_hash(token: str | None) -> str:
 
 def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("seller").filter(token_hash=token_hash(token)).first()
+
+
+def claim_for_token(token: str) -> AccountClaim | None:
+    """The account claim of ``token`` (open or not), with its seller and user, or None."""
+    return AccountClaim.objects.select_related("seller", "user").filter(token_hash=token_hash(token)).first()
 
 
 def seller_may_sell(*, seller_id: int) -> bool:
@@ -167,7 +180,7 @@ def division_of(district: str) -> str:
     return geo.division_of(district) or ""
 
 
-def sectors() -> list[tuple[str, str]]:
+def sector_choices() -> list[tuple[str, str]]:
     """The program's sectors as (code, name), in their order (one query)."""
     return [(sector.code, sector.name) for sector in Sector.objects.all()]
 
@@ -368,3 +381,83 @@ def users_of_seller(*, seller: Seller | int) -> QuerySet[User]:
     """The users who work for ``seller`` (or the seller of that id: owner and team), as a user queryset a caller may
     narrow further."""
     return User.objects.filter(seller_membership__seller=seller, is_active=True)
+
+
+# For organisations that work with many sellers (the partner API) ------------------------------------------------------
+
+# The values of the seller's choice fields, for callers that describe them (the API's schema).
+SELLER_CHOICES = {
+    "status": SellerStatus.values,
+    "business_type": BusinessType.values,
+    "export_turnover": ExportTurnover.values,
+    "division": [value for value, _label in geo.DIVISION_CHOICES],
+    "district": list(geo.DISTRICTS),
+    "document_kind": DocumentKind.values,
+}
+# ``ids`` is what the caller may see: a list of seller pks or a subquery of them (``values("seller_id")``).
+
+
+def sellers_among(
+    *,
+    ids: Iterable[int] | QuerySet[Any, Any],
+    status: str = "",
+    search: str = "",
+    created_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+) -> QuerySet[Seller]:
+    """The sellers among ``ids``, newest first, after the position ``after`` (``(created_at, pk)`` of the last of
+    the previous page), with their sectors and owner (three queries for any page)."""
+    sellers = Seller.objects.filter(pk__in=ids)
+    if after is not None:
+        sellers = sellers.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], pk__lt=after[1]))
+    if status:
+        sellers = sellers.filter(status=status)
+    if created_since is not None:
+        sellers = sellers.filter(created_at__gte=created_since)
+    search = (search or "").strip()
+    if search:
+        sellers = sellers.filter(Q(legal_name__icontains=search) | Q(trade_name__icontains=search))
+    owners = SellerMember.objects.filter(role=MemberRole.OWNER).select_related("user")
+    return sellers.order_by("-created_at", "-id").prefetch_related(
+        "categories", Prefetch("members", queryset=owners, to_attr="owners")
+    )
+
+
+def seller_among(*, ids: Iterable[int] | QuerySet[Any, Any], public_id: UUID) -> Seller | None:
+    """One seller among ``ids`` by its public id, or None."""
+    return sellers_among(ids=ids).filter(public_id=public_id).first()
+
+
+def seller_ids_of(*, public_ids: Iterable[UUID]) -> dict[UUID, int]:
+    """``{public_id: pk}`` of the sellers with these public ids (unknown ones left out)."""
+    return dict(Seller.objects.filter(public_id__in=list(public_ids)).values_list("public_id", "pk"))
+
+
+def seller_public_ids(*, ids: Iterable[int]) -> dict[int, UUID]:
+    """``{pk: public_id}`` of the sellers ``ids``."""
+    return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "public_id"))
+
+
+def seller_names(*, ids: Iterable[int]) -> dict[int, str]:
+    """``{pk: legal name}`` of the sellers ``ids``."""
+    return dict(Seller.objects.filter(pk__in=list(ids)).values_list("pk", "legal_name"))
+
+
+def sectors() -> QuerySet[Sector]:
+    return Sector.objects.all()
+
+
+def sectors_by_code(*, codes: Iterable[str]) -> dict[str, Sector]:
+    """``{code: Sector}`` for the known ``codes``."""
+    return {sector.code: sector for sector in Sector.objects.filter(code__in=list(codes))}
+
+
+def current_documents(*, seller: Seller) -> QuerySet[Document]:
+    return Document.objects.filter(seller=seller, is_current=True).order_by("kind")
+
+
+def is_claimed(*, seller: Seller) -> bool:
+    """Whether the seller's owner can log in (set a password): false for an account created on the owner's
+    behalf and not claimed yet."""
+    owner = SellerMember.objects.select_related("user").filter(seller=seller, role=MemberRole.OWNER).first()
+    return owner is not None and owner.user.has_usable_password()

@@ -16,4 +16,5 @@ urlpatterns = [
     path("team/<uuid:public_id>/remove/", views.member_remove, name="member-remove"),
     path("team/invitations/<uuid:public_id>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("claim/<str:token>/", views.claim, name="claim"),
 ]

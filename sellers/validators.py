@@ -1,10 +1,19 @@
-"""Validators of the seller's identifiers. Each takes what a person typed, returns the value as stored, and raises
-``ValidationError`` with a code and a message that says what is wrong and what a right value looks like."""
+"""The seller's profile rules, in one place for every entry point (the dashboard, the partner API, the demo data).
+
+One function per field kind takes what a person typed and returns the value as stored, or raises ``ValidationError``
+with a code and a message that says what is wrong and what a right value looks like. ``_digits_only`` is where every
+number is reduced to its digits (the seam for Bengali digits and other ways people write numbers).
+``FIELD_NORMALIZERS`` says which field is which kind; ``clean_profile`` applies them and the rules between fields to a
+change of a seller's profile, and is what ``sellers.services.seller_update_profile`` runs.
+"""
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +48,22 @@ def normalize_bd_mobile(value):
             _("A Bangladesh mobile number starts with 013 to 019, for example 01712345678."), code="phone_prefix"
         )
     return "+88" + raw
+
+
+def normalize_postcode(value):
+    """A Bangladesh postcode: 4 digits."""
+    raw = _digits_only(value)
+    if not (raw.isdigit() and len(raw) == 4):
+        raise ValidationError(_("A Bangladesh postcode has 4 digits, for example 9100."), code="postcode")
+    return raw
+
+
+def normalize_bank_account_number(value):
+    """A bank account number: 6 to 20 digits."""
+    raw = _digits_only(value)
+    if not (raw.isdigit() and 6 <= len(raw) <= 20):
+        raise ValidationError(_("An account number has 6 to 20 digits."), code="account_number")
+    return raw
 
 
 def _exact_digits(value, length, *, name, code):
@@ -172,3 +197,130 @@ def validate_account_name(account_name, *, names):
             code="account_name_mismatch",
             params={"names": shown or _("not given yet")},
         )
+
+
+def validate_erc(*, number, expires_on):
+    """An ERC is given whole (its number and its expiry date) or not at all. Returns ``{field: ValidationError}``."""
+    if number and not expires_on:
+        return {
+            "erc_expires_on": ValidationError(
+                _("Enter the ERC's expiry date, as printed on the certificate."), code="erc_expiry_missing"
+            )
+        }
+    if expires_on and not number:
+        return {
+            "erc_number": ValidationError(
+                _("Enter the ERC number, or leave both ERC fields empty."), code="erc_number_missing"
+            )
+        }
+    return {}
+
+
+# Which kind each field is: the value is stored as its normalizer returns it.
+FIELD_NORMALIZERS: dict[str, Callable[[Any], str]] = {
+    "contact_phone": normalize_bd_mobile,
+    "postcode": normalize_postcode,
+    "etin": normalize_etin,
+    "bin": normalize_bin,
+    "owner_nid": normalize_nid,
+    "bank_routing_number": normalize_routing_number,
+    "bank_account_number": normalize_bank_account_number,
+    "trade_licence_number": normalize_trade_licence_number,
+    "trade_licence_authority": normalize_licence_authority,
+    "erc_number": normalize_erc_number,
+}
+
+# The fields of a seller's profile that its people (and partners it allows) change; ``categories`` is a list of
+# ``Sector``.
+PROFILE_FIELDS = (
+    "legal_name",
+    "trade_name",
+    "business_type",
+    "year_established",
+    "employees",
+    "categories",
+    "export_turnover",
+    "website",
+    "address",
+    "postcode",
+    "division",
+    "district",
+    "contact_phone",
+    "trade_licence_number",
+    "trade_licence_authority",
+    "trade_licence_expires_on",
+    "etin",
+    "bin",
+    "erc_number",
+    "erc_expires_on",
+    "owner_name",
+    "owner_nid",
+    "bank_name",
+    "bank_branch",
+    "bank_routing_number",
+    "bank_account_number",
+    "bank_account_name",
+)
+
+
+def clean_profile(seller, data, *, today=None):
+    """``data`` (field → value as typed or parsed, for some of ``PROFILE_FIELDS``) checked and normalized for
+    ``seller``: each value by its field's kind and the model field (type, choices, length); then the rules between
+    fields on the profile as it would be after the change (the district is in the division, an ERC is whole, the
+    account is in the business's or the owner's name). An empty value clears a field (a draft may be incomplete),
+    except the legal name. Returns the values to store; raises ``ValidationError({field: [errors]})`` with every
+    problem at once."""
+    from sellers.models import Seller
+
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "categories":
+            cleaned[name] = list(value or [])
+            continue
+        field = cast(models.Field, Seller._meta.get_field(name))
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            if not field.blank:
+                errors[name] = [ValidationError(_("This field cannot be empty."), code="required")]
+            else:
+                cleaned[name] = "" if field.empty_strings_allowed else None
+            continue
+        try:
+            normalizer = FIELD_NORMALIZERS.get(name)
+            if normalizer is not None:
+                value = normalizer(value)
+            value = field.clean(value, seller)
+            if name == "year_established":
+                validate_year_established(value, today=today)
+        except ValidationError as error:
+            errors[name] = error.error_list
+            continue
+        cleaned[name] = value
+
+    def after(name: str) -> Any:
+        return cleaned[name] if name in cleaned else getattr(seller, name)
+
+    between: dict[str, ValidationError] = {}
+    if {"division", "district"} & cleaned.keys() and after("division") and after("district"):
+        try:
+            validate_district(division=after("division"), district=after("district"))
+        except ValidationError as error:
+            between["district"] = error
+    if {"erc_number", "erc_expires_on"} & cleaned.keys():
+        between.update(validate_erc(number=after("erc_number"), expires_on=after("erc_expires_on")))
+    if cleaned.get("bank_account_name"):
+        names = [after("legal_name"), after("trade_name"), after("owner_name")]
+        try:
+            validate_account_name(cleaned["bank_account_name"], names=names)
+        except ValidationError as error:
+            between["bank_account_name"] = error
+    for name, refusal in between.items():
+        errors.setdefault(name, refusal.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

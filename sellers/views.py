@@ -8,7 +8,9 @@ renders. Domain refusals (``ApplicationError``) become form errors or messages, 
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 from sellers import selectors, services
+from sellers.errors import ClaimInvalid, ProfileInvalid
 from sellers.forms import STEPS, DocumentUploadForm, InviteForm, StartForm
 from sellers.models import DocumentKind
 from sellers.requirements import RequirementStatus
@@ -94,6 +97,8 @@ def step(request, step, member):
     if request.method == "POST" and form.is_valid():
         try:
             services.seller_update_profile(seller=seller, actor=request.user, data=form.changed_values())
+        except ProfileInvalid as error:
+            form.add_refusal(error)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -303,4 +308,28 @@ def invitation(request, token):
         "sellers/invitation.html",
         {"invitation": found, "error": error, "is_open": found.is_open()},
         status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request, token):
+    """The owner of a seller created on their behalf sets a password (the link in the claim e-mail), is logged in
+    and lands on the dashboard."""
+    found = selectors.claim_for_token(token)
+    if found is None or not found.is_open():
+        return render(request, "sellers/claim.html", {"claim": None, "error": ClaimInvalid().message}, status=404)
+    form = SetPasswordForm(found.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.seller_account_claim(token=token, password=form.cleaned_data["new_password1"])
+        except ApplicationError as error:
+            return render(request, "sellers/claim.html", {"claim": None, "error": error.message}, status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Finish your business profile, then submit it."))
+        return redirect("sellers:home")
+    return render(
+        request,
+        "sellers/claim.html",
+        {"claim": found, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "t" * 40)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "test-only-field-encryption-key-" + "k" * 10)
+os.environ.setdefault("PARTNERS_SECRET_KEY", "test-only-partners-secret-key-" + "p" * 10)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Production refuses development values; the suite's own (e-mail goes to pytest-django's outbox whatever is set).

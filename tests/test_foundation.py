@@ -160,9 +160,10 @@ PRODUCTION_ENV = {
     "ALIBABA_GATEWAY_URL": "https://gateway.alibaba.example",
     "ALIBABA_APP_KEY": "34567890",
     "ALIBABA_APP_SECRET": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "PARTNERS_SECRET_KEY": "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz",
 }
 # Variables a test process may have that would make a subprocess pass for the wrong reason.
-_PRODUCTION_PREFIXES = ("DJANGO_", "FIELD_ENCRYPTION", "EMAIL_URL", "DXPORTS_SITE_URL", "ALIBABA_")
+_PRODUCTION_PREFIXES = ("DJANGO_", "FIELD_ENCRYPTION", "EMAIL_URL", "DXPORTS_SITE_URL", "ALIBABA_", "PARTNERS_")
 
 
 def _in_subprocess(args, env):
@@ -187,6 +188,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _settings_in_subprocess({"DJANGO_ALLOWED_HOSTS": "dxports.example"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_partners_secret_key():
+    result = _settings_in_subprocess({k: v for k, v in PRODUCTION_ENV.items() if k != "PARTNERS_SECRET_KEY"})
+    assert result.returncode != 0
+    assert "PARTNERS_SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():

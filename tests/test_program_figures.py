@@ -11,11 +11,13 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from alibaba.models import OutboxJob
+from buyers import services as buyers_services
 from catalog import services as catalog_services
 from catalog.models import Product, ProductStatus
 from dxports.figures import Scope, figures
 from sellers import services
 from sellers.models import SellerStatus, SupplierAccount
+from tests.buyers.support import receive
 from tests.catalog.factories import CategoryFactory, LeafFactory, complete_product
 from tests.sellers.factories import StaffFactory, complete_seller
 
@@ -44,7 +46,8 @@ def program(time_machine, settings, tmp_path):
     """Four sellers and their steps, on known days (Dhaka time, noon):
 
     - Abdul (Khulna, signed up Mon 2 March): submitted 3 March, approved 5 March (2 days), supplier account 6 March,
-      a listing live 10 March, another rejected by Alibaba.com 12 March, a third whose sync failed;
+      a listing live 10 March, another rejected by Alibaba.com 12 March, a third whose sync failed; an inquiry from
+      Germany about the live listing 15 March, answered three hours later, another from the USA 18 March, waiting;
     - Bilkis (Khulna, signed up Wed 4 March): submitted 4 March, changes requested 5 March (1 day: the BIN),
       submitted again 6 March, rejected 9 March (3 days);
     - Chandan (Dhaka, signed up Tue 10 March): submitted 11 March, still waiting on 20 March (9 days);
@@ -99,6 +102,13 @@ def program(time_machine, settings, tmp_path):
     )
     catalog_services.product_sync_failed(product=failing, reason="InvalidParameter: subject must be ASCII.")
     OutboxJob.objects.create(kind="product.upsert", target="999", status=OutboxJob.Status.FAILED)
+    at(15)
+    settings.BUYERS_PRIVATE_ROOT = tmp_path / "inquiries"
+    asked = receive(abdul, country="DE", product_id=1, custom_code=str(live.public_id))
+    time_machine.shift(timedelta(hours=3))
+    buyers_services.inquiry_reply(inquiry=asked, actor=abdul.members.get().user, content="Yes: US$2.40 FOB.")
+    at(18)
+    receive(abdul, country="US", product_id=1, custom_code=str(live.public_id))
     at(20)
     return {"jute": jute, "bags": bags}
 
@@ -129,13 +139,15 @@ def test_the_funnel_by_signup_week_with_its_conversions(program):
         ["Approved", "1", "33%"],
         ["Supplier account ready", "1", "100%"],
         ["First listing live", "1", "100%"],
+        ["First inquiry", "1", "100%"],
+        ["First reply", "1", "100%"],
     ]
     weeks = {row[0]: row[1:] for row in _cells(_table(funnel, "By signup week"))}
     assert list(weeks) == ["2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]
-    # signed up, submitted (%), approved (%), supplier account (%), first live (%)
-    assert weeks["2026-03-02"] == ["2", "2", "100%", "1", "50%", "1", "100%", "1", "100%"]
-    assert weeks["2026-03-09"] == ["2", "1", "50%", "0", "0%", "0", "—", "0", "—"]
-    assert weeks["2026-02-23"] == ["0", "0", "—", "0", "—", "0", "—", "0", "—"]
+    # signed up, submitted (%), approved (%), supplier account (%), first live (%), first inquiry (%), first reply (%)
+    assert weeks["2026-03-02"] == ["2", "2", "100%", "1", "50%", "1", "100%", "1", "100%", "1", "100%", "1", "100%"]
+    assert weeks["2026-03-09"] == ["2", "1", "50%", "0", "0%", "0", "—", "0", "—", "0", "—", "0", "—"]
+    assert weeks["2026-02-23"] == ["0", "0", "—", "0", "—", "0", "—", "0", "—", "0", "—", "0", "—"]
 
 
 def test_the_review_figures(program):
@@ -178,6 +190,23 @@ def test_the_listing_figures(program):
     assert attention["0 listings stuck on their way to Alibaba.com"].endswith("?sync_attention=stuck")
 
 
+def test_the_buyers_figures(program):
+    buyers = _section(figures(_scope()), "buyers")
+
+    assert _cells(_table(buyers, "Inquiries by the buyer's country")) == [
+        ["Germany", "1"],
+        ["United States of America", "1"],
+    ]
+    assert _cells(_table(buyers, "Inquiries by category")) == [["Jute & Jute Goods", "2"]]
+    # Both count for the rate (one answered, one waiting more than a day); one was answered within it, in 3 hours.
+    assert _cells(_table(buyers, "Answers")) == [
+        ["Answered within a day", "50%"],
+        ["Median time to the first answer", "3.0 hours"],
+    ]
+    (waiting,) = buyers.attention
+    assert waiting.text == "1 sellers have inquiries waiting for an answer" and waiting.url.endswith("?waiting=yes")
+
+
 def test_the_queues(program):
     queues = _section(figures(_scope()), "queues")
 
@@ -189,7 +218,7 @@ def test_the_queues(program):
 def test_the_filters_narrow_every_figure(program):
     dhaka = figures(_scope(division="dhaka"))
     funnel = _cells(_table(_section(dhaka, "funnel"), "Sellers at each step"))
-    assert [row[1] for row in funnel] == ["2", "1", "0", "0", "0"]
+    assert [row[1] for row in funnel] == ["2", "1", "0", "0", "0", "0", "0"]
     assert _cells(_table(_section(dhaka, "review"), "Decisions taken")) == [
         ["Approved", "0"],
         ["Changes requested", "0"],
@@ -198,10 +227,10 @@ def test_the_filters_narrow_every_figure(program):
     assert _table(_section(dhaka, "catalog"), "Listings live now, by category").rows == []
 
     jute = figures(_scope(category=str(program["jute"].pk)))
-    assert [row[1] for row in _cells(_table(_section(jute, "funnel"), "Sellers at each step"))][-1] == "1"
+    assert [row[1] for row in _cells(_table(_section(jute, "funnel"), "Sellers at each step"))][-3:] == ["1"] * 3
     other = CategoryFactory(name="Leather", level=1, is_leaf=False)
     leather = figures(_scope(category=str(other.pk)))
-    assert [row[1] for row in _cells(_table(_section(leather, "funnel"), "Sellers at each step"))][-1] == "0"
+    assert [row[1] for row in _cells(_table(_section(leather, "funnel"), "Sellers at each step"))][-3:] == ["0"] * 3
     assert _cells(_table(_section(figures(_scope(sector="leather")), "funnel"), "Sellers at each step"))[0][1] == "0"
     assert _cells(_table(_section(figures(_scope(sector="jute")), "funnel"), "Sellers at each step"))[0][1] == "4"
 
@@ -268,8 +297,9 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_sellers(
     # steps, first listing live); review (waiting, decisions and their times, rounds, reasons); company profiles
     # (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the category tree, live by
     # category and division, rejections, their reasons); queues (jobs and pushes by state and age, jobs failed,
-    # stuck, overdue; those done and processed); on PostgreSQL, its JIT turned off and on again
-    with django_assert_num_queries(28 + 2 * (connection.vendor == "postgresql")):
+    # stuck, overdue; those done and processed); buyers (the funnel's steps, by country, the category tree, by
+    # category, answers, sellers waiting); on PostgreSQL, its JIT turned off and on again
+    with django_assert_num_queries(34 + 2 * (connection.vendor == "postgresql")):
         response = client.get(PAGE, RANGE)
 
     assert response.status_code == 200

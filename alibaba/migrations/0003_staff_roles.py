@@ -24,7 +24,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("alibaba", "0002_push_refused_status"),
-        ("sellers", "0004_staff_roles"),
+        ("sellers", "0005_staff_roles"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -28,7 +28,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("brand", "0001_company_profiles_photos_certificates"),
-        ("sellers", "0004_staff_roles"),
+        ("sellers", "0005_staff_roles"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -21,7 +21,7 @@ def safe_cell(text):
     return f"'{text}" if text and text.startswith(FORMULA_STARTS) else text
 
 
-# Writing: export, template, allowed values ------------------------------------------------------------------------
+# Writing: export, template, allowed values ----------------------------------------------------------------------------
 
 
 def header_row(keys=COLUMN_KEYS):

@@ -59,7 +59,7 @@ MAX_COLUMNS = 60
 MAX_CELL_CHARS = 60_000  # the longest field, the description, is 50,000
 
 
-# Reading a file --------------------------------------------------------------------------------------------------
+# Reading a file -------------------------------------------------------------------------------------------------------
 
 logger = logging.getLogger("dxports.catalog.imports")
 CHILD = Path(xlsx_child.__file__)

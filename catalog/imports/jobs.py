@@ -49,7 +49,7 @@ logger = logging.getLogger("dxports.catalog.imports")
 BATCH_SIZE = 500
 
 
-# Applying a batch ------------------------------------------------------------------------------------------------
+# Applying a batch -----------------------------------------------------------------------------------------------------
 
 
 def _jsonable(name, value):
@@ -184,7 +184,7 @@ def _apply_with_retry(*, job, rows, catalog, actor):
         return apply_batch(job=job, rows=rows, catalog=catalog, actor=actor)
 
 
-# The job ---------------------------------------------------------------------------------------------------------
+# The job --------------------------------------------------------------------------------------------------------------
 
 
 def import_job_create(*, seller, actor, uploaded):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0004_import_file_sizes_backfill'),
-        ('sellers', '0004_staff_roles'),
+        ('sellers', '0005_staff_roles'),
     ]
 
     operations = [

@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0005_reconciliation_runs_and_findings"),
-        ("sellers", "0004_staff_roles"),
+        ("sellers", "0005_staff_roles"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

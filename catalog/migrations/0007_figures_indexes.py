@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0006_staff_roles'),
-        ('sellers', '0005_figures_indexes'),
+        ('sellers', '0006_figures_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,10 +5,18 @@ writes the audit row and the new state together. E-mails go out after commit (``
 reached only through the outbox (``supplier.provision``, handled in ``sellers.provisioning``).
 
 Modules by subject: ``onboarding`` (the state machine, the file, submission, decisions, expiry), ``team``
-(invitations and members), ``supplier`` (the Alibaba.com supplier account, its tokens, and a seller's session with
+(invitations and members), ``claims`` (sellers created on their owner's behalf by an organisation, and the record of
+organisations' access), ``supplier`` (the Alibaba.com supplier account, its tokens, and a seller's session with
 the gateway for the domains above it). Callers use this package's names, not its modules.
 """
 
+from sellers.services.claims import (
+    seller_access_record,
+    seller_account_claim,
+    seller_claim_resend,
+    seller_create_on_behalf,
+    seller_product_deleted_record,
+)
 from sellers.services.common import seller_checklist
 from sellers.services.onboarding import (
     MACHINE,
@@ -44,6 +52,11 @@ from sellers.services.team import (
 __all__ = [
     "MACHINE",
     "SupplierSession",
+    "seller_access_record",
+    "seller_account_claim",
+    "seller_claim_resend",
+    "seller_create_on_behalf",
+    "seller_product_deleted_record",
     "seller_approve",
     "seller_checklist",
     "seller_create",

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,12 +16,13 @@ from dxports.audit import Actor
 from dxports.dashboard import is_program_staff
 from dxports.models import User
 from dxports.states import StateMachine, require_reason
-from sellers import emails
+from sellers import emails, validators
 from sellers.documents import inspect_upload
 from sellers.errors import (
     DocumentRefused,
     IllegalTransition,
     NotEditable,
+    ProfileInvalid,
     ReasonsRequired,
     SubmissionIncomplete,
     TeamError,
@@ -47,7 +49,7 @@ from sellers.services.common import lock_seller, seller_checklist
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
 
 
-# The state machine -----------------------------------------------------------------------------------------------
+# The state machine ----------------------------------------------------------------------------------------------------
 
 
 # The one door of a seller's status: ``models.TRANSITIONS`` checked, the audit row and the state written together.
@@ -215,15 +217,26 @@ def seller_reinstate(*, seller: Seller, actor: Actor, reason: str) -> Seller:
     return _decide(seller=seller, actor=actor, reason=reason, to=SellerStatus.ACTIVE, email="reinstated")
 
 
-# Creating the business and editing its file ----------------------------------------------------------------------
+# Creating the business and editing its file ---------------------------------------------------------------------------
+
+
+LEGAL_NAME_MAX = 200  # Seller.legal_name's column
 
 
 @transaction.atomic
 def seller_create(*, owner: User, legal_name: str) -> Seller:
     """A new seller in draft, with ``owner`` as its owner. A user belongs to one seller at most."""
+    return create_seller(owner=owner, legal_name=legal_name, actor=owner)
+
+
+def create_seller(*, owner: User, legal_name: str, actor: Actor) -> Seller:
+    """``seller_create`` by ``actor`` (the owner, or an organisation creating it on the owner's behalf); call it in
+    the caller's transaction."""
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
-        raise TeamError(_("Enter the business's legal name."))
+        raise TeamError(_("Enter the business's legal name."), extra={"field": "legal_name"})
+    if len(legal_name) > LEGAL_NAME_MAX:
+        raise TeamError(_("The legal name has at most 200 characters."), extra={"field": "legal_name"})
     if is_program_staff(owner):
         raise TeamError(_("A program staff account cannot run a business: sign up with another address."))
     if SellerMember.objects.filter(user=owner).exists():
@@ -234,7 +247,7 @@ def seller_create(*, owner: User, legal_name: str) -> Seller:
             SellerMember.objects.create(seller=seller, user=owner, role=MemberRole.OWNER)
     except IntegrityError as exc:  # a concurrent request (a double click) made this user a member meanwhile
         raise TeamError(_("You already belong to a business.")) from exc
-    SellerEvent.record(seller=seller, actor=owner, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
+    SellerEvent.record(seller=seller, actor=actor, kind=EventKind.CREATED, changes={"legal_name": [None, legal_name]})
     return seller
 
 
@@ -255,11 +268,17 @@ def _resolve_reasons(seller: Seller, targets: list[str]) -> None:
 
 @transaction.atomic
 def seller_update_profile(*, seller: Seller, actor: Actor, data: Mapping[str, Any]) -> Seller:
-    """Change profile fields (``data``: field → cleaned value; ``categories`` a list of ``Sector``). Records what
-    changed, before and after (sensitive values masked), and closes the reviewer's reasons about those fields."""
+    """Change profile fields (``data``: field → value, as typed or parsed; ``categories`` a list of ``Sector``).
+    Every entry point meets the same rules here (``validators.clean_profile``): ``ProfileInvalid`` with every
+    problem at once, and nothing changed. Records what changed, before and after (sensitive values masked), and
+    closes the reviewer's reasons about those fields."""
     seller = lock_seller(seller)
     if not seller.is_editable:
         raise NotEditable(seller=seller)
+    try:
+        data = validators.clean_profile(seller, data)
+    except ValidationError as error:
+        raise ProfileInvalid.from_validation_error(error) from error
     changes: dict[str, list[Any]] = {}
     for name, value in data.items():
         if name == "categories":
@@ -336,7 +355,7 @@ def _document_record(*, seller: Seller, actor: User, document: Document) -> Docu
     return document
 
 
-# Expiry ----------------------------------------------------------------------------------------------------------
+# Expiry ---------------------------------------------------------------------------------------------------------------
 
 EXPIRING = {"trade_licence_expires_on": "trade_licence", "erc_expires_on": "erc"}
 WATCHED_STATES = (SellerStatus.APPROVED, SellerStatus.ACTIVE)

@@ -27,7 +27,7 @@ from sellers.models import (
 from sellers.services.common import lock_seller
 from sellers.services.onboarding import seller_transition
 
-# The Alibaba.com supplier account --------------------------------------------------------------------------------
+# The Alibaba.com supplier account -------------------------------------------------------------------------------------
 
 logger = logging.getLogger("dxports.sellers")
 
@@ -94,7 +94,7 @@ def seller_provisioning_failed(*, seller: Seller, message: str) -> Seller:
     return seller
 
 
-# Tokens ----------------------------------------------------------------------------------------------------------
+# Tokens ---------------------------------------------------------------------------------------------------------------
 
 
 def supplier_tokens_refresh_due(*, now: datetime | None = None) -> dict[str, int]:

@@ -153,8 +153,9 @@ def test_the_list_runs_the_same_queries_whatever_its_length(client, team, n, dja
         _block(product)
     client.force_login(owner)
 
-    # session, user, membership+seller, the notifications, marking them read, the badge
-    with django_assert_num_queries(6):
+    # session, user, membership+seller, the notifications, marking them read, the inquiries' and notifications'
+    # badges
+    with django_assert_num_queries(7):
         response = client.get("/dashboard/notifications/")
 
     assert response.content.decode().count("Program staff blocked") == n

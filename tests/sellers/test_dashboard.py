@@ -202,16 +202,16 @@ def _with_rows(seller, owner, n):
         seller_update_profile(seller=seller, actor=owner, data={"employees": index + 1})
 
 
-# session, user, membership+seller, the notifications' badge, then per page: seller+categories prefetch (2),
-# documents, reasons; the overview adds the latest decision's note; the step form adds the categories' choices;
-# history: events+actors, reasons prefetch; team: members+users, invitations.
+# session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the overview
+# adds the latest decision's note; the step form adds the categories' choices; history: events+actors, reasons
+# prefetch; team: members+users, invitations; on every page the inquiries' (buyers) and notifications' badges.
 QUERIES = {
-    "/dashboard/": 8,
-    "/dashboard/profile/business/": 8,
-    "/dashboard/documents/": 7,
-    "/dashboard/submit/": 7,
-    "/dashboard/history/": 6,
-    "/dashboard/team/": 6,
+    "/dashboard/": 9,
+    "/dashboard/profile/business/": 9,
+    "/dashboard/documents/": 8,
+    "/dashboard/submit/": 8,
+    "/dashboard/history/": 7,
+    "/dashboard/team/": 7,
 }
 
 
@@ -322,7 +322,7 @@ def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, dja
         )
         services.seller_submit(seller=seller, actor=owner)
     client.force_login(owner)
-    # session, user, membership+seller, events+actors, reasons (prefetch), the notifications' badge
-    with django_assert_num_queries(6):
+    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries' and notifications' badges
+    with django_assert_num_queries(7):
         response = client.get("/dashboard/history/")
     assert response.content.decode().count("does not match the certificate") == 2 * n

@@ -17,8 +17,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dxports", "0004_program_figures_notifications_read_at"),
-        ("sellers", "0004_staff_roles"),
+        ("dxports", "0005_program_figures_notifications_read_at"),
+        ("sellers", "0005_staff_roles"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dxports', '0003_events_outgoing_email_user_language'),
+        ('dxports', '0004_event_created_index'),
     ]
 
     operations = [
