@@ -40,6 +40,7 @@ def configure(tmp):
     """Environment for dxports.settings: bench-only secrets, files and broker under ``tmp``, the bench's database."""
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "b" * 40)
     os.environ.setdefault("FIELD_ENCRYPTION_KEY", "bench-only-field-encryption-key-" + "k" * 10)
+    os.environ.setdefault("PARTNERS_SECRET_KEY", "bench-only-partners-secret-key-" + "p" * 10)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,testserver")
     os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:9")
     os.environ.setdefault("DXPORTS_SITE_URL", "http://localhost")
