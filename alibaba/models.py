@@ -178,6 +178,8 @@ class InboundPush(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="received"), name="alibaba_push_due_idx"),
             models.Index(fields=["message_type", "status"], name="alibaba_push_type_idx"),
+            # The program figures: pushes by state and age.
+            models.Index(fields=["status", "received_at"], name="alibaba_push_status_idx"),
         ]
 
     def __str__(self):

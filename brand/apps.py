@@ -7,10 +7,11 @@ class BrandConfig(AppConfig):
     verbose_name = _("Company profiles")
 
     def ready(self) -> None:
-        from brand import sync
+        from brand import figures, sync
         from dxports import dashboard
 
         sync.register()
+        figures.register()
         dashboard.register_section(
             key="company", label=_("Company profile"), url_name="brand:profile", prefix="/dashboard/company/", order=90
         )

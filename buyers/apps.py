@@ -7,10 +7,11 @@ class BuyersConfig(AppConfig):
     verbose_name = _("Buyers and inquiries")
 
     def ready(self):
-        from buyers import selectors, sync
+        from buyers import figures, selectors, sync
         from dxports import dashboard
 
         sync.register()
+        figures.register()
         dashboard.register_section(
             key="inquiries",
             label=_("Inquiries"),

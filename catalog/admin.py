@@ -6,17 +6,22 @@ for a reason on an intermediate page and call one service (``catalog.moderate_pr
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors, services
 from catalog.models import (
+    REPAIRED_KINDS,
     Category,
     CategoryAttribute,
+    FindingKind,
     PriceTier,
     Product,
     ProductAttributeValue,
     ProductEvent,
+    ReconciliationFinding,
+    ReconciliationRun,
 )
 from catalog.rules import listing_problems, quality_score
 from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, apply_each, reason_action
@@ -64,9 +69,15 @@ class ProductAttributeValueInline(PartInline):
 
 class ProductEventInline(PartInline):
     model = ProductEvent
-    fields = ("created_at", "kind", "actor", "from_status", "to_status", "version", "changes", "reason")
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "version", "changes_in_words", "reason")
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
+
+    @admin.display(description=_("what changed"))
+    def changes_in_words(self, obj):
+        return format_html_join(
+            "", "<div>{}: {} → {}</div>", ((line.label, line.before, line.after) for line in obj.change_lines())
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -140,7 +151,7 @@ class ProductAdmin(ReadOnlyAdmin):
             "<tr><td>{}</td><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    timezone.localtime(attempt.started_at).strftime("%Y-%m-%d %H:%M:%S"),
                     attempt.job.kind,
                     attempt.version,
                     attempt.get_outcome_display(),
@@ -195,3 +206,73 @@ class ProductAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Unblock (back to draft)"), permissions=["moderate"])
     def unblock(self, request, queryset):
         return self._moderate(request, queryset, title=_("Unblock"), service=services.product_unblock, action="unblock")
+
+
+# Reconciliation runs -----------------------------------------------------------------------------------------------
+
+
+def _findings_url(run, kind=None):
+    url = reverse("admin:catalog_reconciliationfinding_changelist") + f"?run__id__exact={run.pk}"
+    return url + (f"&kind__exact={kind}" if kind else "")
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(ReadOnlyAdmin):
+    """Every run of the listing reconciliation, with what it found and repaired; each count links to the listings
+    involved."""
+
+    list_display = ["started_at", "sellers", "checked", "on_gateway", "repaired", "reported"]
+    date_hierarchy = "started_at"
+    fields = ("started_at", "finished_at", "sellers", "checked", "on_gateway", "findings_display")
+    readonly_fields = fields
+
+    @admin.display(description=_("repaired"))
+    def repaired(self, run):
+        return sum(count for kind, count in run.counts.items() if kind in REPAIRED_KINDS)
+
+    @admin.display(description=_("reported for a person"))
+    def reported(self, run):
+        return sum(count for kind, count in run.counts.items() if kind not in REPAIRED_KINDS)
+
+    @admin.display(description=_("findings"))
+    def findings_display(self, run):
+        found = [(kind, count) for kind, count in run.counts.items() if count]
+        if not found:
+            return _("Nothing: Alibaba.com holds what we believe.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: {}</li>',
+                (
+                    (_findings_url(run, kind), FindingKind(kind).label if kind in FindingKind.values else kind, count)
+                    for kind, count in found
+                ),
+            ),
+        )
+
+
+@admin.register(ReconciliationFinding)
+class ReconciliationFindingAdmin(ReadOnlyAdmin):
+    list_display = ["run", "kind", "product_link", "seller", "details_display"]
+    list_filter = ["kind"]
+    list_select_related = ["run", "product", "seller"]
+    search_fields = ["product__title", "=product__sku", "seller__legal_name"]
+    raw_id_fields = ["run", "product", "seller"]
+    fields = ("run", "kind", "product_link", "seller", "details_display")
+    readonly_fields = fields
+
+    @admin.display(description=_("listing"), ordering="product__title")
+    def product_link(self, finding):
+        if finding.product is None:
+            return finding.details.get("custom_code", "—")
+        url = reverse("admin:catalog_product_change", args=[finding.product_id])
+        return format_html('<a href="{}">{}</a>', url, f"{finding.product} ({finding.product.sku})")
+
+    @admin.display(description=_("what the run saw"))
+    def details_display(self, finding):
+        return "; ".join(
+            f"{name.replace('_', ' ')}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+            for name, value in finding.details.items()
+            if name not in ("product", "seller")
+        )

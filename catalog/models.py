@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dxports.audit import AuditEvent
 
@@ -260,7 +261,13 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         permissions = [("moderate_product", _("Can block and unblock products"))]
-        indexes = [models.Index(fields=["seller", "status"])]
+        indexes = [
+            models.Index(fields=["seller", "status"]),
+            # Syncs stuck on their way (``sync_stuck``), counted across the program.
+            models.Index(fields=["status", "status_changed_at"], name="catalog_product_status_idx"),
+            # The program figures' live listings by category and division, read from the index alone.
+            models.Index(fields=["category", "seller"], condition=Q(status="live"), name="catalog_product_live_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="product_sku_unique_per_seller"),
             models.CheckConstraint(condition=Q(status__in=ProductStatus.values), name="product_status_valid"),
@@ -395,7 +402,18 @@ class ProductEvent(AuditEvent):
     version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta(AuditEvent.Meta):
-        indexes = [models.Index(fields=["product", "-created_at"])]
+        indexes = [
+            models.Index(fields=["product", "-created_at"]),
+            # The program figures: listings live, rejected or failed in a range.
+            models.Index(fields=["to_status", "created_at"], name="catalog_event_status_idx"),
+        ]
+
+    def value_in_words(self, name, value):
+        if name == "images" and isinstance(value, list):
+            return ngettext("%(n)d photo", "%(n)d photos", len(value)) % {"n": len(value)}
+        if name == "price_tiers" and isinstance(value, list):
+            return "; ".join(_("from %(quantity)s: US$%(price)s") % {"quantity": q, "price": p} for q, p in value)
+        return super().value_in_words(name, value)
 
 
 class ImportStatus(models.TextChoices):
@@ -442,3 +460,77 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ReconciliationRun(models.Model):
+    """One run of the listing reconciliation (``catalog.reconcile``): how much it compared, and what it found and
+    repaired (its ``findings``). ``counts`` is ``{kind: number}`` over every ``FindingKind``."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
+    sellers = models.PositiveIntegerField(_("sellers checked"), default=0)
+    checked = models.PositiveIntegerField(_("listings compared"), default=0)
+    on_gateway = models.PositiveIntegerField(_("listings on Alibaba.com"), default=0)
+    counts = models.JSONField(_("findings by kind"), default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+
+    def __str__(self):
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+
+class FindingKind(models.TextChoices):
+    """The lists of a reconciliation's report (``catalog.reconcile.Report``), by their keys."""
+
+    MISSING = "missing", _("Missing on Alibaba.com: sent again")
+    STALE = "stale", _("Stale on Alibaba.com: sent again")
+    DUPLICATES = "duplicates", _("Duplicate copies: switched off")
+    REVIEWS_APPLIED = "reviews_applied", _("Review applied (its push was lost)")
+    REDELISTED = "redelisted", _("Shown again: switched off")
+    EXTRA = "extra", _("Unknown listings on Alibaba.com")
+    DRIFT = "drift", _("Differs from ours: left for a person")
+    ERRORS = "errors", _("Could not be checked")
+
+
+# The findings a run repairs itself; the others are reported for a person.
+REPAIRED_KINDS = frozenset(
+    {
+        FindingKind.MISSING,
+        FindingKind.STALE,
+        FindingKind.DUPLICATES,
+        FindingKind.REVIEWS_APPLIED,
+        FindingKind.REDELISTED,
+    }
+)
+
+
+class ReconciliationFinding(models.Model):
+    """One thing a run found about one listing (or a seller whose listings could not be read). ``kind`` is the key of
+    the report's list it came from (``FindingKind`` names the known ones); ``details`` is the report's entry (the
+    gateway's ids, statuses, the error)."""
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(_("finding"), max_length=40, choices=FindingKind.choices)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("product")
+    )
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("seller")
+    )
+    details = models.JSONField(_("details"), default=dict)
+
+    class Meta:
+        ordering = ["run", "kind", "id"]
+        verbose_name = _("reconciliation finding")
+        verbose_name_plural = _("reconciliation findings")
+        indexes = [models.Index(fields=["run", "kind"])]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def repaired(self):
+        return self.kind in REPAIRED_KINDS

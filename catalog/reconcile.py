@@ -15,6 +15,10 @@ For each active seller with a supplier account, every product the gateway lists 
   again;
 - review drift: the gateway reviewed what we sent (approved / tbd) but the push did not reach us → applied, as the
   push would have; a delisted or blocked product the gateway shows → switched off again.
+
+Each run is stored with its findings (``services.reconciliation_record``: a ``ReconciliationRun`` shown in the
+admin with the listings involved). A dry run (``manage.py reconcile --dry-run``) finds the same drift and repairs,
+switches off and stores nothing; ``report_lines`` words a report for the terminal.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alibaba.client import AlibabaClient, GatewayProduct, ProductPage
@@ -44,6 +49,7 @@ SHOULD_BE_HELD = frozenset({P.UNDER_REVIEW, P.LIVE, P.UPDATING})
 
 @dataclass
 class Report:
+    dry_run: bool = False
     sellers: int = 0
     checked: int = 0
     on_gateway: int = 0
@@ -59,18 +65,21 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         details = asdict(self)
+        details.pop("dry_run")
         counts = {key: len(value) if isinstance(value, list) else value for key, value in details.items()}
-        return {"counts": counts, **details}
+        return {"counts": counts, "dry_run": self.dry_run, **details}
 
 
-def reconcile_listings(*, seller: Seller | None = None) -> dict[str, Any]:
+def reconcile_listings(*, seller: Seller | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Reconcile every active seller's listings (or only ``seller``'s); returns the report as a dict
-    (``counts`` and the details of each finding) and logs it. A seller whose listing cannot be read (the gateway
-    fails, the token cannot be refreshed) is reported under ``errors`` and the others go on."""
+    (``counts`` and the details of each finding, and ``run``, the id of the stored run) and logs it. A seller whose
+    listing cannot be read (the gateway fails, the token cannot be refreshed) is reported under ``errors`` and the
+    others go on. ``dry_run``: report what would be repaired, and change and store nothing."""
+    started_at = timezone.now()
     sellers = sellers_selectors.sellers_that_may_sell()
     if seller is not None:
         sellers = sellers.filter(pk=seller.pk)
-    report = Report()
+    report = Report(dry_run=dry_run)
     client = shared_client()
     for each in sellers:
         report.sellers += 1
@@ -80,6 +89,8 @@ def reconcile_listings(*, seller: Seller | None = None) -> dict[str, Any]:
             logger.warning("reconciliation of seller %s stopped: %s", each.pk, error)
             report.errors.append({"seller": each.pk, "code": error.code, "message": error.message[:500]})
     result = report.as_dict()
+    if not dry_run:
+        result["run"] = services.reconciliation_record(report=result, started_at=started_at).pk
     logger.info("listing reconciliation: %s", result["counts"], extra={"report": result})
     return result
 
@@ -132,7 +143,7 @@ def _reconcile_seller(seller: Seller, client: AlibabaClient, report: Report) -> 
         if copies:
             duplicates.extend(copies)
             report.duplicates.append({"product": product.pk, "kept": product.gateway_product_id, "off": copies})
-    for start in range(0, len(duplicates), 50):
+    for start in range(0, 0 if report.dry_run else len(duplicates), 50):
 
         def switch_off(ids: list[int] = duplicates[start : start + 50]) -> None:
             session.client.product_set_display(session.token, ids, on=False)  # the token read anew on a retry
@@ -151,10 +162,13 @@ def _reconcile_seller(seller: Seller, client: AlibabaClient, report: Report) -> 
 
 def _check(product: Product, item: GatewayProduct | None, report: Report) -> None:
     if item is None:
-        if product.status in SHOULD_BE_HELD and services.product_resync(
-            product=product,
-            reason=_("Alibaba.com no longer holds the listing: it is sent again."),
-            forget_gateway_id=True,
+        if product.status in SHOULD_BE_HELD and (
+            report.dry_run
+            or services.product_resync(
+                product=product,
+                reason=_("Alibaba.com no longer holds the listing: it is sent again."),
+                forget_gateway_id=True,
+            )
         ):
             report.missing.append({"product": product.pk, "gateway_product_id": product.gateway_product_id})
         return
@@ -163,12 +177,12 @@ def _check(product: Product, item: GatewayProduct | None, report: Report) -> Non
 
 def _compare(product: Product, item: GatewayProduct, report: Report) -> None:
     if product.status in (P.DELISTED, P.BLOCKED):
-        if item.display == "Y" and services.product_redelist(product=product):
+        if item.display == "Y" and (report.dry_run or services.product_redelist(product=product)):
             report.redelisted.append({"product": product.pk, "gateway_product_id": item.product_id})
         return
     if product.status in (P.UNDER_REVIEW, P.UPDATING) and item.status in ("approved", "tbd"):
         # ``reviewed_at``: a listing read before our last update shows the verdict of the version before it.
-        if services.product_review_record(
+        if report.dry_run or services.product_review_record(
             product=product,
             gateway_product_id=item.product_id,
             approved=item.status == "approved",
@@ -181,9 +195,33 @@ def _compare(product: Product, item: GatewayProduct, report: Report) -> None:
         return
     category_id = product.category.category_id if product.category else None
     if product.synced_version != product.version or item.subject != product.title or item.category_id != category_id:
-        if services.product_resync(product=product, reason=_("Alibaba.com holds an older version: it is sent again.")):
+        if report.dry_run or services.product_resync(
+            product=product, reason=_("Alibaba.com holds an older version: it is sent again.")
+        ):
             report.stale.append({"product": product.pk, "gateway_product_id": item.product_id})
     elif item.status != "approved" or item.display != "Y":
         report.drift.append(
             {"product": product.pk, "gateway_status": item.status, "gateway_display": item.display, "ours": "live"}
         )
+
+
+def report_lines(report: dict[str, Any], *, products: dict[int, str] | None = None) -> list[str]:
+    """A report (``reconcile_listings``'s) in words, one finding a line; ``products`` names products by id."""
+    from catalog.models import FindingKind
+
+    products = products or {}
+    counts = report["counts"]
+    lines = [
+        _("Dry run: nothing was repaired or stored.") if report.get("dry_run") else _("Run %(run)s.") % report,
+        _("%(sellers)d sellers checked, %(checked)d listings compared, %(on_gateway)d on Alibaba.com.") % counts,
+    ]
+    for key, value in report.items():
+        if not isinstance(value, list) or not value:
+            continue
+        label = FindingKind(key).label if key in FindingKind.values else key
+        lines.append(f"{label}: {len(value)}")
+        for item in value:
+            named = products.get(item.get("product", 0), "")
+            details = ", ".join(f"{name} {value}" for name, value in item.items())
+            lines.append(f"  {named} ({details})" if named else f"  {details}")
+    return lines

@@ -476,3 +476,22 @@ def storage_used(*, seller: Seller) -> int:
         total=Sum(F("file_size") + F("error_file_size"))
     )["total"]
     return photos + (imports or 0)
+
+
+def product_names(*, ids: Iterable[int]) -> dict[int, str]:
+    """id → "title (SKU), seller" for the products ``ids`` (one query): how a report names them."""
+    products = Product.objects.filter(pk__in=list(ids)).select_related("seller")
+    return {product.pk: f"“{product.title}” ({product.sku}), {product.seller.legal_name}" for product in products}
+
+
+def top_level_category_names() -> dict[int, str]:
+    """Category id → the name of its top-level group (one query over the category tree, whose size is the
+    gateway's, not the program's)."""
+    parents = {row["pk"]: row for row in Category.objects.values("pk", "name", "parent_id")}
+    names = {}
+    for pk in parents:
+        top = parents[pk]
+        while top["parent_id"] in parents:
+            top = parents[top["parent_id"]]
+        names[pk] = top["name"]
+    return names

@@ -52,12 +52,15 @@ from catalog.models import (
     ProductEvent,
     ProductImage,
     ProductStatus,
+    ReconciliationFinding,
+    ReconciliationRun,
 )
 from catalog.rules import blocking_problems, hs_code_problems, is_price, listing_problems, normalize_hs_code
 from dxports.audit import Actor, actor_or_none
 from dxports.errors import ApplicationError
 from dxports.models import Event
 from dxports.states import StateMachine, require_reason
+from sellers import selectors as sellers_selectors
 from sellers import services as sellers_services
 from sellers.selectors import Seller
 
@@ -117,8 +120,10 @@ MACHINE = StateMachine(
         ProductStatus.SYNC_FAILED: "product.sync_failed",
         ProductStatus.DELISTED: "product.delisted",
         ProductStatus.BLOCKED: "product.blocked",
+        (ProductStatus.BLOCKED, ProductStatus.DRAFT): "product.unblocked",
     },
     seller_of=lambda product: product.seller_id,
+    describe=lambda product: {"title": product.title, "sku": product.sku},
 )
 
 
@@ -781,3 +786,38 @@ def product_redelist(*, product: Product) -> bool:
         return False
     outbox.enqueue(kind=DELIST_KIND, target=str(product.pk))
     return True
+
+
+# Reconciliation (catalog.reconcile) --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reconciliation_record(*, report: Mapping[str, Any], started_at: datetime) -> ReconciliationRun:
+    """Store a reconciliation's report (``reconcile.reconcile_listings``'s dict) as a run and one finding per entry
+    of each of its lists, keyed by the list's name; an entry's ``product`` and ``seller`` (ids) become links, unless
+    the row is gone meanwhile. Returns the run."""
+    counts = report["counts"]
+    run = ReconciliationRun.objects.create(
+        started_at=started_at,
+        finished_at=timezone.now(),
+        sellers=counts.get("sellers", 0),
+        checked=counts.get("checked", 0),
+        on_gateway=counts.get("on_gateway", 0),
+        counts={key: value for key, value in counts.items() if isinstance(report.get(key), list)},
+    )
+    entries = [(key, item) for key, value in report.items() if isinstance(value, list) for item in value]
+    product_ids = {item.get("product") for _key, item in entries}
+    existing = set(Product.objects.filter(pk__in=[pk for pk in product_ids if pk]).values_list("pk", flat=True))
+    seller_ids = {item.get("seller") for _key, item in entries if item.get("seller")}
+    sellers = {seller.pk for seller in sellers_selectors.sellers_by_ids(ids=seller_ids)} if seller_ids else set()
+    ReconciliationFinding.objects.bulk_create(
+        ReconciliationFinding(
+            run=run,
+            kind=key,
+            product_id=item.get("product") if item.get("product") in existing else None,
+            seller_id=item.get("seller") if item.get("seller") in sellers else None,
+            details=item,
+        )
+        for key, item in entries
+    )
+    return run

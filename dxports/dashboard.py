@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 DASHBOARD_PREFIX = "/dashboard/"
@@ -73,13 +75,22 @@ def member_for(user: Any) -> Any:
     return _lookup["lookup"](user=user)
 
 
+def is_program_staff(user: Any) -> bool:
+    """Program staff (a role of ``dxports.roles``) never act as a seller; a superuser may do everything."""
+    return bool(user.is_authenticated and user.is_staff and not user.is_superuser)
+
+
 def seller_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Log-in required, and a business: the view receives the membership (with its seller) as ``member``. Every
-    object a dashboard view shows is then looked up within ``member.seller`` (404 otherwise)."""
+    object a dashboard view shows is then looked up within ``member.seller`` (404 otherwise). Program staff are
+    sent to the admin: no role acts as a seller."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_program_staff(request.user):
+            messages.info(request, _("Program staff work in the admin; the dashboard is the sellers'."))
+            return redirect("admin:index")
         member = member_for(request.user)
         if member is None:
             return redirect(_lookup["start_url_name"])

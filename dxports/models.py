@@ -45,6 +45,8 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The language of the dashboard and of e-mails; empty: the site's default."),
     )
+    # The dashboard's notifications newer than this are unread (``dxports.notifications``).
+    notifications_read_at = models.DateTimeField(_("notifications read at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -122,3 +124,17 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ProgramFigures(models.Model):
+    """Not a table: the program figures page of the admin (``dxports.figures``) and the permission to read it and
+    export them. Registered in the admin like a model so that it has a place on the admin's index."""
+
+    class Meta:
+        managed = False
+        default_permissions = ("view",)
+        verbose_name = _("program figures")
+        verbose_name_plural = _("program figures")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -15,7 +15,8 @@ A domain declares its machine once, beside its services::
 and its ``xxx_transition`` service locks the row and calls ``machine.move(obj, to=…)``; a bulk path calls
 ``machine.move_many`` with rows it has locked. Both check every move against the table before changing anything, so
 no entry point can set a status the table does not allow. The model has ``status`` and ``status_changed_at``.
-Entering a state named in ``events`` records that domain event (``dxports.events``) in the same transaction.
+Entering a state named in ``events`` (or making a move named there as a ``(from, to)`` pair) records that domain
+event (``dxports.events``) in the same transaction, its data the statuses, the reason and ``describe(obj)``.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ class StateMachine:
     reason_error: type[ApplicationError] = ReasonRequired
     reason_field: str = ""
     stamps: Mapping[Any, str] = field(default_factory=dict)
-    events: Mapping[Any, str] = field(default_factory=dict)  # state entered → domain event (dxports.events)
+    # The domain event (dxports.events) of entering a state, or of one move, keyed by (from, to): the pair wins.
+    events: Mapping[Any, str] = field(default_factory=dict)
     seller_of: Callable[[Any], int | None] = lambda obj: None  # the seller an event is about
+    describe: Callable[[Any], dict[str, Any]] = lambda obj: {}  # what an event says of its subject besides statuses
 
     def allows(self, current: Any, to: Any) -> bool:
         return to in self.table.get(current, ())
@@ -122,7 +125,12 @@ class StateMachine:
         return events
 
     def _announce(self, obj: Any, event: Any) -> None:
-        event_type = self.events.get(event.to_status)
+        event_type = self.events.get((event.from_status, event.to_status)) or self.events.get(event.to_status)
         if event_type:
-            data = {"status": str(event.to_status), "previous_status": str(event.from_status), "reason": event.reason}
+            data = {
+                **self.describe(obj),
+                "status": str(event.to_status),
+                "previous_status": str(event.from_status),
+                "reason": event.reason,
+            }
             domain_events.record(event_type, seller_id=self.seller_of(obj), subject=obj, data=data)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alibaba.hooks import alibaba_push
 from dxports.health import healthz
-from dxports.views import LandingView, set_language
+from dxports.views import LandingView, notifications, set_language
 
 admin.site.site_header = "dxports program administration"
 admin.site.site_title = "dxports admin"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/imports/", include("catalog.imports.urls")),
     path("dashboard/company/", include("brand.urls")),
     path("dashboard/inquiries/", include("buyers.urls")),
+    path("dashboard/notifications/", notifications, name="notifications"),
     path("dashboard/", include("sellers.urls")),
     path("hooks/alibaba/", alibaba_push, name="alibaba-push"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -284,6 +284,7 @@ EVENT_TYPES = (
     "product.sync_failed",
     "product.delisted",
     "product.blocked",
+    "product.unblocked",
     "inquiry.received",
     "inquiry.replied",
     "inquiry.quoted",

@@ -1,41 +1,33 @@
-"""The review queue for program staff.
+"""The review queue and the seller's page for program staff.
 
-Status is never edited here: every decision is an action that asks for a reason on an intermediate page and calls
-one service. "Reviewers" (``sellers.decide_seller``) can decide; "Support" can only read (the actions are not even
-offered, and the action views check the permission again).
+Status is never edited here. The seller's page is the review: the profile with every document previewed beside
+the fields it proves, earlier reasons and what changed since, and the decisions as buttons, each calling one
+service. Several sellers can also be decided at once from the list (actions that ask for a reason). Only holders of
+``sellers.decide_seller`` (the Reviewers role) decide, or see the NID and account numbers in full; the decide view
+checks the permission again, so a forged post cannot skip it.
 """
 
-from typing import Any
-
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from dxports.admin_tools import (
-    OptionalReasonForm,
-    ReadOnlyAdmin,
-    ReadOnlyInline,
-    ReasonForm,
-    action_page,
-    reason_action,
-)
+from dxports.admin_tools import OptionalReasonForm, ReadOnlyAdmin, ReasonForm, reason_action
 from dxports.errors import ApplicationError
-from sellers import geo, services
-from sellers.forms import ReasonFormSet
-from sellers.models import (
-    REVIEW_WAIT_BANDS,
-    Document,
-    ReviewReason,
-    Sector,
-    Seller,
-    SellerEvent,
-    SellerMember,
-    SellerStatus,
-    SupplierAccount,
-)
+from sellers import geo, selectors, services
+from sellers.forms import Decision, ReviewDecisionForm
+from sellers.models import REVIEW_WAIT_BANDS, Sector, Seller, SellerEvent, SellerStatus, SupplierAccount
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -87,48 +79,8 @@ class DistrictFilter(admin.SimpleListFilter):
         return queryset.filter(district=self.value()) if self.value() else queryset
 
 
-class DocumentInline(ReadOnlyInline):
-    model = Document
-    fields = ("kind", "view", "original_name", "content_type", "size", "is_current", "uploaded_at", "uploaded_by")
-    readonly_fields = fields
-    ordering = ["-is_current", "kind", "-uploaded_at"]
-
-    @admin.display(description=_("file"))
-    def view(self, obj):
-        # Through the permission-checked view: the file has no URL of its own.
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("open"))
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
-
-
-class ReviewReasonInline(ReadOnlyInline):
-    model = ReviewReason
-    fields = ("target", "code", "message", "created_at", "resolved_at")
-    readonly_fields = fields
-
-
-class SellerEventInline(ReadOnlyInline):
-    model = SellerEvent
-    fields = ("created_at", "kind", "actor", "from_status", "to_status", "changes", "reason")
-    readonly_fields = fields
-    ordering = ["-created_at", "-id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
-class MemberInline(ReadOnlyInline):
-    model = SellerMember
-    fields = ("user", "role", "created_at")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
-
-
 def _decision(action, *, title, service, description=None, form_class=ReasonForm):
-    """The admin action named ``action``: ``SellerAdmin._decide`` with ``form_class``, calling ``service``. Its
+    """The bulk admin action named ``action``: ``SellerAdmin._decide`` with ``form_class``, calling ``service``. Its
     description in the action menu is ``title`` unless ``description`` says more."""
 
     @admin.action(description=description or title, permissions=["decide"])
@@ -139,151 +91,162 @@ def _decision(action, *, title, service, description=None, form_class=ReasonForm
     return decide
 
 
-# Staff read the file here; every change is the seller's (dashboard) or a decision (actions).
+# The decisions offered on the seller's page in each status (the services decide for good and say why not).
+OFFERED = {
+    SellerStatus.SUBMITTED: [Decision.START_REVIEW, Decision.APPROVE, Decision.REQUEST_CHANGES, Decision.REJECT],
+    SellerStatus.UNDER_REVIEW: [Decision.APPROVE, Decision.REQUEST_CHANGES, Decision.REJECT],
+    SellerStatus.ACTIVE: [Decision.SUSPEND],
+    SellerStatus.ACTION_NEEDED: [Decision.SUSPEND],
+    SellerStatus.SUSPENDED: [Decision.REINSTATE],
+}
+
+
+def _take(decision, *, seller, actor, note, reasons):
+    """Call the service of ``decision`` (a ``Decision``) for ``seller``; returns the seller."""
+    if decision == Decision.START_REVIEW:
+        return services.seller_start_review(seller=seller, actor=actor)
+    if decision == Decision.REQUEST_CHANGES:
+        return services.seller_request_changes(seller=seller, actor=actor, reasons=reasons, note=note)
+    service = {
+        Decision.APPROVE: services.seller_approve,
+        Decision.REJECT: services.seller_reject,
+        Decision.SUSPEND: services.seller_suspend,
+        Decision.REINSTATE: services.seller_reinstate,
+    }[decision]
+    return service(seller=seller, actor=actor, reason=note)
+
+
+# Staff read the file here; every change is the seller's (dashboard) or a decision (the page's buttons, or actions
+# on several sellers at once).
 @admin.register(Seller)
 class SellerAdmin(ReadOnlyAdmin):
-    list_display = [
-        "legal_name",
-        "status",
-        "division",
-        "district_name",
-        "submitted_at",
-        "waiting",
-        "owner_nid_masked_display",
-        "bank_account_masked_display",
-        "has_provisioning_error",
-    ]
+    # Four short columns: the list must fit a laptop's screen beside the admin's menu and the filters.
+    list_display = ["business", "status_line", "where", "submitted"]
+    list_display_links = ["business"]
     list_filter = [QueueFilter, "status", WaitingFilter, "division", DistrictFilter, "categories", "business_type"]
     search_fields = ["legal_name", "trade_name", "etin", "bin", "trade_licence_number", "members__user__email"]
     ordering = ["submitted_at", "id"]
     list_per_page = 50
-    actions = ["start_review", "approve", "request_changes", "reject", "suspend", "reinstate"]
-    inlines = [MemberInline, DocumentInline, ReviewReasonInline, SellerEventInline]
-    filter_horizontal = ["categories"]
-    fieldsets = [
-        (None, {"fields": ["public_id", "status", "submitted_at", "decided_at", "provisioning_error"]}),
-        (
-            _("Business"),
-            {
-                "fields": [
-                    "legal_name",
-                    "trade_name",
-                    "business_type",
-                    "year_established",
-                    "employees",
-                    "categories",
-                    "export_turnover",
-                    "website",
-                ]
-            },
-        ),
-        (_("Address"), {"fields": ["address", "postcode", "division", "district", "contact_phone"]}),
-        (
-            _("Identifiers"),
-            {
-                "fields": [
-                    "trade_licence_number",
-                    "trade_licence_authority",
-                    "trade_licence_expires_on",
-                    "etin",
-                    "bin",
-                    "erc_number",
-                    "erc_expires_on",
-                ]
-            },
-        ),
-        (
-            _("Owner and bank"),
-            {
-                "fields": [
-                    "owner_name",
-                    "owner_nid_display",
-                    "bank_name",
-                    "bank_branch",
-                    "bank_routing_number",
-                    "bank_account_display",
-                    "bank_account_name",
-                ]
-            },
-        ),
-        (_("Checklist"), {"fields": ["checklist_display"]}),
-    ]
+    actions = ["start_review", "approve", "reject", "suspend", "reinstate"]
 
     def has_decide_permission(self, request):
         return request.user.has_perm("sellers.decide_seller")
 
-    def get_readonly_fields(self, request, obj=None):
-        return [name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"]]
+    def shows_full_numbers(self, request):
+        """The one rule of masking: the NID and account numbers are shown in full only to those who decide (they
+        compare them with the documents); everyone else sees them masked."""
+        return self.has_decide_permission(request)
 
-    # Columns ----------------------------------------------------------------------------------------------------------
+    # Columns -----------------------------------------------------------------------------------------------------
 
-    @admin.display(description=_("district"), ordering="district")
-    def district_name(self, obj):
-        return geo.district_name(obj.district) if obj.district else ""
+    @admin.display(description=_("business"), ordering="legal_name")
+    def business(self, obj):
+        return obj.legal_name
 
-    @admin.display(description=_("waiting"), ordering="submitted_at")
-    def waiting(self, obj):
-        if obj.status not in (SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW) or not obj.submitted_at:
+    @admin.display(description=_("status"), ordering="status")
+    def status_line(self, obj):
+        if obj.provisioning_error:
+            return _("%(status)s (supplier account failed)") % {"status": obj.get_status_display()}
+        return obj.get_status_display()
+
+    @admin.display(description=_("district, division"), ordering="district")
+    def where(self, obj):
+        return ", ".join(part for part in (obj.get_district_display(), obj.get_division_display()) if part)
+
+    @admin.display(description=_("submitted (waiting)"), ordering="submitted_at")
+    def submitted(self, obj):
+        if not obj.submitted_at:
             return ""
+        day = date_format(timezone.localtime(obj.submitted_at), "j M Y")
+        if obj.status not in (SellerStatus.SUBMITTED, SellerStatus.UNDER_REVIEW):
+            return day
         days = (timezone.now() - obj.submitted_at).days
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        return f"{day} ({ngettext('%(n)d day', '%(n)d days', days) % {'n': days}})"
 
-    @admin.display(description=_("NID"))
-    def owner_nid_masked_display(self, obj):
-        return obj.owner_nid_masked
+    # The seller's page: the review ---------------------------------------------------------------------------------
 
-    @admin.display(description=_("account"))
-    def bank_account_masked_display(self, obj):
-        return obj.bank_account_number_masked
-
-    @admin.display(description=_("provisioning OK"), boolean=True)
-    def has_provisioning_error(self, obj):
-        return not obj.provisioning_error
-
-    # Detail -----------------------------------------------------------------------------------------------------------
-
-    @admin.display(description=_("owner's NID number"))
-    def owner_nid_display(self, obj):
-        return obj.owner_nid_masked
-
-    @admin.display(description=_("owner's NID number"))
-    def owner_nid_full(self, obj):
-        return obj.owner_nid
-
-    @admin.display(description=_("account number"))
-    def bank_account_display(self, obj):
-        return obj.bank_account_number_masked
-
-    @admin.display(description=_("account number"))
-    def bank_account_full(self, obj):
-        return obj.bank_account_number
-
-    def get_fieldsets(self, request, obj=None):
-        if not self.has_decide_permission(request):
-            return self.fieldsets
-        # Reviewers compare the numbers with the documents; support staff see them masked.
-        full: dict[Any, str] = {"owner_nid_display": "owner_nid_full", "bank_account_display": "bank_account_full"}
+    def get_urls(self):
         return [
-            (title, {**options, "fields": [full.get(name, name) for name in options["fields"]]})
-            for title, options in self.fieldsets
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="sellers_seller_decide",
+            ),
+            *super().get_urls(),
         ]
 
-    @admin.display(description=_("requirements"))
-    def checklist_display(self, obj):
-        states = services.seller_checklist(seller=obj).states
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li><strong>{}</strong>: {} {}</li>",
-                (
-                    (state.status_label, state.requirement.label, "; ".join(str(p) for p in state.problems))
-                    for state in states
-                ),
-            ),
-        )
+    # A PDF is previewed in a frame of our own origin (the document view lets only our pages frame it).
+    @method_decorator(csp_update({"frame-src": [SELF]}))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        seller = self.get_object(request, unquote(object_id))
+        if seller is None:
+            raise Http404
+        if not self.has_view_permission(request, seller):
+            raise PermissionDenied
+        return self._review_page(request, seller, form=None)
 
-    # Actions ----------------------------------------------------------------------------------------------------------
+    @method_decorator(require_POST)
+    @method_decorator(csp_update({"frame-src": [SELF]}))
+    def decide_view(self, request, object_id):
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        seller = self.get_object(request, unquote(object_id))
+        if seller is None:
+            raise Http404
+        form = ReviewDecisionForm(request.POST, decisions=OFFERED.get(seller.status, []))
+        if form.is_valid():
+            decision = Decision(form.cleaned_data["decision"])
+            try:
+                seller = _take(
+                    decision,
+                    seller=seller,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    reasons=form.cleaned_data["reasons"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(decision)s: %(name)s is now “%(status)s”.")
+                    % {"decision": decision.label, "name": seller.legal_name, "status": seller.get_status_display()},
+                )
+                return redirect("admin:sellers_seller_change", seller.pk)
+        response = self._review_page(request, seller, form=form)
+        response.status_code = 400
+        return response
+
+    def _review_page(self, request, seller, *, form):
+        full_numbers = self.shows_full_numbers(request)
+        review = selectors.seller_review(seller=seller, full_numbers=full_numbers)
+        decisions = OFFERED.get(seller.status, []) if self.has_decide_permission(request) else []
+        if decisions and form is None:
+            form = ReviewDecisionForm(decisions=decisions)
+
+        def beside(rows):
+            """Each row with the reviewer's inputs for its field or document (none without a decision to take)."""
+            return [(row, form.reason_fields(row.target) if form is not None else None) for row in rows]
+
+        sections = [
+            {"item": item, "fields": beside(item.fields), "documents": beside(item.documents)} for item in review.items
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": seller,
+            "title": seller.legal_name,
+            "subtitle": None,
+            "review": review,
+            "sections": sections,
+            "form": form,
+            "decisions": [(decision, Decision(decision).label) for decision in decisions],
+            "shows_documents": request.user.has_perm("sellers.view_document"),
+            "full_numbers": full_numbers,
+        }
+        return TemplateResponse(request, "admin/sellers/seller/review.html", context)
+
+    # Actions on several sellers ------------------------------------------------------------------------------------
 
     def _check_decide(self, request):
         if not self.has_decide_permission(request):
@@ -322,47 +285,6 @@ class SellerAdmin(ReadOnlyAdmin):
     reject = _decision("reject", title=_("Reject"), service=services.seller_reject)
     suspend = _decision("suspend", title=_("Suspend"), service=services.seller_suspend)
     reinstate = _decision("reinstate", title=_("Reinstate"), service=services.seller_reinstate)
-
-    @admin.action(description=_("Request changes (every reason at once)"), permissions=["decide"])
-    def request_changes(self, request, queryset):
-        self._check_decide(request)
-        if queryset.count() != 1:
-            self.message_user(request, _("Request changes for one seller at a time."), level=messages.ERROR)
-            return None
-        seller = queryset.get()
-        confirmed = "confirm" in request.POST
-        formset = ReasonFormSet(request.POST if confirmed else None, prefix="reasons")
-        note_form = OptionalReasonForm(request.POST if confirmed else None)
-        if confirmed and formset.is_valid() and note_form.is_valid():
-            reasons = [form.cleaned_data for form in formset.forms if form.cleaned_data]
-            try:
-                services.seller_request_changes(
-                    seller=seller, actor=request.user, reasons=reasons, note=note_form.cleaned_data["reason"]
-                )
-            except ApplicationError as error:
-                self.message_user(request, f"{seller.legal_name}: {error.message}", level=messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Changes requested from %(name)s (%(n)d reason).",
-                        "Changes requested from %(name)s (%(n)d reasons).",
-                        len(reasons),
-                    )
-                    % {"name": seller.legal_name, "n": len(reasons)},
-                )
-            return None
-        return action_page(
-            self,
-            request,
-            "admin/sellers/seller/request_changes.html",
-            {
-                "title": _("Request changes from %(name)s") % {"name": seller.legal_name},
-                "seller": seller,
-                "formset": formset,
-                "note_form": note_form,
-            },
-        )
 
 
 @admin.register(SellerEvent)

@@ -11,13 +11,26 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from dxports import roles
 from dxports.demo import ACTIVE_SELLER_EMAIL, DEMO_PASSWORD
+from dxports.models import Event
 from sellers import emails, services
-from sellers.models import DocumentKind, ReasonCode, Sector, Seller, SellerStatus
+from sellers.models import (
+    Document,
+    DocumentKind,
+    EventKind,
+    ReasonCode,
+    ReviewReason,
+    Sector,
+    Seller,
+    SellerEvent,
+    SellerStatus,
+)
 
 S = SellerStatus
 REVIEWER_EMAIL = "reviewer@dxports.test"
 SUPPORT_EMAIL = "support@dxports.test"
+MANAGER_EMAIL = "manager@dxports.test"
 
 
 def _date(days):
@@ -279,6 +292,43 @@ SELLERS = [
 ]
 
 
+# How many days ago each demo seller signed up: their journeys spread over the last weeks, as a running program's
+# do, so that the program figures have weeks to show.
+SIGNED_UP_DAYS_AGO = [75, 3, 12, 26, 6, 40, 33, 68, 54]
+
+
+def _spread(seller, days):
+    """Move the seller's history back: it signed up ``days`` ago, and its steps followed one another over most of
+    the time since (the services wrote them all at once, a moment ago)."""
+    events = list(SellerEvent.objects.filter(seller=seller).order_by("created_at", "id"))
+    start = timezone.now() - datetime.timedelta(days=days)
+    step = datetime.timedelta(days=days * 0.8 / max(len(events), 1))
+    for index, event in enumerate(events):
+        event.created_at = start + step * index
+    SellerEvent.objects.bulk_update(events, ["created_at"])
+    transitions = [event for event in events if event.kind == EventKind.TRANSITION]
+    for reason in ReviewReason.objects.filter(seller=seller).select_related("event"):
+        at = next(event.created_at for event in events if event.pk == reason.event_id)
+        ReviewReason.objects.filter(pk=reason.pk).update(created_at=at)
+    unused = list(transitions)
+    for announced in Event.objects.filter(seller_id=seller.pk).order_by("created_at", "id"):
+        match = next((event for event in unused if event.to_status == announced.data.get("status")), None)
+        if match is not None:
+            unused.remove(match)
+            Event.objects.filter(pk=announced.pk).update(created_at=match.created_at)
+
+    def last(*statuses):
+        return next((e.created_at for e in reversed(transitions) if e.to_status in statuses), None)
+
+    Document.objects.filter(seller=seller).update(uploaded_at=start + step / 2)
+    Seller.objects.filter(pk=seller.pk).update(
+        created_at=start,
+        submitted_at=last(S.SUBMITTED) if seller.submitted_at else None,
+        decided_at=last(S.CHANGES_REQUESTED, S.APPROVED, S.REJECTED) if seller.decided_at else None,
+        status_changed_at=transitions[-1].created_at if transitions else start,
+    )
+
+
 def _pdf(title):
     text = title.encode("latin-1", "replace")
     return (
@@ -379,14 +429,16 @@ def _build(name, email, final, categories, profile, reviewer):
 
 def seed(out):
     """Idempotent; writes the logins it provides to ``out``."""
-    reviewer = _staff(REVIEWER_EMAIL, "Reviewers", "Program reviewer")
-    _staff(SUPPORT_EMAIL, "Support", "Program support")
+    reviewer = _staff(REVIEWER_EMAIL, roles.REVIEWERS, "Program reviewer")
+    _staff(SUPPORT_EMAIL, roles.SUPPORT, "Program support")
+    _staff(MANAGER_EMAIL, roles.PROGRAM_MANAGERS, "Program manager")
     existing = set(Seller.objects.values_list("legal_name", flat=True))
     with emails.muted():
-        for name, email, final, categories, profile in SELLERS:
+        for (name, email, final, categories, profile), days in zip(SELLERS, SIGNED_UP_DAYS_AGO, strict=True):
             if name not in existing:
-                _build(name, email, final, categories, profile, reviewer)
+                _spread(_build(name, email, final, categories, profile, reviewer), days)
     out.write(f"  seller (active, jute, Khulna)     {SELLERS[0][1]}  http://127.0.0.1:8000/dashboard/")
     out.write(f"  seller (changes requested)        {SELLERS[3][1]}  http://127.0.0.1:8000/dashboard/")
     out.write(f"  reviewer (can decide)             {REVIEWER_EMAIL}  http://127.0.0.1:8000/admin/")
     out.write(f"  support (read only)               {SUPPORT_EMAIL}  http://127.0.0.1:8000/admin/")
+    out.write(f"  program manager (figures)         {MANAGER_EMAIL}  http://127.0.0.1:8000/admin/")

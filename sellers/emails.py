@@ -6,16 +6,24 @@ anyone; a mail server that fails is retried by beat."""
 from dxports import mail
 from dxports.mail import muted, site_url
 
-__all__ = ["muted", "send_to_address", "send_to_seller", "site_url"]
+__all__ = ["key_of", "muted", "send_to_address", "send_to_seller", "site_url"]
 
 
-def send_to_seller(seller_id, template, **context):
-    """E-mail every member of the seller (owner first), each in their language."""
+def send_to_seller(seller_id, template, *, key=None, **context):
+    """E-mail every member of the seller (owner first), each in their language. ``key`` (per decision: ``key_of``)
+    makes it go out once to each of them, however often the caller runs."""
     from sellers.models import Seller
 
     seller = Seller.objects.get(pk=seller_id)
     members = seller.members.select_related("user").order_by("role", "created_at")
-    mail.send_to_users([member.user for member in members], f"sellers/email/{template}", {"seller": seller, **context})
+    mail.send_to_users(
+        [member.user for member in members], f"sellers/email/{template}", {"seller": seller, **context}, key=key
+    )
+
+
+def key_of(event):
+    """The e-mail key of a decision: its audit row."""
+    return f"seller-event:{event.pk}"
 
 
 def send_to_address(email, template, **context):

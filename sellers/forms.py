@@ -1,10 +1,12 @@
-"""Dashboard forms: they parse and validate what a person typed (with ``sellers.validators``) and hand clean data
-to a service; they never save."""
+"""Forms of the dashboard and of the admin's review: they parse and validate what a person typed (with
+``sellers.validators``) and hand clean data to a service; they never save."""
 
-from typing import cast
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sellers import validators
@@ -179,18 +181,74 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
 
 
-# Admin review forms ---------------------------------------------------------------------------------------------------
+# The review (the admin's seller page) ----------------------------------------------------------------------------
 
 
-class ReasonForm(forms.Form):
-    target = forms.ChoiceField(label=_("Field or document"), choices=[("", "---------")])
-    code = forms.ChoiceField(label=_("Problem"), choices=[("", "---------"), *ReasonCode.choices])
-    message = forms.CharField(label=_("What the seller must change"), max_length=500)
+class Decision(models.TextChoices):
+    START_REVIEW = "start_review", _("Start review")
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    REJECT = "reject", _("Reject")
+    SUSPEND = "suspend", _("Suspend")
+    REINSTATE = "reinstate", _("Reinstate")
 
-    def __init__(self, *args, **kwargs):
+
+# Decisions the seller must be told the reason of: the overall note is required.
+NOTE_REQUIRED = frozenset({Decision.REJECT, Decision.SUSPEND, Decision.REINSTATE})
+
+
+class ReviewDecisionForm(forms.Form):
+    """A decision taken on the seller's page: which one (the button pressed), the overall note to the seller, and for
+    "Request changes" a problem and a message beside each field or document that must change (``reason_fields``)."""
+
+    decision = forms.ChoiceField(choices=Decision.choices)
+    note = forms.CharField(
+        label=_("Note to the seller (shown on their dashboard and e-mailed)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, decisions: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        target = cast(forms.ChoiceField, self.fields["target"])
-        target.choices = [("", "---------"), *((key, label) for key, label in TARGETS.items())]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [
+            (decision, Decision(decision).label) for decision in decisions
+        ]
+        for target, label in TARGETS.items():
+            self.fields[f"{target}-code"] = forms.ChoiceField(
+                label=_("Problem with %(item)s") % {"item": label},
+                choices=[("", _("No problem")), *ReasonCode.choices],
+                required=False,
+            )
+            self.fields[f"{target}-message"] = forms.CharField(
+                label=_("What the seller must change in %(item)s") % {"item": label},
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": _("What the seller must change")}),
+            )
 
+    def reason_fields(self, target: str) -> tuple[forms.BoundField, forms.BoundField]:
+        return self[f"{target}-code"], self[f"{target}-message"]
 
-ReasonFormSet = forms.formset_factory(ReasonForm, extra=3, min_num=1, validate_min=True, can_delete=False)
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        reasons = []
+        for target in TARGETS:
+            code, message = cleaned.get(f"{target}-code"), (cleaned.get(f"{target}-message") or "").strip()
+            if code and not message:
+                self.add_error(f"{target}-message", _("Write what the seller must change."))
+            elif message and not code:
+                self.add_error(f"{target}-code", _("Choose what the problem is."))
+            elif code:
+                reasons.append({"target": target, "code": code, "message": message})
+        decision = cleaned.get("decision")
+        if decision == Decision.REQUEST_CHANGES and not reasons and not self.errors:
+            self.add_error(None, _("Give at least one reason beside the field or document that must change."))
+        if decision and decision != Decision.REQUEST_CHANGES and reasons:
+            self.add_error(
+                None, _("Reasons beside fields go only with “Request changes”: clear them, or request changes.")
+            )
+        if decision in NOTE_REQUIRED and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Give the reason: the seller reads it."))
+        cleaned["reasons"] = reasons
+        return cleaned

@@ -55,6 +55,8 @@ PROVISIONED_STATES = frozenset({S.APPROVED, S.ACTIVE, S.SUSPENDED, S.ACTION_NEED
 # ``Seller.is_in_program``): only an active seller lists on Alibaba.com; an approved seller may prepare its catalog.
 SELLING_STATES = frozenset({S.ACTIVE})
 PROGRAM_STATES = frozenset({S.APPROVED, S.ACTIVE, S.ACTION_NEEDED})
+# Identifiers kept encrypted, masked in audit rows, and shown in full only to staff who decide on sellers.
+SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
 
 
 class BusinessType(models.TextChoices):
@@ -159,7 +161,11 @@ class Seller(models.Model):
         verbose_name = _("seller")
         verbose_name_plural = _("sellers")
         permissions = [("decide_seller", _("Can decide on seller applications (approve, reject, suspend)"))]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The program figures' cohorts: the sellers who signed up in a range.
+            models.Index(fields=["created_at"], name="sellers_seller_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SellerStatus.values), name="seller_status_valid"),
             models.CheckConstraint(
@@ -366,7 +372,16 @@ class SellerEvent(AuditEvent):
     to_status = models.CharField(max_length=20, choices=SellerStatus.choices, blank=True)
 
     class Meta(AuditEvent.Meta):
-        indexes = [models.Index(fields=["seller", "-created_at"])]
+        indexes = [
+            models.Index(fields=["seller", "-created_at"]),
+            # The program figures: the decisions and steps of a range.
+            models.Index(fields=["to_status", "created_at"], name="sellers_event_status_idx"),
+        ]
+
+    def change_label(self, name):
+        from sellers.requirements import TARGETS
+
+        return str(TARGETS[name]) if name.startswith("document:") and name in TARGETS else super().change_label(name)
 
 
 class ReasonCode(models.TextChoices):

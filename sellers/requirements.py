@@ -43,6 +43,7 @@ class Requirement:
     # Needed for submission: True, or "if_started" (needed only once any of its fields is filled in).
     needed: bool | str = True
     note: StrOrPromise = ""  # why it matters, shown with the item
+    proves: str | None = None  # a document's: the key of the requirement whose fields it proves (the review shows both)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -135,12 +136,14 @@ REQUIREMENTS = (
         "documents",
         document=DocumentKind.TRADE_LICENCE,
         expires_field="trade_licence_expires_on",
+        proves="trade_licence",
     ),
     Requirement(
         "document:etin_certificate",
         DocumentKind.ETIN_CERTIFICATE.label,
         "documents",
         document=DocumentKind.ETIN_CERTIFICATE,
+        proves="etin",
     ),
     Requirement(
         "document:erc",
@@ -150,10 +153,21 @@ REQUIREMENTS = (
         expires_field="erc_expires_on",
         needed="if_erc",
         note=ERC_NOTE,
+        proves="erc",
     ),
-    Requirement("document:nid_front", DocumentKind.NID_FRONT.label, "documents", document=DocumentKind.NID_FRONT),
-    Requirement("document:nid_back", DocumentKind.NID_BACK.label, "documents", document=DocumentKind.NID_BACK),
-    Requirement("document:bank_proof", DocumentKind.BANK_PROOF.label, "documents", document=DocumentKind.BANK_PROOF),
+    Requirement(
+        "document:nid_front", DocumentKind.NID_FRONT.label, "documents", document=DocumentKind.NID_FRONT, proves="owner"
+    ),
+    Requirement(
+        "document:nid_back", DocumentKind.NID_BACK.label, "documents", document=DocumentKind.NID_BACK, proves="owner"
+    ),
+    Requirement(
+        "document:bank_proof",
+        DocumentKind.BANK_PROOF.label,
+        "documents",
+        document=DocumentKind.BANK_PROOF,
+        proves="bank",
+    ),
 )
 BY_KEY = {requirement.key: requirement for requirement in REQUIREMENTS}
 

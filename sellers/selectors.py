@@ -3,24 +3,30 @@ another seller's rows are never returned (the views turn "none" into 404). Other
 return (``Seller``, ``SellerMember``) by the types imported here, in their annotations only."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
+from django.utils import formats, timezone
+from django_stubs_ext import StrOrPromise
 
+from dxports.audit import EMPTY, ChangeLine
 from dxports.models import User
 from sellers import geo
+from sellers.fields import mask
 from sellers.models import (
     PROGRAM_STATES,
     SELLING_STATES,
+    SENSITIVE_FIELDS,
     AccountClaim,
     BusinessType,
     Document,
     DocumentKind,
+    EventKind,
     ExportTurnover,
     Invitation,
     MemberRole,
@@ -32,7 +38,7 @@ from sellers.models import (
     SellerStatus,
     SupplierAccount,
 )
-from sellers.requirements import Checklist, checklist
+from sellers.requirements import REQUIREMENTS, Checklist, RequirementState, checklist, profile_field
 
 
 def membership_for_user(*, user: User | AnonymousUser) -> SellerMember | None:
@@ -136,6 +142,53 @@ def sellers_that_may_sell() -> QuerySet[Seller]:
     return Seller.objects.filter(status__in=SELLING_STATES, supplier_account__isnull=False).order_by("pk")
 
 
+def seller_by_public_id(*, public_id: str) -> Seller | None:
+    try:
+        return Seller.objects.filter(public_id=UUID(str(public_id))).first()
+    except ValueError:
+        return None
+
+
+# The program figures' filters that sellers answer for (``sellers.figures`` registers them).
+FIGURE_FILTERS = ("division", "district", "sector")
+
+
+def seller_figures_filter(*, filters: Mapping[str, str], prefix: str = "") -> Q:
+    """The figures page's seller filters chosen in ``filters`` (division, district, sector) as a condition on the
+    seller reached through ``prefix`` (``"seller__"`` from a product, ``"product__seller__"`` from a product's
+    event); empty when none is chosen, so that an unfiltered figure reads no seller row."""
+    fields = {"division": "division", "district": "district", "sector": "categories__code"}
+    condition = Q()
+    for key in FIGURE_FILTERS:
+        if filters.get(key):
+            condition &= Q(**{f"{prefix}{fields[key]}": filters[key]})
+    return condition
+
+
+def division_names() -> dict[str, str]:
+    """Division code → name, in the current language."""
+    return {code: str(label) for code, label in geo.DIVISION_CHOICES}
+
+
+def district_names() -> dict[str, str]:
+    """District code → name."""
+    return {code: name for code, (name, _division) in geo.DISTRICTS.items()}
+
+
+def division_of(district: str) -> str:
+    """The division code of a district code ("" for none)."""
+    return geo.division_of(district) or ""
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    """The program's sectors as (code, name), in their order (one query)."""
+    return [(sector.code, sector.name) for sector in Sector.objects.all()]
+
+
+def sellers_by_ids(*, ids: Iterable[int]) -> QuerySet[Seller]:
+    return Seller.objects.filter(pk__in=list(ids))
+
+
 def sellers_in_program() -> QuerySet[Seller]:
     """Sellers approved into the program and not suspended or rejected (``Seller.is_in_program``): those the
     program's figures count."""
@@ -145,6 +198,176 @@ def sellers_in_program() -> QuerySet[Seller]:
 def supplier_id_of(*, seller_id: int) -> str | None:
     """The gateway's supplier id of the seller, or ``None`` when it has no supplier account yet."""
     return SupplierAccount.objects.filter(seller_id=seller_id).values_list("supplier_id", flat=True).first()
+
+
+# The review of a seller (the admin's seller page) ------------------------------------------------------------------
+
+# The decisions whose reason or note the seller reads on the dashboard.
+DECISION_STATES = (
+    SellerStatus.CHANGES_REQUESTED,
+    SellerStatus.APPROVED,
+    SellerStatus.REJECTED,
+    SellerStatus.SUSPENDED,
+    SellerStatus.ACTIVE,
+)
+
+
+@dataclass
+class ReviewField:
+    target: str
+    label: StrOrPromise
+    value: str
+
+
+@dataclass
+class ReviewDocument:
+    state: RequirementState
+    target: str
+
+    @property
+    def document(self) -> Document | None:
+        return self.state.document
+
+
+@dataclass
+class Changed:
+    """What the seller changed about one field or document, and when."""
+
+    at: datetime
+    line: ChangeLine
+
+
+@dataclass
+class EarlierReason:
+    """A reason of an earlier round, and what the seller changed about its field or document since."""
+
+    reason: ReviewReason
+    changed: list[Changed]
+
+
+@dataclass
+class ReviewItem:
+    """One requirement as a reviewer checks it: its state, its fields' values, the documents that prove it, and the
+    reasons given about it in earlier rounds."""
+
+    state: RequirementState
+    fields: list[ReviewField]
+    documents: list[ReviewDocument] = field(default_factory=list)
+    earlier: list[EarlierReason] = field(default_factory=list)
+
+    @property
+    def targets(self) -> list[str]:
+        return [item.target for item in self.fields] + [document.target for document in self.documents]
+
+
+@dataclass
+class SellerReview:
+    seller: Seller
+    checklist: Checklist
+    items: list[ReviewItem]
+    events: list[SellerEvent]  # newest first, with actors and the reasons of each decision
+    members: list[SellerMember]
+    supplier_account: SupplierAccount | None
+    last_decision: SellerEvent | None  # the latest decision with its note
+    changed_since_decision: list[Changed]  # what the seller changed after the latest request for changes
+    rounds: int  # how many times changes were requested
+
+
+def _shown_value(seller: Seller, name: str, *, full_numbers: bool) -> str:
+    if name == "categories":
+        return ", ".join(sector.name for sector in seller.categories.all()) or EMPTY
+    value = getattr(seller, name)
+    if value is None or value == "":
+        return EMPTY
+    if name in SENSITIVE_FIELDS and not full_numbers:
+        return mask(value)
+    model_field = profile_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    return str(value)
+
+
+def _changes_by_target(events: list[SellerEvent]) -> dict[str, list[Changed]]:
+    """Every change the seller made to each field or document, oldest first."""
+    found: dict[str, list[Changed]] = {}
+    for event in reversed(events):
+        if event.kind in (EventKind.PROFILE, EventKind.DOCUMENT):
+            for line in event.change_lines():
+                found.setdefault(line.name, []).append(Changed(event.created_at, line))
+    return found
+
+
+def seller_review(*, seller: Seller, full_numbers: bool, today: date | None = None) -> SellerReview:
+    """Everything a reviewer checks on one page: the checklist, each requirement with its values (the NID and account
+    number masked unless ``full_numbers``), the documents that prove it, the reasons of earlier rounds with what
+    changed since, and the audit trail. Seven queries, whatever the seller's history."""
+    prefetch_related_objects([seller], "categories")
+    documents = list(Document.objects.filter(seller=seller, is_current=True))
+    reasons = list(ReviewReason.objects.filter(seller=seller).order_by("created_at", "id"))
+    events = list(history_for_seller(seller=seller))
+    members = list(SellerMember.objects.filter(seller=seller).select_related("user"))
+    supplier_account = SupplierAccount.objects.filter(seller=seller).first()
+    seller_checklist = checklist(
+        seller, documents=documents, reasons=[r for r in reasons if r.resolved_at is None], today=today
+    )
+    states = {state.key: state for state in seller_checklist.states}
+    changes = _changes_by_target(events)
+
+    items: dict[str, ReviewItem] = {}
+    for requirement in REQUIREMENTS:
+        state = states[requirement.key]
+        if requirement.document:
+            proven = items.get(requirement.proves or "")
+            target = requirement.targets[0]
+            if proven is None:
+                items[requirement.key] = ReviewItem(state=state, fields=[], documents=[ReviewDocument(state, target)])
+            else:
+                proven.documents.append(ReviewDocument(state, target))
+            continue
+        fields = [
+            ReviewField(name, profile_field(name).verbose_name, _shown_value(seller, name, full_numbers=full_numbers))
+            for name in requirement.targets
+        ]
+        items[requirement.key] = ReviewItem(state=state, fields=fields)
+    for item in items.values():
+        targets = set(item.targets)
+        item.earlier = [
+            EarlierReason(reason, [c for c in changes.get(reason.target, []) if c.at > reason.created_at])
+            for reason in reasons
+            if reason.resolved_at is not None and reason.target in targets
+        ]
+
+    decisions = [e for e in events if e.kind == EventKind.TRANSITION and e.to_status in DECISION_STATES]
+    last_decision = decisions[0] if decisions else None
+    last_request = next((e for e in decisions if e.to_status == SellerStatus.CHANGES_REQUESTED), None)
+    changed_since = (
+        [c for found in changes.values() for c in found if c.at > last_request.created_at] if last_request else []
+    )
+    changed_since.sort(key=lambda changed: changed.at)
+    return SellerReview(
+        seller=seller,
+        checklist=seller_checklist,
+        items=list(items.values()),
+        events=events,
+        members=members,
+        supplier_account=supplier_account,
+        last_decision=last_decision,
+        changed_since_decision=changed_since,
+        rounds=sum(1 for e in decisions if e.to_status == SellerStatus.CHANGES_REQUESTED),
+    )
+
+
+def decision_note_for_seller(*, seller: Seller) -> SellerEvent | None:
+    """The latest decision about the seller that came with a note from the program (one query), or ``None``."""
+    return (
+        SellerEvent.objects.filter(
+            seller=seller, kind=EventKind.TRANSITION, to_status__in=DECISION_STATES, actor__isnull=False
+        )
+        .exclude(reason="")
+        .first()
+    )
 
 
 def seller_id_for_supplier(*, supplier_id: object) -> int | None:

@@ -26,6 +26,7 @@ from sellers.models import DocumentKind
 from sellers.requirements import RequirementStatus
 
 STEP_ORDER = list(STEPS)
+PDF = "application/pdf"
 
 logger = logging.getLogger("dxports.sellers")
 
@@ -72,7 +73,13 @@ def home(request, member):
     return render(
         request,
         "sellers/home.html",
-        {"member": member, "seller": seller, "checklist": checklist, "steps": _steps_nav(checklist)},
+        {
+            "member": member,
+            "seller": seller,
+            "checklist": checklist,
+            "steps": _steps_nav(checklist),
+            "decision": selectors.decision_note_for_seller(seller=seller),
+        },
     )
 
 
@@ -187,8 +194,16 @@ def document(request, public_id):
         raise Http404 from None
     response = FileResponse(handle, content_type=found.content_type, filename=filename)
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if "preview" in request.GET and found.content_type == PDF:
+        # Framed by the admin's review page: browsers refuse to run their PDF viewer in a sandbox (or under
+        # default-src 'none'), so this one answer lets our own pages frame it and nothing else. It stays a PDF:
+        # the content was checked at upload and nosniff keeps the browser from reading it as anything else.
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from alibaba import outbox
 from dxports.audit import Actor
+from dxports.dashboard import is_program_staff
 from dxports.models import User
 from dxports.states import StateMachine, require_reason
 from sellers import emails, validators
 from sellers.documents import inspect_upload
 from sellers.errors import (
+    DocumentRefused,
     IllegalTransition,
     NotEditable,
     ProfileInvalid,
@@ -27,6 +29,7 @@ from sellers.errors import (
 )
 from sellers.fields import mask
 from sellers.models import (
+    SENSITIVE_FIELDS,
     TRANSITIONS,
     Document,
     EventKind,
@@ -42,9 +45,6 @@ from sellers.models import (
 )
 from sellers.requirements import TARGETS, profile_field
 from sellers.services.common import lock_seller, seller_checklist
-
-SENSITIVE_FIELDS = frozenset({"owner_nid", "bank_account_number"})
-
 
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
 
@@ -101,10 +101,11 @@ def seller_submit(*, seller: Seller, actor: Actor) -> Seller:
     blocking = seller_checklist(seller=seller).blocking
     if blocking:
         raise SubmissionIncomplete(seller=seller, states=blocking)
-    seller = seller_transition(seller=seller, to=SellerStatus.SUBMITTED, actor=actor).seller
+    event = seller_transition(seller=seller, to=SellerStatus.SUBMITTED, actor=actor)
+    seller = event.seller
     # Reasons about things that were optional (an ERC not given) do not outlive the round they were given in.
     ReviewReason.objects.filter(seller=seller, resolved_at__isnull=True).update(resolved_at=timezone.now())
-    emails.send_to_seller(seller.pk, "submitted")
+    emails.send_to_seller(seller.pk, "submitted", key=emails.key_of(event))
     return seller
 
 
@@ -123,8 +124,9 @@ def seller_approve(*, seller: Seller, actor: Actor, reason: str = "") -> Seller:
     blocking = seller_checklist(seller=seller).blocking
     if blocking:
         raise SubmissionIncomplete(seller=seller, states=blocking)
-    seller = seller_transition(seller=seller, to=SellerStatus.APPROVED, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, "approved", reason=reason)
+    event = seller_transition(seller=seller, to=SellerStatus.APPROVED, actor=actor, reason=reason)
+    seller = event.seller
+    emails.send_to_seller(seller.pk, "approved", key=emails.key_of(event), reason=reason)
     if SupplierAccount.objects.filter(seller=seller).exists():
         seller = seller_transition(
             seller=seller, to=SellerStatus.ACTIVE, reason=_("The Alibaba.com supplier account already exists.")
@@ -181,7 +183,7 @@ def seller_request_changes(
     )
     ReviewReason.objects.bulk_create([ReviewReason(seller=event.seller, event=event, **item) for item in cleaned])
     shown = [{"label": str(TARGETS[item["target"]]), **item} for item in cleaned]
-    emails.send_to_seller(event.seller.pk, "changes_requested", reasons=shown, note=note)
+    emails.send_to_seller(event.seller.pk, "changes_requested", key=emails.key_of(event), reasons=shown, note=note)
     return event.seller
 
 
@@ -193,9 +195,9 @@ def _decide(*, seller: Seller, actor: Actor, reason: str, to: SellerStatus, emai
     """A decision the seller is told the reason of: ``to`` with ``reason`` (``ReasonsRequired`` without one), and
     the e-mail ``email``."""
     reason = _require_reason(reason)
-    seller = seller_transition(seller=seller, to=to, actor=actor, reason=reason).seller
-    emails.send_to_seller(seller.pk, email, reason=reason)
-    return seller
+    event = seller_transition(seller=seller, to=to, actor=actor, reason=reason)
+    emails.send_to_seller(event.seller.pk, email, key=emails.key_of(event), reason=reason)
+    return event.seller
 
 
 @transaction.atomic
@@ -235,6 +237,8 @@ def create_seller(*, owner: User, legal_name: str, actor: Actor) -> Seller:
         raise TeamError(_("Enter the business's legal name."), extra={"field": "legal_name"})
     if len(legal_name) > LEGAL_NAME_MAX:
         raise TeamError(_("The legal name has at most 200 characters."), extra={"field": "legal_name"})
+    if is_program_staff(owner):
+        raise TeamError(_("A program staff account cannot run a business: sign up with another address."))
     if SellerMember.objects.filter(user=owner).exists():
         raise TeamError(_("You already belong to a business."))
     seller = Seller.objects.create(legal_name=legal_name)
@@ -327,12 +331,20 @@ def _document_record(*, seller: Seller, actor: User, document: Document) -> Docu
     if not seller.is_editable:
         raise NotEditable(seller=seller)
     previous = Document.objects.filter(seller=seller, kind=document.kind, is_current=True).first()
+    target = f"document:{document.kind}"
+    if previous and previous.sha256 == document.sha256:
+        refused = ReviewReason.objects.filter(seller=seller, target=target, resolved_at__isnull=True).first()
+        if refused is not None:
+            # The same bytes again would close the reviewer's reason without fixing anything.
+            raise DocumentRefused(
+                _("This is the same file the reviewer refused (%(reason)s). Upload a new scan or photo.")
+                % {"reason": refused.message}
+            )
     if previous:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
     document.seller = seller
     document.save()
-    target = f"document:{document.kind}"
     SellerEvent.record(
         seller=seller,
         actor=actor,
@@ -361,9 +373,9 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
     if expired:
         labels = ", ".join(str(profile_field(name).verbose_name) for name in expired)
         reason = _("Expired: %(items)s. Upload the renewed documents and submit them for review.") % {"items": labels}
-        seller = seller_transition(seller=seller, to=SellerStatus.ACTION_NEEDED, reason=reason).seller
-        emails.send_to_seller(seller.pk, "action_needed", reason=reason)
-        return seller
+        event = seller_transition(seller=seller, to=SellerStatus.ACTION_NEEDED, reason=reason)
+        emails.send_to_seller(event.seller.pk, "action_needed", key=emails.key_of(event), reason=reason)
+        return event.seller
     for name in EXPIRING:
         expires_on = getattr(seller, name)
         if not expires_on:
@@ -372,7 +384,7 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
         window = min((days for days in REMINDER_DAYS if days_left <= days), default=None)
         if window is None:
             continue
-        _reminder, created = ExpiryReminder.objects.get_or_create(
+        reminder, created = ExpiryReminder.objects.get_or_create(
             seller=seller, field=name, expires_on=expires_on, days_before=window
         )
         if created:
@@ -385,6 +397,11 @@ def seller_expiry_check(*, seller: Seller, today: date | None = None) -> Seller:
                 reason=_("%(item)s expires in %(days)d days.") % {"item": label, "days": days_left},
             )
             emails.send_to_seller(
-                seller.pk, "expiry_reminder", item=str(label), expires_on=expires_on, days_left=days_left
+                seller.pk,
+                "expiry_reminder",
+                key=f"expiry_reminder:{reminder.pk}",
+                item=str(label),
+                expires_on=expires_on,
+                days_left=days_left,
             )
     return seller

@@ -53,10 +53,10 @@ def seller_supplier_account_store(*, seller: Seller, supplier_id: int, tokens: T
         seller.provisioning_error = ""
         seller.save(update_fields=["provisioning_error", "updated_at"])
     if seller.status == SellerStatus.APPROVED:
-        seller = seller_transition(
+        event = seller_transition(
             seller=seller, to=SellerStatus.ACTIVE, reason=_("The Alibaba.com supplier account was created.")
-        ).seller
-        emails.send_to_seller(seller.pk, "active", supplier_id=supplier_id)
+        )
+        emails.send_to_seller(event.seller.pk, "active", key=emails.key_of(event), supplier_id=supplier_id)
     return account
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dxports.dashboard import is_program_staff
 from dxports.models import User
 from sellers import emails, selectors
 from sellers.errors import (
@@ -87,6 +88,8 @@ def seller_invitation_accept(*, token: str, user: User) -> SellerMember:
         )
     if SellerMember.objects.filter(user=user).exists():
         raise TeamError(_("You already belong to a business."))
+    if is_program_staff(user):
+        raise TeamError(_("A program staff account cannot join a business: sign up with another address."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     # Checked again under the lock: the owner may have withdrawn it, or another request accepted it, meanwhile.
     if not invitation.is_open():

@@ -217,8 +217,8 @@ def test_the_profile_page_runs_a_constant_number_of_queries(
         OutboxAttempt.objects.create(job=job, version=version + 1, outcome=OutboxAttempt.Outcome.TRANSIENT)
 
     # session, user, membership+seller, profile+seller, markets, trade shows, photos, certificates, audit events+actors,
-    # sync attempts+jobs, the inquiries badge
-    with django_assert_num_queries(11):
+    # sync attempts+jobs, the inquiries' and notifications' badges
+    with django_assert_num_queries(12):
         response = owner_client.get(f"{BASE}/")
 
     assert len(response.context["factory_photos"]) == count and len(response.context["attempts"]) == count
@@ -229,8 +229,9 @@ def test_the_profile_page_runs_a_constant_number_of_queries(
 def test_the_preview_runs_a_constant_number_of_queries(owner_client, seller, owner, count, django_assert_num_queries):
     complete_profile(seller, owner, photos=count, certificates=count)
 
-    # session, user, membership+seller, profile+seller, markets, trade shows, photos, certificates, the inquiries badge
-    with django_assert_num_queries(9):
+    # session, user, membership+seller, profile+seller, markets, trade shows, photos, certificates, the inquiries' and
+    # notifications' badges
+    with django_assert_num_queries(10):
         response = owner_client.get(f"{BASE}/preview/")
 
     assert len(response.context["public"].factory_photos) == count

@@ -12,13 +12,8 @@ def product(db):
 
 @pytest.fixture
 def moderator(db):
-    """Staff who may read products and categories and block products."""
-    from django.contrib.auth.models import Permission
-
-    user = StaffFactory()
-    codenames = ["moderate_product", "view_product", "view_category"]
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="catalog", codename__in=codenames))
-    return user
+    """A reviewer (the role, not a superuser): reads products and categories, blocks, unblocks, retries syncs."""
+    return StaffFactory(groups=["Reviewers"])
 
 
 # The seller's dashboard (tests/catalog/test_views*.py, test_images.py) ---------------------------------------------

@@ -185,8 +185,9 @@ def test_the_job_list_runs_the_same_queries_for_any_number_of_jobs(
         ImportJob(seller=seller, created_by=owner, original_name=f"c{n}.csv", file_format="csv") for n in range(count)
     )
 
-    # session, user, membership with seller, count of jobs, the page of jobs with their uploaders, the inquiries badge
-    with django_assert_num_queries(6):
+    # session, user, membership with seller, count of jobs, the page of jobs with their uploaders, the inquiries' and
+    # notifications' badges
+    with django_assert_num_queries(7):
         response = owner_client.get(reverse("catalog_imports:list"))
 
     assert response.status_code == 200

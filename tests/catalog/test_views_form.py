@@ -275,8 +275,8 @@ def test_the_edit_form_runs_a_constant_number_of_queries(owner_client, seller, c
         LeafFactory(name=f"Leaf {index}")
 
     # session, user, membership+seller, product+category, tiers, images, attribute values, their attributes,
-    # category attributes, the leaf categories offered (with their groups), the inquiries badge
-    with django_assert_num_queries(11):
+    # category attributes, the leaf categories offered (with their groups), the inquiries' and notifications' badges
+    with django_assert_num_queries(12):
         response = owner_client.get(f"/dashboard/products/{product.public_id}/edit/")
 
     assert response.status_code == 200

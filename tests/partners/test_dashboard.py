@@ -83,7 +83,7 @@ def test_the_partners_page_runs_the_same_queries_for_any_number_of_partners(
     for index in range(n):
         services.partner_create(name=f"Partner {index}", contact_email=f"p{index}@example.com")
     client.force_login(owner)
-    # session, user, membership+seller, partners+service users, grants, the inquiries badge
-    with django_assert_num_queries(6):
+    # session, user, membership+seller, partners+service users, grants, the inquiries' and notifications' badges
+    with django_assert_num_queries(7):
         response = client.get("/dashboard/partners/")
     assert response.status_code == 200

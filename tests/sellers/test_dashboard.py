@@ -158,6 +158,17 @@ def test_the_reviewers_reasons_are_shown_next_to_each_field_and_document(client)
     assert "The BIN differs from your Mushak-2.3." in home and "Refused" in home
 
 
+def test_the_overview_shows_the_reviewers_note_of_the_latest_decision(client):
+    seller = complete_seller(status=SellerStatus.SUBMITTED)
+    reason = {"target": "bin", "code": ReasonCode.MISMATCH, "message": "The BIN differs from your Mushak-2.3."}
+    seller_request_changes(seller=seller, actor=StaffFactory(), reasons=[reason], note="Thank you, almost there.")
+    client.force_login(seller.members.get().user)
+
+    home = client.get("/dashboard/").content.decode()
+
+    assert "The program’s note (Changes requested)" in home and "Thank you, almost there." in home
+
+
 def test_submit_page_lists_what_is_missing_and_submits_a_complete_file(client, owner_client, seller):
     response = owner_client.post("/dashboard/submit/")
     assert response.status_code == 400
@@ -191,16 +202,16 @@ def _with_rows(seller, owner, n):
         seller_update_profile(seller=seller, actor=owner, data={"employees": index + 1})
 
 
-# session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the step
-# form adds the categories' choices; history: events+actors, reasons prefetch; team: members+users, invitations;
-# on every page the inquiries badge (buyers).
+# session, user, membership+seller, then per page: seller+categories prefetch (2), documents, reasons; the overview
+# adds the latest decision's note; the step form adds the categories' choices; history: events+actors, reasons
+# prefetch; team: members+users, invitations; on every page the inquiries' (buyers) and notifications' badges.
 QUERIES = {
-    "/dashboard/": 7,
-    "/dashboard/profile/business/": 8,
-    "/dashboard/documents/": 7,
-    "/dashboard/submit/": 7,
-    "/dashboard/history/": 6,
-    "/dashboard/team/": 6,
+    "/dashboard/": 9,
+    "/dashboard/profile/business/": 9,
+    "/dashboard/documents/": 8,
+    "/dashboard/submit/": 8,
+    "/dashboard/history/": 7,
+    "/dashboard/team/": 7,
 }
 
 
@@ -311,7 +322,7 @@ def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, dja
         )
         services.seller_submit(seller=seller, actor=owner)
     client.force_login(owner)
-    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries badge
-    with django_assert_num_queries(6):
+    # session, user, membership+seller, events+actors, reasons (prefetch), the inquiries' and notifications' badges
+    with django_assert_num_queries(7):
         response = client.get("/dashboard/history/")
     assert response.content.decode().count("does not match the certificate") == 2 * n

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from sellers.errors import DocumentRefused
-from sellers.models import Document, DocumentKind, EventKind, SellerEvent
+from sellers.models import Document, DocumentKind, EventKind, ReviewReason, SellerEvent
 from sellers.services import seller_document_upload
 from tests.sellers import files
 
@@ -118,6 +118,28 @@ def test_a_replacement_keeps_the_earlier_file_and_audits_the_change(seller, owne
     event = SellerEvent.objects.filter(kind=EventKind.DOCUMENT).first()
     assert event.changes == {"document:nid_front": ["old.pdf", "new.pdf"]}
     assert event.actor == owner
+
+
+def test_the_identical_refused_file_sent_again_stays_refused(seller, owner):
+    seller_document_upload(seller=seller, actor=owner, kind="nid_back", uploaded=files.good_pdf("dark.pdf"))
+    reason = ReviewReason.objects.create(
+        seller=seller,
+        event=SellerEvent.record(seller=seller, actor=None, kind=EventKind.TRANSITION),
+        target="document:nid_back",
+        code="unreadable",
+        message="The back of the NID is too dark.",
+    )
+
+    with pytest.raises(DocumentRefused, match="same file the reviewer refused .The back of the NID is too dark.."):
+        seller_document_upload(seller=seller, actor=owner, kind="nid_back", uploaded=files.good_pdf("again.pdf"))
+    reason.refresh_from_db()
+    assert reason.resolved_at is None
+    assert Document.objects.filter(kind="nid_back").count() == 1 and len(_stored_files()) == 1
+
+    retaken = files.upload("daylight.pdf", files.pdf_bytes(pages=2))
+    seller_document_upload(seller=seller, actor=owner, kind="nid_back", uploaded=retaken)
+    reason.refresh_from_db()
+    assert reason.resolved_at is not None
 
 
 def test_a_good_upload_through_the_dashboard(owner_client):

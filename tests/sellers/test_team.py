@@ -212,7 +212,7 @@ def test_removing_a_member_twice_is_refused_the_second_time_and_audited_once(own
 def test_team_queries_do_not_grow_with_invitations(owner_client, seller, owner, n, django_assert_num_queries):
     for index in range(n):
         services.seller_invite(seller=seller, actor=owner, email=f"colleague{index}@example.com")
-    # session, user, membership+seller, members+users, open invitations, the inquiries badge
-    with django_assert_num_queries(6):
+    # session, user, membership+seller, members+users, open invitations, the inquiries' and notifications' badges
+    with django_assert_num_queries(7):
         response = owner_client.get("/dashboard/team/")
     assert len(re.findall(r"colleague\d+@example\.com", response.content.decode())) == n
