@@ -4,6 +4,9 @@
 inside the transaction and a sync that fails half-way through changes nothing. It is idempotent: a second run with
 the gateway unchanged creates and changes nothing (only ``synced_at`` moves). Categories and attributes the gateway
 no longer serves are kept (products may still point at them) and counted as ``stale``.
+
+Bengali names (``name_bn``) are ours, not the gateway's: a row without one takes it from ``catalog.names_bn``, and a
+row that has one keeps it whatever the gateway answers.
 """
 
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from django.utils import timezone
 from alibaba.client import AlibabaClient
 from alibaba.client import Attribute as GatewayAttribute
 from alibaba.client import Category as GatewayCategory
+from catalog import names_bn
 from catalog.models import Category, CategoryAttribute
 
 
@@ -86,15 +90,21 @@ def _upsert_categories(tree: list[tuple[GatewayCategory, int]], now: datetime) -
             "is_leaf": item.is_leaf,
         }
         category = existing.get(item.category_id)
+        translation = names_bn.CATEGORIES.get(item.name, "")
         if category is None:
-            existing[item.category_id] = Category.objects.create(category_id=item.category_id, synced_at=now, **wanted)
+            existing[item.category_id] = Category.objects.create(
+                category_id=item.category_id, name_bn=translation, synced_at=now, **wanted
+            )
             created += 1
             continue
         changed = [name for name, value in wanted.items() if getattr(category, name) != value]
         for name in changed:
             setattr(category, name, wanted[name])
+        translated = ["name_bn"] if translation and not category.name_bn else []
+        if translated:
+            category.name_bn = translation
         category.synced_at = now
-        category.save(update_fields=[*changed, "synced_at"])
+        category.save(update_fields=[*changed, *translated, "synced_at"])
         if changed:
             updated += 1
         else:
@@ -129,9 +139,16 @@ def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: 
                 "position": position,
             }
             attribute = existing.get(key)
+            translation = names_bn.ATTRIBUTES.get(item.name, "")
             if attribute is None:
                 new.append(
-                    CategoryAttribute(category_id=category_pk, attribute_id=item.attribute_id, synced_at=now, **wanted)
+                    CategoryAttribute(
+                        category_id=category_pk,
+                        attribute_id=item.attribute_id,
+                        name_bn=translation,
+                        synced_at=now,
+                        **wanted,
+                    )
                 )
                 continue
             if any(getattr(attribute, name) != value for name, value in wanted.items()):
@@ -140,9 +157,10 @@ def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: 
                 unchanged += 1
             for name, value in wanted.items():
                 setattr(attribute, name, value)
+            attribute.name_bn = attribute.name_bn or translation
             attribute.synced_at = now
     CategoryAttribute.objects.bulk_create(new)
-    fields = ["name", "is_required", "input_type", "values", "position", "synced_at"]
+    fields = ["name", "name_bn", "is_required", "input_type", "values", "position", "synced_at"]
     CategoryAttribute.objects.bulk_update([existing[key] for key in seen if key in existing], fields, batch_size=500)
     return {
         "attributes_created": len(new),

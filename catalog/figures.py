@@ -35,7 +35,10 @@ def category_choices() -> list[tuple[str, str]]:
     """The tree's first two levels, each under its parent (one query)."""
     found = Category.objects.filter(level__lte=2).select_related("parent").order_by("category_id")
     return [
-        (str(category.pk), f"{category.parent.name} › {category.name}" if category.parent else category.name)
+        (
+            str(category.pk),
+            f"{category.parent.display_name} › {category.display_name}" if category.parent else category.display_name,
+        )
         for category in found
     ]
 

@@ -78,11 +78,12 @@ class GatewayIdChoiceMixin(forms.ModelChoiceField):
 
 class CategoryChoiceField(GatewayIdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.display_name} › {obj.display_name}" if obj.parent_id else obj.display_name
 
 
 class CategoryFilterField(GatewayIdChoiceMixin, forms.ModelChoiceField):
-    pass
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 class ProductFilterForm(forms.Form):
@@ -205,12 +206,12 @@ class ProductForm(forms.Form):
         field: forms.Field
         if attribute.input_type == InputType.MULTI_SELECT:
             field = forms.MultipleChoiceField(
-                label=attribute.name, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+                label=attribute.display_name, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
             )
         elif attribute.input_type == InputType.SINGLE_SELECT:
-            field = forms.ChoiceField(label=attribute.name, required=False, choices=_blank(choices))
+            field = forms.ChoiceField(label=attribute.display_name, required=False, choices=_blank(choices))
         else:
-            field = forms.CharField(label=attribute.name, required=False, max_length=ATTRIBUTE_TEXT_MAX)
+            field = forms.CharField(label=attribute.display_name, required=False, max_length=ATTRIBUTE_TEXT_MAX)
         _mark_needed(field, attribute.is_required)
         return field
 

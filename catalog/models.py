@@ -14,13 +14,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from dxports.audit import AuditEvent
 
 MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
 MAX_TIER_QUANTITY = 99_999
+
+
+def localized_name(name: str, name_bn: str) -> str:
+    """The gateway's English ``name``, or its Bengali translation when the active language is Bengali and one
+    exists."""
+    return name_bn if name_bn and (get_language() or "").startswith("bn") else name
 
 
 class Category(models.Model):
@@ -29,6 +35,8 @@ class Category(models.Model):
 
     category_id = models.BigIntegerField(_("gateway category id"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # Ours, not the gateway's: the sync fills it from catalog.names_bn when empty and never overwrites it.
+    name_bn = models.CharField(_("name (Bengali)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
@@ -45,6 +53,11 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.name} ({self.category_id})"
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        return localized_name(self.name, self.name_bn)
+
 
 class InputType(models.TextChoices):
     SINGLE_SELECT = "single_select", _("One of the values")
@@ -59,6 +72,7 @@ class CategoryAttribute(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
     attribute_id = models.BigIntegerField(_("gateway attribute id"))
     name = models.CharField(_("name"), max_length=200)
+    name_bn = models.CharField(_("name (Bengali)"), max_length=200, blank=True)  # as Category.name_bn
     is_required = models.BooleanField(_("required"), default=False)
     input_type = models.CharField(_("input type"), max_length=20, choices=InputType.choices)
     values = models.JSONField(_("allowed values"), default=list, blank=True)
@@ -76,6 +90,11 @@ class CategoryAttribute(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        return localized_name(self.name, self.name_bn)
 
     @property
     def value_names(self):

@@ -430,7 +430,7 @@ def _category(listing: Listing) -> Iterator[Problem]:
     if listing.category is None:
         yield Problem("category", "category_missing")
     elif not listing.category.is_leaf:
-        yield Problem("category", "category_not_leaf", {"name": listing.category.name})
+        yield Problem("category", "category_not_leaf", {"name": listing.category.display_name})
 
 
 def _keywords(listing: Listing) -> Iterator[Problem]:
@@ -473,7 +473,7 @@ def _attributes(listing: Listing) -> Iterator[Problem]:
     for value in listing.attribute_values:
         attribute = value.attribute
         path = f"attributes.{attribute.attribute_id}"
-        params = {"name": attribute.name}
+        params = {"name": attribute.display_name}
         if attribute.category_id != listing.category.pk:
             yield Problem(path, "attribute_not_in_category", params)
             continue
@@ -505,7 +505,7 @@ def _attributes(listing: Listing) -> Iterator[Problem]:
         if attribute.attribute_id in given:
             continue
         code = "attribute_required_missing" if attribute.is_required else "attribute_optional_missing"
-        yield Problem(f"attributes.{attribute.attribute_id}", code, {"name": attribute.name})
+        yield Problem(f"attributes.{attribute.attribute_id}", code, {"name": attribute.display_name})
 
 
 def _images(listing: Listing) -> Iterator[Problem]:

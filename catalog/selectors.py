@@ -34,6 +34,7 @@ from catalog.models import (
     SamplePolicy,
     SupplyPeriod,
     Unit,
+    localized_name,
 )
 from catalog.rules import (
     LISTING_PREFETCH,
@@ -485,13 +486,13 @@ def product_names(*, ids: Iterable[int]) -> dict[int, str]:
 
 
 def top_level_category_names() -> dict[int, str]:
-    """Category id → the name of its top-level group (one query over the category tree, whose size is the
-    gateway's, not the program's)."""
-    parents = {row["pk"]: row for row in Category.objects.values("pk", "name", "parent_id")}
+    """Category id → the name of its top-level group, in the active language (one query over the category tree,
+    whose size is the gateway's, not the program's)."""
+    parents = {row["pk"]: row for row in Category.objects.values("pk", "name", "name_bn", "parent_id")}
     names = {}
     for pk in parents:
         top = parents[pk]
         while top["parent_id"] in parents:
             top = parents[top["parent_id"]]
-        names[pk] = top["name"]
+        names[pk] = localized_name(top["name"], top["name_bn"])
     return names

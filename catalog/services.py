@@ -170,7 +170,8 @@ def product_unblock(*, product: Product, actor: Actor, reason: str) -> Product:
 def _check_category(category: Category | None) -> None:
     if category is not None and not category.is_leaf:
         raise ProductInvalid(
-            _("“%(name)s” is a group of categories: choose one of the categories inside it.") % {"name": category.name},
+            _("“%(name)s” is a group of categories: choose one of the categories inside it.")
+            % {"name": category.display_name},
             extra={"field": "category"},
         )
 

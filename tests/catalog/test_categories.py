@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alibaba.client import AlibabaClient, TransientError
 from alibaba.mock import MockGateway
@@ -139,3 +139,40 @@ def test_the_periodic_task_copies_the_tree_only_when_it_is_due(gateway, monkeypa
     assert Category.objects.filter(is_leaf=True).count() == LEAVES
     assert catalog_sync_categories() == "fresh"
     assert len(clients) == 1
+
+
+def test_every_category_and_attribute_of_the_tree_gets_its_bengali_name(client):
+    categories_sync(client=client)
+
+    assert not Category.objects.filter(name_bn="").exists()
+    assert not CategoryAttribute.objects.filter(name_bn="").exists()
+    assert Category.objects.get(category_id=7201).name_bn == "ইলিশ"
+    assert CategoryAttribute.objects.filter(attribute_id=1).first().name_bn == "উৎপত্তিস্থল"
+
+
+def test_a_refresh_keeps_bengali_names_and_a_new_name_falls_back_to_english(client):
+    categories_sync(client=client)
+    # A person's own translation outlives the gateway's refresh, as does the one from the table.
+    Category.objects.filter(category_id=1202).update(name_bn="পাটের বাজারের ব্যাগ")
+    CategoryAttribute.objects.filter(attribute_id=3).update(name_bn="কাঁচামাল")
+    # A category the gateway renamed into a name nobody translated yet keeps what it had...
+    Category.objects.filter(category_id=7201).update(name="Old Hilsa")
+    # ...and one that never had a Bengali name gets it from the table.
+    Category.objects.filter(category_id=8200).update(name_bn="")
+
+    categories_sync(client=client)
+
+    assert Category.objects.get(category_id=1202).name_bn == "পাটের বাজারের ব্যাগ"
+    assert set(CategoryAttribute.objects.filter(attribute_id=3).values_list("name_bn", flat=True)) == {"কাঁচামাল"}
+    assert Category.objects.get(category_id=7201).name_bn == "ইলিশ"
+    assert Category.objects.get(category_id=8200).name_bn == "চা"
+
+
+def test_display_name_follows_the_active_language_and_falls_back_to_english():
+    translated = CategoryFactory(name="Tea", name_bn="চা")
+    untranslated = CategoryFactory(name="Something New", name_bn="")
+
+    with translation.override("bn"):
+        assert (translated.display_name, untranslated.display_name) == ("চা", "Something New")
+    with translation.override("en"):
+        assert translated.display_name == "Tea"
