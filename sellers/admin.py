@@ -68,12 +68,12 @@ class DistrictFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         division = request.GET.get("division__exact")
-        names = (
-            geo.DIVISIONS[division][1]
+        codes = (
+            [geo.district_code(name) for name in geo.DIVISIONS[division][1]]
             if division in geo.DIVISIONS
-            else sorted(name for name, _division in geo.DISTRICTS.values())
+            else list(geo.DISTRICTS)
         )
-        return [(geo.district_code(name), name) for name in names]
+        return sorted(((code, str(geo.district_name(code))) for code in codes), key=lambda choice: choice[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(district=self.value()) if self.value() else queryset

@@ -171,8 +171,8 @@ def division_names() -> dict[str, str]:
 
 
 def district_names() -> dict[str, str]:
-    """District code → name."""
-    return {code: name for code, (name, _division) in geo.DISTRICTS.items()}
+    """District code → name, in the current language."""
+    return {code: str(name) for code, (name, _division) in geo.DISTRICTS.items()}
 
 
 def division_of(district: str) -> str:

@@ -326,3 +326,27 @@ def test_history_queries_do_not_grow_with_review_rounds(client, reviewer, n, dja
     with django_assert_num_queries(7):
         response = client.get("/dashboard/history/")
     assert response.content.decode().count("does not match the certificate") == 2 * n
+
+
+def test_divisions_and_districts_are_named_in_bengali_and_stored_as_before(owner_client, seller, settings):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+
+    page = owner_client.get("/dashboard/profile/address/").content.decode()
+
+    assert '<option value="chattogram">চট্টগ্রাম</option>' in page  # the division
+    assert '<option value="coxs-bazar">কক্সবাজার</option>' in page  # a district
+    assert '<optgroup label="ময়মনসিংহ">' in page
+    assert "Cox&#x27;s Bazar" not in page and "Brahmanbaria" not in page
+    response = owner_client.post(
+        "/dashboard/profile/address/",
+        {
+            "address": "House 7, Road 3",
+            "postcode": "4700",
+            "division": "chattogram",
+            "district": "coxs-bazar",
+            "contact_phone": "01711234567",
+        },
+    )
+    assert response.status_code == 302
+    seller.refresh_from_db()
+    assert (seller.division, seller.district) == ("chattogram", "coxs-bazar")
