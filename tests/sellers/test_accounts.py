@@ -74,3 +74,48 @@ def test_an_over_long_login_is_counted_by_the_lockout_not_a_500(client):
 
     assert response.status_code in (200, 400)
     assert AccessAttempt.objects.get().username == ("a" * 300 + "@example.com")[:255]
+
+
+def test_a_sign_up_in_bengali_is_confirmed_in_bengali_and_keeps_the_language(client, mailoutbox, settings):
+    email = f"owner-{uuid.uuid4().hex[:8]}@rupsha-jute.example.com"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+
+    form = client.get("/accounts/signup/").content.decode()
+    response = client.post(
+        "/accounts/signup/", {"email": email, "password1": "Jute-bags-2026!", "password2": "Jute-bags-2026!"}
+    )
+
+    # The password rules, the confirmation e-mail and the page asking for its code all speak Bengali.
+    assert "আপনার পাসওয়ার্ড শুধু সংখ্যা দিয়ে তৈরি হতে পারবে না।" in form
+    assert "entirely numeric" not in form
+    mail = mailoutbox[0]
+    assert mail.subject == "[dxports] আপনার ই-মেইল ঠিকানা নিশ্চিত করুন"
+    assert "আপনার ই-মেইল যাচাইয়ের কোড নিচে দেওয়া হলো।" in mail.body
+    assert "verification code" not in mail.body and "Hello from" not in mail.body
+    page = client.get(response["Location"]).content.decode()
+    assert "ই-মেইল যাচাইয়ের কোড লিখুন" in page and "Enter Email Verification Code" not in page
+    assert UserFactory._meta.model.objects.get(email=email).language == "bn"
+
+
+def test_password_rules_refuse_in_bengali(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+
+    page = client.post("/accounts/signup/", {"email": email, "password1": "12345678", "password2": "12345678"})
+
+    html = page.content.decode()
+    assert "এই পাসওয়ার্ডটি খুবই প্রচলিত।" in html and "এই পাসওয়ার্ডটি শুধু সংখ্যা দিয়ে তৈরি।" in html
+    assert "too common" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("bn", "আপনার অ্যাকাউন্টের পাসওয়ার্ড রিসেট"), ("", "password reset")],
+    ids=["bengali", "site-default"],
+)
+def test_a_password_reset_is_mailed_in_the_users_language_whatever_the_browser(client, mailoutbox, language, expected):
+    user = UserFactory(email=f"owner-{uuid.uuid4().hex[:8]}@example.com", language=language)
+
+    client.post("/accounts/password/reset/", {"email": user.email}, headers={"accept-language": "en"})
+
+    assert expected in mailoutbox[0].body
