@@ -6,10 +6,15 @@ a ``.po`` edited without ``compilemessages`` fails here instead of silently show
 
 import gettext
 import re
+import shutil
 from collections import Counter
+from pathlib import Path
 
+import allauth
+import django
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from tests.sellers.factories import OwnerFactory
 
@@ -182,3 +187,53 @@ def test_the_committed_mo_is_compiled_from_the_po(po_entries):
         ]:
             stale.append(entry["msgid"])
     assert stale == [], f"run compilemessages: {len(stale)} messages differ from the .po, e.g. {stale[:5]}"
+
+
+# Where people's strings come from: our apps and templates, and the parts of other packages that sellers and staff
+# read on our pages and in our e-mails (allauth ships no Bengali; Django's password rules are incomplete in bn).
+OWN_SOURCES = ["alibaba", "brand", "buyers", "catalog", "dxports", "partners", "sellers", "templates"]
+OTHER_SOURCES = {
+    Path(allauth.__file__).parent: ["account", "templates/account", "templates/allauth"],
+    Path(django.__file__).parent / "contrib" / "auth": ["password_validation.py", "forms.py"],
+}
+
+
+def _extracted_messages(root):
+    """Every msgid that makemessages finds in our sources and in ``OTHER_SOURCES``, extracted from a copy under
+    ``root`` so that the committed catalogue is never rewritten."""
+    source = root / "src"
+    for name in OWN_SOURCES:
+        shutil.copytree(settings.BASE_DIR / name, source / name, ignore=shutil.ignore_patterns("mock", "__pycache__"))
+    for package, parts in OTHER_SOURCES.items():
+        for part in parts:
+            origin, copy = package / part, source / "other" / package.name / part
+            if origin.is_dir():
+                shutil.copytree(origin, copy, ignore=shutil.ignore_patterns("__pycache__", "tests", "migrations"))
+            else:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(origin, copy)
+    (source / "locale").mkdir()
+    return source
+
+
+@pytest.mark.slow  # runs xgettext over the whole project: after merging branches that add strings, run it alone
+def test_every_string_people_see_has_a_bengali_translation(tmp_path, settings, monkeypatch):
+    if not all(shutil.which(tool) for tool in ("xgettext", "msguniq", "msgmerge")):
+        pytest.skip("GNU gettext is not installed")
+    source = _extracted_messages(tmp_path)
+    monkeypatch.chdir(source)
+    settings.LOCALE_PATHS = [source / "locale"]
+
+    call_command("makemessages", locale=["bn"], verbosity=0)
+
+    extracted = parse_po(source / "locale" / "bn" / "LC_MESSAGES" / "django.po")[1:]
+    committed = {(entry["msgctxt"], entry["msgid"]): entry for entry in parse_po(PO)}
+    missing = []
+    for entry in extracted:
+        ours = committed.get((entry["msgctxt"], entry["msgid"]))
+        if ours is None or "fuzzy" in ours["flags"] or not all(text.strip() for text in ours["msgstr"].values()):
+            missing.append(entry["msgid"] if entry["msgctxt"] is None else f"{entry['msgctxt']}|{entry['msgid']}")
+        elif entry["msgid_plural"] is not None and ours["msgid_plural"] != entry["msgid_plural"]:
+            missing.append(entry["msgid_plural"])
+    assert len(extracted) > 1000
+    assert missing == [], f"{len(missing)} strings have no Bengali translation in {PO.name}: {missing[:20]}"
