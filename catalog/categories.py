@@ -146,6 +146,7 @@ def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: 
                         category_id=category_pk,
                         attribute_id=item.attribute_id,
                         name_bn=translation,
+                        value_names_bn=_value_translations(item, {}),
                         synced_at=now,
                         **wanted,
                     )
@@ -158,9 +159,10 @@ def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: 
             for name, value in wanted.items():
                 setattr(attribute, name, value)
             attribute.name_bn = attribute.name_bn or translation
+            attribute.value_names_bn = _value_translations(item, attribute.value_names_bn)
             attribute.synced_at = now
     CategoryAttribute.objects.bulk_create(new)
-    fields = ["name", "name_bn", "is_required", "input_type", "values", "position", "synced_at"]
+    fields = ["name", "name_bn", "value_names_bn", "is_required", "input_type", "values", "position", "synced_at"]
     CategoryAttribute.objects.bulk_update([existing[key] for key in seen if key in existing], fields, batch_size=500)
     return {
         "attributes_created": len(new),
@@ -168,3 +170,14 @@ def _upsert_attributes(leaf_attributes: dict[int, list[GatewayAttribute]], now: 
         "attributes_unchanged": unchanged,
         "attributes_stale": len(existing.keys() - seen),
     }
+
+
+def _value_translations(item: GatewayAttribute, known: dict[str, str]) -> dict[str, str]:
+    """``known`` (value id → Bengali name) kept as it is, with the values that have none translated from the
+    table when it knows them."""
+    found = {
+        str(value.value_id): names_bn.VALUES[value.name]
+        for value in item.values
+        if str(value.value_id) not in known and value.name in names_bn.VALUES
+    }
+    return {**known, **found}

@@ -202,7 +202,7 @@ class ProductForm(forms.Form):
 
     @staticmethod
     def _attribute_field(attribute):
-        choices = [(str(value["value_id"]), value["name"]) for value in attribute.values]
+        choices = [(str(value_id), name) for value_id, name in attribute.display_value_names.items()]
         field: forms.Field
         if attribute.input_type == InputType.MULTI_SELECT:
             field = forms.MultipleChoiceField(

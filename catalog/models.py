@@ -76,6 +76,8 @@ class CategoryAttribute(models.Model):
     is_required = models.BooleanField(_("required"), default=False)
     input_type = models.CharField(_("input type"), max_length=20, choices=InputType.choices)
     values = models.JSONField(_("allowed values"), default=list, blank=True)
+    # {str(value_id): Bengali name}, ours as name_bn is.
+    value_names_bn = models.JSONField(_("value names (Bengali)"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     synced_at = models.DateTimeField(_("last synced at"), default=timezone.now)
 
@@ -100,6 +102,14 @@ class CategoryAttribute(models.Model):
     def value_names(self):
         """value_id → name."""
         return {value["value_id"]: value["name"] for value in self.values}
+
+    @property
+    def display_value_names(self):
+        """value_id → name in the active language."""
+        return {
+            value["value_id"]: localized_name(value["name"], self.value_names_bn.get(str(value["value_id"]), ""))
+            for value in self.values
+        }
 
 
 class ProductStatus(models.TextChoices):

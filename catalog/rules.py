@@ -493,7 +493,7 @@ def _attributes(listing: Listing) -> Iterator[Problem]:
                 by_name = {name.casefold(): value_id for value_id, name in names.items()}
                 key = by_name.get((value.value_name or "").casefold())
             if key is None:
-                allowed = ", ".join(names.values())
+                allowed = ", ".join(attribute.display_value_names.values())
                 shown = value.value_name or value.value_id
                 yield Problem(path, "attribute_value_not_allowed", {**params, "value": shown, "allowed": allowed})
                 continue

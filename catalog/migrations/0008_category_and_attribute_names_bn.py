@@ -1,5 +1,5 @@
-"""Bengali names for the gateway's categories and attributes: a column each, filled from catalog.names_bn for the
-rows already copied (the sync fills the rows it creates later)."""
+"""Bengali names for the gateway's categories, attributes and attribute values: columns filled from
+catalog.names_bn for the rows already copied (the sync fills the rows it creates later)."""
 
 from django.db import migrations, models
 
@@ -7,11 +7,17 @@ from catalog import names_bn
 
 
 def fill_names_bn(apps, schema_editor):
-    for model, table in (("Category", names_bn.CATEGORIES), ("CategoryAttribute", names_bn.ATTRIBUTES)):
-        rows = apps.get_model("catalog", model).objects.filter(name_bn="", name__in=list(table))
-        for row in rows:
-            row.name_bn = table[row.name]
-            row.save(update_fields=["name_bn"])
+    for category in apps.get_model("catalog", "Category").objects.filter(name_bn="", name__in=list(names_bn.CATEGORIES)):
+        category.name_bn = names_bn.CATEGORIES[category.name]
+        category.save(update_fields=["name_bn"])
+    for attribute in apps.get_model("catalog", "CategoryAttribute").objects.all():
+        attribute.name_bn = attribute.name_bn or names_bn.ATTRIBUTES.get(attribute.name, "")
+        attribute.value_names_bn = {
+            str(value["value_id"]): names_bn.VALUES[value["name"]]
+            for value in attribute.values
+            if value["name"] in names_bn.VALUES
+        }
+        attribute.save(update_fields=["name_bn", "value_names_bn"])
 
 
 class Migration(migrations.Migration):
@@ -29,6 +35,11 @@ class Migration(migrations.Migration):
             model_name="categoryattribute",
             name="name_bn",
             field=models.CharField(blank=True, max_length=200, verbose_name="name (Bengali)"),
+        ),
+        migrations.AddField(
+            model_name="categoryattribute",
+            name="value_names_bn",
+            field=models.JSONField(blank=True, default=dict, verbose_name="value names (Bengali)"),
         ),
         migrations.RunPython(fill_names_bn, migrations.RunPython.noop),
     ]

@@ -1,10 +1,12 @@
 """The category sync against the real mock gateway, in process."""
 
+import importlib
 import io
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -147,7 +149,51 @@ def test_every_category_and_attribute_of_the_tree_gets_its_bengali_name(client):
     assert not Category.objects.filter(name_bn="").exists()
     assert not CategoryAttribute.objects.filter(name_bn="").exists()
     assert Category.objects.get(category_id=7201).name_bn == "ইলিশ"
-    assert CategoryAttribute.objects.filter(attribute_id=1).first().name_bn == "উৎপত্তিস্থল"
+    origin = CategoryAttribute.objects.filter(attribute_id=1).first()
+    assert origin.name_bn == "উৎপত্তিস্থল"
+    # Every value is translated but the names of standards (ISO 9001, HACCP …), which stay as written.
+    untranslated = {
+        value["name"]
+        for attribute in CategoryAttribute.objects.all()
+        for value in attribute.values
+        if str(value["value_id"]) not in attribute.value_names_bn
+    }
+    assert "Bangladesh" not in untranslated and "Tossa Jute" not in untranslated
+    assert untranslated <= {
+        "ISO 9001",
+        "ISO 22000",
+        "GOTS",
+        "OEKO-TEX Standard 100",
+        "BSCI",
+        "WRAP",
+        "LWG",
+        "REACH",
+        "FSC",
+        "FDA",
+        "LFGB",
+        "CE",
+        "HACCP",
+        "BRC",
+        "BAP",
+        "ASC",
+        "USDA Organic",
+        "GlobalG.A.P.",
+    }
+    with translation.override("bn"):
+        assert "বাংলাদেশ" in origin.display_value_names.values()
+
+
+def test_the_data_migration_translates_rows_copied_before_it(client):
+    categories_sync(client=client)
+    Category.objects.update(name_bn="")
+    CategoryAttribute.objects.update(name_bn="", value_names_bn={})
+
+    migration = importlib.import_module("catalog.migrations.0008_category_and_attribute_names_bn")
+    migration.fill_names_bn(django_apps, None)
+
+    assert not Category.objects.filter(name_bn="").exists()
+    assert not CategoryAttribute.objects.filter(name_bn="").exists()
+    assert not CategoryAttribute.objects.filter(attribute_id=1, value_names_bn={}).exists()
 
 
 def test_a_refresh_keeps_bengali_names_and_a_new_name_falls_back_to_english(client):
@@ -155,6 +201,8 @@ def test_a_refresh_keeps_bengali_names_and_a_new_name_falls_back_to_english(clie
     # A person's own translation outlives the gateway's refresh, as does the one from the table.
     Category.objects.filter(category_id=1202).update(name_bn="পাটের বাজারের ব্যাগ")
     CategoryAttribute.objects.filter(attribute_id=3).update(name_bn="কাঁচামাল")
+    bangladesh = str(CategoryAttribute.objects.filter(attribute_id=1).first().values[0]["value_id"])
+    CategoryAttribute.objects.filter(attribute_id=1).update(value_names_bn={bangladesh: "বাংলাদেশ (স্বদেশ)"})
     # A category the gateway renamed into a name nobody translated yet keeps what it had...
     Category.objects.filter(category_id=7201).update(name="Old Hilsa")
     # ...and one that never had a Bengali name gets it from the table.
@@ -166,6 +214,9 @@ def test_a_refresh_keeps_bengali_names_and_a_new_name_falls_back_to_english(clie
     assert set(CategoryAttribute.objects.filter(attribute_id=3).values_list("name_bn", flat=True)) == {"কাঁচামাল"}
     assert Category.objects.get(category_id=7201).name_bn == "ইলিশ"
     assert Category.objects.get(category_id=8200).name_bn == "চা"
+    for names in CategoryAttribute.objects.filter(attribute_id=1).values_list("value_names_bn", flat=True):
+        assert names[bangladesh] == "বাংলাদেশ (স্বদেশ)"
+        assert "ভারত" in names.values()  # the others came back from the table
 
 
 def test_display_name_follows_the_active_language_and_falls_back_to_english():

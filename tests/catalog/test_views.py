@@ -569,11 +569,13 @@ def test_an_empty_photo_file_is_refused_by_name_not_as_no_file(owner_client, own
     assert own_product.images.count() == 3
 
 
-def test_a_bengali_page_names_the_category_and_attributes_in_bengali(owner_client, seller, settings):
+def test_a_bengali_page_names_the_category_attributes_and_values_in_bengali(owner_client, seller, settings):
     product = complete_product(seller=seller)
     product.category.name, product.category.name_bn = "Jute Shopping Bags", "পাটের শপিং ব্যাগ"
     product.category.save()
-    product.category.attributes.filter(attribute_id=1).update(name_bn="উৎপত্তিস্থল")
+    product.category.attributes.filter(attribute_id=1).update(
+        name_bn="উৎপত্তিস্থল", value_names_bn={"101": "বাংলাদেশ", "102": "ভারত"}
+    )
     owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
 
     detail = owner_client.get(f"/dashboard/products/{product.public_id}/").content.decode()
@@ -584,5 +586,7 @@ def test_a_bengali_page_names_the_category_and_attributes_in_bengali(owner_clien
         assert "পাটের শপিং ব্যাগ" in page
         assert "Jute Shopping Bags" not in page
     assert "উৎপত্তিস্থল" in detail and "উৎপত্তিস্থল" in form
+    assert "<dd>বাংলাদেশ</dd>" in detail
+    assert '<option value="101" selected>বাংলাদেশ</option>' in form and ">India<" not in form
     owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Jute Shopping Bags" in owner_client.get(f"/dashboard/products/{product.public_id}/").content.decode()
