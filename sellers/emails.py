@@ -26,6 +26,12 @@ def key_of(event):
     return f"seller-event:{event.pk}"
 
 
-def send_to_address(email, template, **context):
-    """E-mail an address that may have no account yet (an invitation), in the site's language."""
-    mail.send(email, f"sellers/email/{template}", context)
+def send_to_address(email, template, *, sender=None, **context):
+    """E-mail an address that may have no account yet (an invitation): in the language of the account it belongs
+    to when that person chose one, else in the language of ``sender`` (the user who caused it: a colleague is
+    likely to read theirs), else in the site's."""
+    from dxports.models import User
+
+    recipient = User.objects.filter(email__iexact=email).exclude(language="").first()
+    language = mail.language_of(recipient or sender) if (recipient or sender) else None
+    mail.send(email, f"sellers/email/{template}", context, language=language)

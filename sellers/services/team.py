@@ -63,11 +63,14 @@ def seller_invite(*, seller: Seller, actor: User, email: str) -> Invitation:
     )
     SellerEvent.record(seller=seller, actor=actor, kind=EventKind.TEAM, changes={"invited": [None, email]})
     if membership is not None:
-        emails.send_to_address(email, "invitation_member_elsewhere", seller_name=seller.legal_name, inviter=actor.email)
+        emails.send_to_address(
+            email, "invitation_member_elsewhere", sender=actor, seller_name=seller.legal_name, inviter=actor.email
+        )
         return invitation
     emails.send_to_address(
         email,
         "invitation",
+        sender=actor,
         seller_name=seller.legal_name,
         inviter=actor.email,
         accept_url=emails.site_url(reverse("sellers:invitation", kwargs={"token": token})),

@@ -216,3 +216,26 @@ def test_team_queries_do_not_grow_with_invitations(owner_client, seller, owner, 
     with django_assert_num_queries(7):
         response = owner_client.get("/dashboard/team/")
     assert len(re.findall(r"colleague\d+@example\.com", response.content.decode())) == n
+
+
+@pytest.mark.parametrize(
+    ("owner_language", "invitee_language", "subject"),
+    [
+        ("bn", None, "dxports-এ {}-এ যোগ দিন"),  # nobody's account yet: the inviter's language
+        ("", None, "Join {} on dxports"),
+        ("en", "bn", "dxports-এ {}-এ যোগ দিন"),  # the invitee's own choice wins
+    ],
+    ids=["inviter-bengali", "site-default", "invitee-bengali"],
+)
+def test_an_invitation_speaks_the_invitees_language_or_else_the_inviters(
+    seller, owner, django_capture_on_commit_callbacks, mailoutbox, owner_language, invitee_language, subject
+):
+    owner.language = owner_language
+    owner.save(update_fields=["language"])
+    if invitee_language is not None:
+        UserFactory(email="salma@example.com", language=invitee_language)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_invite(seller=seller, actor=owner, email="salma@example.com")
+
+    assert mailoutbox[0].subject == subject.format(seller.legal_name)
