@@ -38,17 +38,17 @@ class PartInline(ReadOnlyInline):
 
 class CategoryAttributeInline(PartInline):
     model = CategoryAttribute
-    fields = ("attribute_id", "name", "is_required", "input_type", "values")
+    fields = ("attribute_id", "name", "name_bn", "is_required", "input_type", "values", "value_names_bn")
     readonly_fields = fields
 
 
 @admin.register(Category)
 class CategoryAdmin(ReadOnlyAdmin):
-    list_display = ["category_id", "name", "parent", "level", "is_leaf", "synced_at"]
+    list_display = ["category_id", "name", "name_bn", "parent", "level", "is_leaf", "synced_at"]
     list_filter = ["is_leaf", "level"]
     list_select_related = ["parent"]
-    search_fields = ["name", "=category_id"]
-    readonly_fields = ["category_id", "name", "parent", "level", "is_leaf", "synced_at"]
+    search_fields = ["name", "name_bn", "=category_id"]
+    readonly_fields = ["category_id", "name", "name_bn", "parent", "level", "is_leaf", "synced_at"]
     inlines = [CategoryAttributeInline]
 
 

@@ -1,5 +1,6 @@
 """Accounts through django-allauth (e-mail login, confirmation, password reset) and django-axes (lockout)."""
 
+import re
 import uuid
 
 import pytest
@@ -119,3 +120,17 @@ def test_a_password_reset_is_mailed_in_the_users_language_whatever_the_browser(c
     client.post("/accounts/password/reset/", {"email": user.email}, headers={"accept-language": "en"})
 
     assert expected in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/password/reset/done/"],
+)
+def test_allauths_pages_have_no_english_left_in_bengali(client, settings, url):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+
+    html = client.get(url).content.decode()
+
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style).*?</\1>", " ", html, flags=re.S))
+    english = set(re.findall(r"[A-Za-z][A-Za-z']{2,}", text)) - {"dxports", "English"}
+    assert english == set()
