@@ -5,6 +5,7 @@ anyone; a mail server that fails is retried by beat."""
 
 from dxports import mail
 from dxports.mail import muted, site_url
+from dxports.models import User
 
 __all__ = ["key_of", "muted", "send_to_address", "send_to_seller", "site_url"]
 
@@ -30,8 +31,6 @@ def send_to_address(email, template, *, sender=None, **context):
     """E-mail an address that may have no account yet (an invitation): in the language of the account it belongs
     to when that person chose one, else in the language of ``sender`` (the user who caused it: a colleague is
     likely to read theirs), else in the site's."""
-    from dxports.models import User
-
     recipient = User.objects.filter(email__iexact=email).exclude(language="").first()
     language = mail.language_of(recipient or sender) if (recipient or sender) else None
     mail.send(email, f"sellers/email/{template}", context, language=language)
