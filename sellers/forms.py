@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxports import numbers
 from sellers import validators
 from sellers.models import DocumentKind, ReasonCode, Sector, Seller
 from sellers.requirements import TARGETS
@@ -79,11 +80,27 @@ class BusinessForm(_StepForm):
 
 
 class AddressForm(_StepForm):
+    """The mobile number is shown as people read it (``+880 1712-345678``), with what was stored said beside it."""
+
     class Meta:
         model = Seller
         fields = ["address", "postcode", "division", "district", "contact_phone"]
-        help_texts = {"contact_phone": _("A Bangladesh mobile number, for example 01712345678.")}
-        widgets = {"contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
+        help_texts = {
+            "contact_phone": _(
+                "A Bangladesh mobile number, typed any way: 01712345678, +880 1712-345678 or ০১৭১২৩৪৫৬৭৮."
+            )
+        }
+        widgets = {
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.contact_phone
+        if stored:
+            self.initial["contact_phone"] = numbers.phone_display(stored)
+            self.fields["contact_phone"].help_text = _("Saved as %(phone)s.") % {"phone": numbers.phone_display(stored)}
 
 
 class IdentifiersForm(_StepForm):
