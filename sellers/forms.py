@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dxports import numbers
+from dxports import inputs, numbers
 from sellers import validators
 from sellers.models import DocumentKind, ReasonCode, Sector, Seller
 from sellers.requirements import TARGETS
@@ -21,10 +21,6 @@ class StartForm(forms.Form):
         max_length=200,
         help_text=_("As written on your trade licence, for example “Rupsha Jute Crafts Ltd.”"),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class _StepForm(forms.ModelForm):
@@ -76,6 +72,7 @@ class BusinessForm(_StepForm):
             "export_turnover",
             "website",
         ]
+        field_classes = {"year_established": inputs.WholeNumberField, "employees": inputs.WholeNumberField}
         help_texts = {"trade_name": _("The name buyers know you by, if it differs from the legal name.")}
 
 
@@ -115,9 +112,8 @@ class IdentifiersForm(_StepForm):
             "erc_number",
             "erc_expires_on",
         ]
+        field_classes = {"trade_licence_expires_on": inputs.DateField, "erc_expires_on": inputs.DateField}
         widgets = {
-            "trade_licence_expires_on": DateInput,
-            "erc_expires_on": DateInput,
             "etin": forms.TextInput(attrs={"inputmode": "numeric"}),
             "bin": forms.TextInput(attrs={"inputmode": "numeric"}),
         }

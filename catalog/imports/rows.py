@@ -108,7 +108,7 @@ def _split(text):
 
 def _whole_number(text):
     try:
-        value = numbers.whole_number(text, field=_("quantity"))
+        value = numbers.whole_number(text)
     except ValidationError:
         return None
     return value if value is not None and 1 <= value <= QUANTITY_MAX else None
