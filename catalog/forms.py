@@ -38,7 +38,7 @@ from catalog.rules import (
     normalize_hs_code,
 )
 from catalog.selectors import leaf_categories
-from dxports import inputs
+from dxports import inputs, numbers
 
 # The labels of selectors.SYNC_STATES.
 SYNC_LABELS = {
@@ -62,8 +62,7 @@ def _mark_needed(field: forms.Field, needed: bool) -> None:
 def category_id_or_none(value):
     """A gateway category id as typed or posted (ASCII digits, at most 18 of them: the ids are 64-bit), else None:
     "²" is a digit to isdigit() but not to int(), and 5,000 digits are more than int() or the database take."""
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return numbers.ascii_whole(str(value or ""))
 
 
 class GatewayIdChoiceMixin(forms.ModelChoiceField):

@@ -78,13 +78,14 @@ def digits(value: object, *, field: StrOrPromise, code: str = "not_digits") -> s
 
 def whole_number(value: object) -> int | None:
     """A whole number as typed (a quantity, a year, days): Bengali digits converted, thousands separators (spaces,
-    commas) left out; ``None`` when nothing was typed. Raises ``ValidationError`` (``invalid``) otherwise."""
+    commas) left out, a leading minus kept (the caller's bounds refuse it by name); ``None`` when nothing was typed.
+    Raises ``ValidationError`` (``invalid``) otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = _GROUPING.sub("", to_ascii("" if value is None else str(value)))
     if not text:
         return None
-    if len(text) > MAX_NUMBER_CHARS or not re.fullmatch(r"[0-9]+", text):
+    if len(text) > MAX_NUMBER_CHARS or not re.fullmatch(r"-?[0-9]+", text):
         raise ValidationError(_("Enter a whole number, for example 1000 or ১০০০."), code="invalid")
     return int(text)
 
@@ -96,9 +97,23 @@ def decimal_number(value: object) -> Decimal | None:
     text = _GROUPING.sub("", to_ascii("" if value is None else str(value)))
     if not text:
         return None
-    if len(text) > MAX_NUMBER_CHARS or not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", text):
+    if len(text) > MAX_NUMBER_CHARS or not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
         raise ValidationError(_("Enter a number, for example 12.50 or ১২.৫০."), code="invalid")
     return Decimal(text)
+
+
+def ascii_whole(value: object, *, max_digits: int = 18) -> int | None:
+    """A whole number a program wrote (an id, a row index, a cursor): an ``int``, or at most ``max_digits`` ASCII digits
+    (ids are 64-bit); else ``None``. ``int()`` would take ``12.9`` as 12 and ``True`` as 1, raise on ``²`` (which
+    ``isdigit()`` accepts) and read 5,000 digits that no column holds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    if not 0 < len(text) <= max_digits or _first_not_digit(text) is not None:
+        return None
+    return int(text)
 
 
 # Phone numbers ---------------------------------------------------------------------------------------------------

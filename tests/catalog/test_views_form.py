@@ -128,7 +128,7 @@ def test_bad_values_are_reported_next_to_their_fields_and_nothing_typed_is_lost(
     assert response.status_code == 400
     assert not Product.objects.exists()
     form = response.context["form"]
-    assert form.errors["tier_price_1"] == ["Enter a number."]
+    assert form.errors["tier_price_1"] == ["Enter a number, for example 12.50 or ১২.৫০."]
     assert form.errors["min_order_quantity"] == ["Ensure this value is greater than or equal to 1."]
     assert form.errors["hs_code"] == ["“12ab” is not an HS code. Enter 6 to 10 digits, without dots or spaces."]
     assert form.errors["lead_days_0"] == ["Enter both the quantity and the days, or neither."]
