@@ -34,6 +34,7 @@ from django.utils import timezone
 from alibaba.gateway import parse_time
 from alibaba.models import InboundPush
 from alibaba.outbox import backoff_delay, dispatch_on_commit, redispatch, storable_text
+from dxports import numbers
 
 logger = logging.getLogger("dxports.alibaba.pushes")
 
@@ -135,7 +136,7 @@ def _has_unstorable(value: Any) -> bool:
 
 def _parse_timestamp(value: Any) -> datetime:
     """Epoch milliseconds, as the gateway sends (epoch seconds are accepted too)."""
-    parsed = parse_time(value) if isinstance(value, int | float) or str(value).strip().isdigit() else None
+    parsed = parse_time(value) if isinstance(value, int | float) or numbers.ascii_whole(value) is not None else None
     if parsed is None:
         raise EnvelopeError("timestamp must be epoch milliseconds")
     return parsed

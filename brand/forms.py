@@ -16,6 +16,7 @@ from django_countries import countries
 from brand.models import CertificationType, Unit
 from brand.rules import MARKETS_MAX, TRADE_SHOWS_MAX
 from brand.services import MarketInput, TradeShowInput
+from dxports import inputs
 
 EMPTY_LINES = 3
 
@@ -34,18 +35,14 @@ class ProfileForm(forms.Form):
             "best. Buyers read it in English on Alibaba.com."
         ),
     )
-    year_established = forms.IntegerField(
-        label=_("Year established"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
-    employees = forms.IntegerField(
+    year_established = inputs.WholeNumberField(label=_("Year established"), required=False)
+    employees = inputs.WholeNumberField(
         label=_("Number of employees"),
         required=False,
         min_value=1,
         help_text=_("Everyone who works for the business. Buyers see the range (for example 51–100 people)."),
     )
-    capacity_quantity = forms.IntegerField(
-        label=_("Production capacity per month"), required=False, min_value=0, widget=forms.NumberInput()
-    )
+    capacity_quantity = inputs.WholeNumberField(label=_("Production capacity per month"), required=False, min_value=0)
     capacity_unit = forms.ChoiceField(label=_("Unit"), required=False, choices=[("", "—"), *Unit.choices])
 
     @staticmethod
@@ -57,7 +54,7 @@ class ProfileForm(forms.Form):
 
 class MarketForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False, choices=_country_choices)
-    share = forms.IntegerField(label=_("Share of exports (%)"), required=False, min_value=1, max_value=100)
+    share = inputs.WholeNumberField(label=_("Share of exports (%)"), required=False, min_value=1, max_value=100)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -71,7 +68,7 @@ class MarketForm(forms.Form):
 
 class TradeShowForm(forms.Form):
     name = forms.CharField(label=_("Trade show"), required=False, max_length=200)
-    year = forms.IntegerField(label=_("Year"), required=False)
+    year = inputs.WholeNumberField(label=_("Year"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False, choices=_country_choices)
 
     def clean(self) -> dict[str, Any]:
@@ -130,7 +127,7 @@ class PhotoUploadForm(forms.Form):
 
 
 class PhotoMoveForm(forms.Form):
-    position = forms.IntegerField(min_value=0, max_value=100)
+    position = inputs.WholeNumberField(min_value=0, max_value=100)
 
 
 class CertificateForm(forms.Form):
@@ -139,8 +136,8 @@ class CertificateForm(forms.Form):
         label=_("Issued by"), max_length=200, help_text=_("The certification body, for example TÜV SÜD or SGS.")
     )
     number = forms.CharField(label=_("Certificate number"), max_length=100)
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = inputs.DateField(label=_("Valid from"))
+    valid_until = inputs.DateField(label=_("Valid until"))
     file = forms.FileField(
         label=_("The certificate (PDF, JPEG or PNG, at most 5 MB)"),
         allow_empty_file=True,

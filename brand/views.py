@@ -33,7 +33,7 @@ from brand.forms import (
     trade_shows_from,
 )
 from brand.models import AUTO_SEND_STATES, PhotoKind
-from dxports import photos
+from dxports import numbers, photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 
@@ -102,7 +102,7 @@ def _field_of(field: str) -> tuple[str, int | None, str]:
     if not rest:
         return name, None, ""
     index, _, inner = rest.partition("]")
-    return name, int(index) if index.isdigit() else None, inner.lstrip(".")
+    return name, numbers.ascii_whole(index, max_digits=4), inner.lstrip(".")
 
 
 def _apply_error(form: Any, markets: Any, shows: Any, error: ApplicationError) -> None:

@@ -17,7 +17,7 @@ from django_countries import countries
 
 from buyers.models import RESPONSE_TARGET, Inquiry
 from catalog import selectors as catalog_selectors
-from dxports import figures
+from dxports import figures, numbers
 from dxports.aggregates import Percentile
 from dxports.figures import Cell, FunnelStep, Link, Scope, Section, Table, percent
 from sellers import selectors as sellers_selectors
@@ -32,8 +32,8 @@ def register() -> None:
 
 def _in_scope(scope: Scope) -> Q:
     condition = sellers_selectors.seller_figures_filter(filters=scope.filters, prefix="seller__")
-    category = scope.get("category")
-    if category.isdigit():
+    category = numbers.ascii_whole(scope.get("category"))
+    if category is not None:
         condition &= (
             Q(product__category_id=category)
             | Q(product__category__parent_id=category)

@@ -12,6 +12,7 @@ from django_countries import countries
 from buyers.models import MAX_REPLY, Incoterm, InquiryStatus
 from buyers.selectors import WAITING_FILTERS
 from catalog import selectors as catalog_selectors
+from dxports import inputs
 
 WAITING_LABELS = {
     "waiting": _("Waiting for your answer"),
@@ -54,10 +55,10 @@ class ReplyForm(forms.Form):
 class QuotationForm(ReplyForm):
     """A quotation: the message and the export terms the gateway keeps beside it (docs/gateway.md)."""
 
-    price = forms.DecimalField(
+    price = inputs.DecimalNumberField(
         label=_("Price per unit (US$)"), min_value=Decimal("0.01"), max_value=Decimal("9999999"), decimal_places=2
     )
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99_999_999)
+    quantity = inputs.WholeNumberField(label=_("Quantity"), min_value=1, max_value=99_999_999)
     unit = forms.ChoiceField(label=_("Unit"))
     incoterm = forms.ChoiceField(label=_("Incoterm"), choices=Incoterm.choices, initial=Incoterm.FOB)
     port_of_loading = forms.CharField(
@@ -72,12 +73,11 @@ class QuotationForm(ReplyForm):
         max_length=128,
         help_text=_("The port or place of destination; needed for C and D terms (CFR, CIF, DAP …)."),
     )
-    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=1, max_value=365)
+    lead_time_days = inputs.WholeNumberField(label=_("Lead time (days)"), min_value=1, max_value=365)
     payment_terms = forms.MultipleChoiceField(label=_("Payment terms"), widget=forms.CheckboxSelectMultiple)
-    valid_until = forms.DateField(
+    valid_until = inputs.DateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: 30 days from today."),
     )
     sample_terms = forms.CharField(
@@ -124,10 +124,9 @@ class ReplyTemplateForm(forms.Form):
 
 
 class WorkingWeekForm(forms.Form):
-    day_starts_at = forms.TimeField(label=_("Working day starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    day_ends_at = forms.TimeField(
+    day_starts_at = inputs.TimeField(label=_("Working day starts at"))
+    day_ends_at = inputs.TimeField(
         label=_("Working day ends at"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("00:00 means the end of the day."),
     )
     off_days = forms.TypedMultipleChoiceField(
@@ -140,7 +139,7 @@ class WorkingWeekForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = inputs.DateField(label=_("Date"))
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
 
 

@@ -59,7 +59,7 @@ from buyers.models import (
     WorkingWeek,
 )
 from catalog import selectors as catalog_selectors
-from dxports import events
+from dxports import events, numbers
 from dxports.audit import Actor, actor_or_none
 from dxports.models import User
 from dxports.states import StateMachine
@@ -661,8 +661,9 @@ def pull_cursor_store(*, seller: Seller, cursor: str | None, error: str = "") ->
 def _cursor_after(new: str, old: str) -> bool:
     if not old:
         return True
-    if new.isdigit() and old.isdigit():
-        return int(new) >= int(old)
+    new_number, old_number = numbers.ascii_whole(new, max_digits=30), numbers.ascii_whole(old, max_digits=30)
+    if new_number is not None and old_number is not None:
+        return new_number >= old_number
     return new != old
 
 

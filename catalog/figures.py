@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog import selectors
 from catalog.models import Category, Product, ProductEvent, ProductStatus
-from dxports import figures
+from dxports import figures, numbers
 from dxports.figures import FunnelStep, Link, Scope, Section, Table
 from sellers import selectors as sellers_selectors
 
@@ -46,8 +46,8 @@ def category_choices() -> list[tuple[str, str]]:
 def _in_scope(scope: Scope, prefix: str) -> Q:
     """The sellers' filters, and the category's, on the product reached through ``prefix``."""
     condition = sellers_selectors.seller_figures_filter(filters=scope.filters, prefix=f"{prefix}seller__")
-    category = scope.get("category")
-    if category.isdigit():
+    category = numbers.ascii_whole(scope.get("category"))
+    if category is not None:
         condition &= (
             Q(**{f"{prefix}category_id": category})
             | Q(**{f"{prefix}category__parent_id": category})

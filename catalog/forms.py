@@ -38,6 +38,7 @@ from catalog.rules import (
     normalize_hs_code,
 )
 from catalog.selectors import leaf_categories
+from dxports import inputs, numbers
 
 # The labels of selectors.SYNC_STATES.
 SYNC_LABELS = {
@@ -61,8 +62,7 @@ def _mark_needed(field: forms.Field, needed: bool) -> None:
 def category_id_or_none(value):
     """A gateway category id as typed or posted (ASCII digits, at most 18 of them: the ids are 64-bit), else None:
     "²" is a digit to isdigit() but not to int(), and 5,000 digits are more than int() or the database take."""
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return numbers.ascii_whole(str(value or ""))
 
 
 class GatewayIdChoiceMixin(forms.ModelChoiceField):
@@ -115,14 +115,20 @@ class ProductForm(forms.Form):
     category = CategoryChoiceField(
         label=_("Category"), required=False, queryset=None, to_field_name="category_id", empty_label="—"
     )
+    # No max_length: what is typed is read whole (dots, spaces, Bengali digits), then checked by the listing rules.
     hs_code = forms.CharField(
-        label=_("HS code"), max_length=16, required=False, help_text=_("6 to 10 digits from the customs tariff.")
+        label=_("HS code"),
+        required=False,
+        help_text=_("6 to 10 digits from the customs tariff."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    min_order_quantity = forms.IntegerField(
+    min_order_quantity = inputs.WholeNumberField(
         label=_("Minimum order quantity"), required=False, min_value=1, max_value=QUANTITY_MAX
     )
     unit = forms.ChoiceField(label=_("Unit"), required=False, choices=_blank(Unit.choices))
-    supply_quantity = forms.IntegerField(label=_("Supply ability"), required=False, min_value=1, max_value=QUANTITY_MAX)
+    supply_quantity = inputs.WholeNumberField(
+        label=_("Supply ability"), required=False, min_value=1, max_value=QUANTITY_MAX
+    )
     supply_period = forms.ChoiceField(label=_("Supply period"), required=False, choices=_blank(SupplyPeriod.choices))
     port = forms.ChoiceField(label=_("Port of shipment"), required=False, choices=_blank(Port.choices))
     payment_terms = forms.MultipleChoiceField(
@@ -172,10 +178,10 @@ class ProductForm(forms.Form):
                 label=_("Keyword %(n)d") % {"n": index + 1}, required=False, max_length=KEYWORD_MAX
             )
         for index in range(TIERS_MAX):
-            self.fields[f"tier_quantity_{index}"] = forms.IntegerField(
+            self.fields[f"tier_quantity_{index}"] = inputs.WholeNumberField(
                 label=_("From quantity"), required=False, min_value=1, max_value=MAX_TIER_QUANTITY
             )
-            self.fields[f"tier_price_{index}"] = forms.DecimalField(
+            self.fields[f"tier_price_{index}"] = inputs.DecimalNumberField(
                 label=_("FOB price (US$)"),
                 required=False,
                 min_value=MIN_PRICE,
@@ -184,10 +190,10 @@ class ProductForm(forms.Form):
                 decimal_places=2,
             )
         for index in range(LEAD_TIMES_MAX):
-            self.fields[f"lead_quantity_{index}"] = forms.IntegerField(
+            self.fields[f"lead_quantity_{index}"] = inputs.WholeNumberField(
                 label=_("Up to quantity"), required=False, min_value=1, max_value=QUANTITY_MAX
             )
-            self.fields[f"lead_days_{index}"] = forms.IntegerField(
+            self.fields[f"lead_days_{index}"] = inputs.WholeNumberField(
                 label=_("Days to ship"), required=False, min_value=1, max_value=LEAD_DAYS_MAX
             )
         self.category_attributes = list(category_attributes)
@@ -438,4 +444,4 @@ class ImageUploadForm(forms.Form):
 
 
 class ImageMoveForm(forms.Form):
-    position = forms.IntegerField(min_value=0, max_value=100)
+    position = inputs.WholeNumberField(min_value=0, max_value=100)

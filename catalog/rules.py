@@ -35,6 +35,7 @@ from catalog.models import (
     Product,
     Unit,
 )
+from dxports import numbers
 
 TITLE_MAX = 128
 TITLE_SWEET_SPOT = (50, 110)  # long enough to name the product and its material, short enough to read in a list
@@ -48,8 +49,8 @@ QUANTITY_MAX = 99_999_999
 LEAD_TIMES_MAX, LEAD_DAYS_MAX = 4, 365
 PACKAGING_MAX = 2000
 ATTRIBUTE_TEXT_MAX = 128
-HS_CODE = re.compile(r"\d{6,10}")
-HS_SEPARATORS = re.compile(r"[\s.\-]")  # how people write HS codes: 6305.10, 6305 10, 6305-10
+HS_CODE = re.compile(r"[0-9]{6,10}")
+HS_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]")  # how people write HS codes: 6305.10, 6305 10, 6305-10
 STUFFING_REPEATS = 3
 # Words a good title may repeat without stuffing it.
 TITLE_STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
@@ -449,9 +450,10 @@ def _keywords(listing: Listing) -> Iterator[Problem]:
 
 
 def normalize_hs_code(text: str | None) -> str:
-    """An HS code as stored: the dots, spaces and dashes people write in it left out. Every entry point (the form,
-    the import) stores what this returns."""
-    return HS_SEPARATORS.sub("", text or "")
+    """An HS code as stored: Bengali digits written as ASCII (``dxports.numbers``), the dots, spaces and dashes people
+    write in it left out. Every entry point (the form, the import, the partner API) stores what this returns; what is
+    left that is not 6 to 10 ASCII digits (a superscript, a letter) is then ``hs_code_invalid``."""
+    return HS_SEPARATORS.sub("", numbers.to_ascii(text or ""))
 
 
 def hs_code_problems(value: str) -> list[Problem]:

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxports import figures
+from dxports import figures, inputs
 from dxports.models import ProgramFigures, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +54,8 @@ class FiguresForm(forms.Form):
 
     MAX_DAYS = 2 * 366
 
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = inputs.DateField(label=_("From"))
+    date_to = inputs.DateField(label=_("To"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,10 +15,15 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from dxports import numbers
 from dxports.errors import ApplicationError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        # Numbers are stored with ASCII digits (dxports.numbers): a search typed with Bengali digits finds them.
+        return super().get_search_results(request, queryset, numbers.to_ascii(search_term))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dxports.dashboard.context",
             ],
+            "builtins": ["dxports.templatetags.numerals"],
         },
     },
 ]
@@ -222,6 +223,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
+# Dates as each language writes them ("1 Dec 2026, 00:25"), input formats ISO first (dxports/formats/).
+FORMAT_MODULE_PATH = ["dxports.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

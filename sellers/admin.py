@@ -11,7 +11,7 @@ from csp.constants import SELF
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dxports import numbers
 from dxports.admin_tools import OptionalReasonForm, ReadOnlyAdmin, ReasonForm, reason_action
 from dxports.errors import ApplicationError
 from sellers import geo, selectors, services
@@ -131,6 +132,15 @@ class SellerAdmin(ReadOnlyAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("sellers.decide_seller")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds the seller by their mobile number typed any way a person types it (stored in E.164)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = numbers.bd_mobile(search_term, field=_("mobile number"))
+        except ValidationError:
+            return found, may_have_duplicates
+        return found | queryset.filter(contact_phone=phone), may_have_duplicates
 
     def shows_full_numbers(self, request):
         """The one rule of masking: the NID and account numbers are shown in full only to those who decide (they

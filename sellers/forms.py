@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxports import inputs, numbers
 from sellers import validators
 from sellers.models import DocumentKind, ReasonCode, Sector, Seller
 from sellers.requirements import TARGETS
@@ -20,10 +21,6 @@ class StartForm(forms.Form):
         max_length=200,
         help_text=_("As written on your trade licence, for example “Rupsha Jute Crafts Ltd.”"),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class _StepForm(forms.ModelForm):
@@ -75,15 +72,32 @@ class BusinessForm(_StepForm):
             "export_turnover",
             "website",
         ]
+        field_classes = {"year_established": inputs.WholeNumberField, "employees": inputs.WholeNumberField}
         help_texts = {"trade_name": _("The name buyers know you by, if it differs from the legal name.")}
 
 
 class AddressForm(_StepForm):
+    """The mobile number is shown as people read it (``+880 1712-345678``), with what was stored said beside it."""
+
     class Meta:
         model = Seller
         fields = ["address", "postcode", "division", "district", "contact_phone"]
-        help_texts = {"contact_phone": _("A Bangladesh mobile number, for example 01712345678.")}
-        widgets = {"contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
+        help_texts = {
+            "contact_phone": _(
+                "A Bangladesh mobile number, typed any way: 01712345678, +880 1712-345678 or ০১৭১২৩৪৫৬৭৮."
+            )
+        }
+        widgets = {
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.contact_phone
+        if stored:
+            self.initial["contact_phone"] = numbers.phone_display(stored)
+            self.fields["contact_phone"].help_text = _("Saved as %(phone)s.") % {"phone": numbers.phone_display(stored)}
 
 
 class IdentifiersForm(_StepForm):
@@ -98,9 +112,8 @@ class IdentifiersForm(_StepForm):
             "erc_number",
             "erc_expires_on",
         ]
+        field_classes = {"trade_licence_expires_on": inputs.DateField, "erc_expires_on": inputs.DateField}
         widgets = {
-            "trade_licence_expires_on": DateInput,
-            "erc_expires_on": DateInput,
             "etin": forms.TextInput(attrs={"inputmode": "numeric"}),
             "bin": forms.TextInput(attrs={"inputmode": "numeric"}),
         }

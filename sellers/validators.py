@@ -1,8 +1,8 @@
 """The seller's profile rules, in one place for every entry point (the dashboard, the partner API, the demo data).
 
 One function per field kind takes what a person typed and returns the value as stored, or raises ``ValidationError``
-with a code and a message that says what is wrong and what a right value looks like. ``_digits_only`` is where every
-number is reduced to its digits (the seam for Bengali digits and other ways people write numbers).
+with a code and a message that says what is wrong and what a right value looks like. Every number is read by
+``dxports.numbers`` (Bengali digits, spaces and dashes accepted; anything else refused with the field's name).
 ``FIELD_NORMALIZERS`` says which field is which kind; ``clean_profile`` applies them and the rules between fields to a
 change of a seller's profile, and is what ``sellers.services.seller_update_profile`` runs.
 """
@@ -17,59 +17,34 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dxports import numbers
 from sellers import geo
-
-_SEPARATORS = re.compile(r"[\s\-]")
-
-
-def _digits_only(value):
-    return _SEPARATORS.sub("", str(value or "").strip())
 
 
 def normalize_bd_mobile(value):
-    """A Bangladesh mobile number (01[3-9] and 8 digits, with or without +88) as ``+8801XXXXXXXXX``."""
-    raw = _digits_only(value)
-    if raw.startswith("+"):
-        raw = raw[1:]
-    if raw.startswith("880"):
-        raw = raw[2:]
-    if not raw.isdigit():
-        raise ValidationError(
-            _("Enter the mobile number with digits only, for example 01712345678."), code="phone_not_digits"
-        )
-    if len(raw) != 11:
-        raise ValidationError(
-            _("A Bangladesh mobile number has 11 digits (01 and 9 more), for example 01712345678; this one has %(n)d."),
-            code="phone_length",
-            params={"n": len(raw)},
-        )
-    if not re.fullmatch(r"01[3-9]\d{8}", raw):
-        raise ValidationError(
-            _("A Bangladesh mobile number starts with 013 to 019, for example 01712345678."), code="phone_prefix"
-        )
-    return "+88" + raw
+    """A Bangladesh mobile number as typed (``+880 1712-345678``, ``8801712345678``, ``01712345678``, Bengali digits)
+    in E.164: ``+8801712345678``."""
+    return numbers.bd_mobile(value, field=_("mobile number"))
 
 
 def normalize_postcode(value):
     """A Bangladesh postcode: 4 digits."""
-    raw = _digits_only(value)
-    if not (raw.isdigit() and len(raw) == 4):
+    raw = numbers.digits(value, field=_("postcode"), code="postcode")
+    if len(raw) != 4:
         raise ValidationError(_("A Bangladesh postcode has 4 digits, for example 9100."), code="postcode")
     return raw
 
 
 def normalize_bank_account_number(value):
     """A bank account number: 6 to 20 digits."""
-    raw = _digits_only(value)
-    if not (raw.isdigit() and 6 <= len(raw) <= 20):
+    raw = numbers.digits(value, field=_("account number"), code="account_number")
+    if not 6 <= len(raw) <= 20:
         raise ValidationError(_("An account number has 6 to 20 digits."), code="account_number")
     return raw
 
 
 def _exact_digits(value, length, *, name, code):
-    raw = _digits_only(value)
-    if not raw.isdigit():
-        raise ValidationError(_("The %(name)s has digits only."), code=f"{code}_not_digits", params={"name": name})
+    raw = numbers.digits(value, field=name, code=f"{code}_not_digits")
     if len(raw) != length:
         raise ValidationError(
             _("The %(name)s has %(length)d digits; this one has %(n)d."),
@@ -96,9 +71,7 @@ def normalize_routing_number(value):
 
 def normalize_nid(value, *, today=None):
     """A national ID number of 10 (smart card), 13 or 17 digits; a 17-digit one starts with the birth year."""
-    raw = _digits_only(value)
-    if not raw.isdigit():
-        raise ValidationError(_("The NID number has digits only."), code="nid_not_digits")
+    raw = numbers.digits(value, field=_("NID number"), code="nid_not_digits")
     if len(raw) not in (10, 13, 17):
         raise ValidationError(
             _("An NID number has 10, 13 or 17 digits; this one has %(n)d."), code="nid_length", params={"n": len(raw)}
@@ -122,7 +95,7 @@ _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.\- ]{2,39}")
 
 
 def normalize_trade_licence_number(value):
-    raw = str(value or "").strip()
+    raw = numbers.to_ascii(str(value or "")).strip()
     if not _REFERENCE.fullmatch(raw):
         raise ValidationError(
             _(
@@ -135,8 +108,8 @@ def normalize_trade_licence_number(value):
 
 
 def normalize_erc_number(value):
-    raw = str(value or "").strip()
-    if not _REFERENCE.fullmatch(raw) or not any(c.isdigit() for c in raw):
+    raw = numbers.to_ascii(str(value or "")).strip()
+    if not _REFERENCE.fullmatch(raw) or not any(c in numbers.ASCII_DIGITS for c in raw):
         raise ValidationError(
             _("Enter the ERC number as printed on the certificate, for example RA-0123456."), code="erc_number"
         )

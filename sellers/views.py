@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dxports import numbers
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 from sellers import selectors, services
@@ -96,13 +97,20 @@ def step(request, step, member):
             field.disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.seller_update_profile(seller=seller, actor=request.user, data=form.changed_values())
+            seller_after = services.seller_update_profile(seller=seller, actor=request.user, data=form.changed_values())
         except ProfileInvalid as error:
             form.add_refusal(error)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Saved."))
+            if form.changed_values().get("contact_phone"):
+                messages.success(
+                    request,
+                    _("Saved. Your mobile number is %(phone)s.")
+                    % {"phone": numbers.phone_display(seller_after.contact_phone)},
+                )
+            else:
+                messages.success(request, _("Saved."))
             following = STEP_ORDER.index(step) + 1
             if following < len(STEP_ORDER):
                 return redirect("sellers:step", step=STEP_ORDER[following])

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalog.imports.columns import CHOICES, FIELD_OF, SEPARATOR, choices_help, fold
@@ -14,6 +15,7 @@ from catalog.models import (
     InputType,
 )
 from catalog.rules import QUANTITY_MAX, AttributeValue, Listing, in_cents, normalize_hs_code, problems_of
+from dxports import numbers
 
 # The listing rules' problems that make a row invalid. The others say that a draft is incomplete (it is imported)
 # or how to improve it.
@@ -40,6 +42,13 @@ INVALID_CODES = frozenset(
         "lead_times_invalid",
         "packaging_too_long",
     }
+)
+
+
+# Columns of numbers: Bengali digits in them are read as ASCII digits (``dxports.numbers``); anything else that is
+# not a digit is refused by the column's own check.
+NUMBER_COLUMNS = frozenset(
+    {"hs_code", "category_id", "min_order_quantity", "supply_quantity", "lead_times", "price_tiers"}
 )
 
 
@@ -98,10 +107,11 @@ def _split(text):
 
 
 def _whole_number(text):
-    if not re.fullmatch(r"\d{1,9}", text):
+    try:
+        value = numbers.whole_number(text)
+    except ValidationError:
         return None
-    value = int(text)
-    return value if 1 <= value <= QUANTITY_MAX else None
+    return value if value is not None and 1 <= value <= QUANTITY_MAX else None
 
 
 def _pairs(text):
@@ -131,6 +141,8 @@ def parse_row(row, catalog):
             # binary data, a NUL further on reaches a cell. The row is refused; the error file keeps the rest.
             row.error(key, _("The cell holds a NUL character (binary data): retype the text or copy it as plain text."))
             values[key] = text.replace("\0", "")
+    for key in NUMBER_COLUMNS & values.keys():
+        values[key] = numbers.to_ascii(values[key])
     fields = row.fields
     sku = values.get("sku", "")
     if not sku:
@@ -155,7 +167,7 @@ def parse_row(row, catalog):
         fields["category"] = None
         text = values["category_id"]
         if text:
-            category = catalog.categories.get(int(text)) if re.fullmatch(r"\d{1,18}", text) else None
+            category = catalog.categories.get(int(text)) if re.fullmatch(r"[0-9]{1,18}", text) else None
             if category is None:
                 row.error(
                     "category_id",
@@ -195,7 +207,9 @@ def parse_row(row, catalog):
                     )
     if "lead_times" in values:
         pairs = _pairs(values["lead_times"])
-        if pairs is None or not all(re.fullmatch(r"\d{1,9}", q) and re.fullmatch(r"\d{1,4}", d) for q, d in pairs):
+        if pairs is None or not all(
+            re.fullmatch(r"[0-9]{1,9}", q) and re.fullmatch(r"[0-9]{1,4}", d) for q, d in pairs
+        ):
             row.error(
                 "lead_times", _("Write lead times as quantity:days separated by |, for example 1000:20|10000:45.")
             )
@@ -205,7 +219,7 @@ def parse_row(row, catalog):
         pairs = _pairs(values["price_tiers"])
         tiers = []
         try:
-            if pairs is None or not all(re.fullmatch(r"\d{1,9}", q) for q, _price in pairs):
+            if pairs is None or not all(re.fullmatch(r"[0-9]{1,9}", q) for q, _price in pairs):
                 raise InvalidOperation
             tiers = [(int(q), Decimal(price)) for q, price in pairs]
         except InvalidOperation:

@@ -163,7 +163,10 @@ class SellerProfileSerializer(Strict):
     postcode = _text(help_text="4 digits.")
     division = _choice(SELLER_CHOICES["division"])
     district = _choice(SELLER_CHOICES["district"])
-    contact_phone = _text(help_text="A Bangladesh mobile number, e.g. 01712345678; stored as +8801712345678.")
+    contact_phone = _text(
+        help_text="A Bangladesh mobile number as typed (01712345678, +880 1712-345678, Bengali digits); stored in "
+        "E.164: +8801712345678."
+    )
     trade_licence_number = _text()
     trade_licence_authority = _text()
     trade_licence_expires_on = serializers.DateField(required=False, allow_null=True)

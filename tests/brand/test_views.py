@@ -306,7 +306,11 @@ def test_emptying_a_saved_line_removes_it(owner_client, profile):
         ({"markets-0-share": "140"}, ("markets", 0, "share"), "less than or equal to 100"),
         ({"shows-0-year": ""}, ("shows", 0, "year"), "Enter the year you attended."),
         ({"shows-1-year": "2020"}, ("shows", 1, "name"), "Enter the name of the trade show."),
-        ({"year_established": "two"}, ("form", None, "year_established"), "Enter a whole number."),
+        (
+            {"year_established": "two"},
+            ("form", None, "year_established"),
+            "Enter a whole number, for example 1000 or ১০০০.",
+        ),
         ({"capacity_unit": "litre"}, ("form", None, "capacity_unit"), "Select a valid choice."),
         ({"markets-TOTAL_FORMS": "500"}, ("markets", None, None), "Please submit at most 10 forms."),
     ],

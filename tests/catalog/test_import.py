@@ -8,6 +8,7 @@ import pytest
 
 from catalog import imports
 from catalog.models import EventKind, ImportJob, ImportStatus, Product, ProductEvent, ProductStatus
+from dxports import numbers
 from sellers.models import SellerStatus
 from tests.catalog.factories import LeafFactory, ProductFactory, complete_product
 from tests.catalog.import_support import csv_bytes, error_rows, good_row, run_import, table, upload, xlsx_bytes
@@ -359,3 +360,29 @@ def test_empty_trailing_cells_left_out_of_an_xlsx_row_clear_those_fields(seller,
     assert (job.updated_count, job.error_count) == (1, 0), job.message
     product = Product.objects.get(sku="JB-1")
     assert product.price_tiers.count() == 0 and product.attribute_values.count() == 0
+
+
+def test_bengali_digits_in_number_columns_are_stored_as_ascii_and_superscripts_refused(seller, owner, leaf):
+    """Issue 12, item 5: a number read from a row is ASCII whatever digits the seller typed."""
+    category = numbers.localize_digits(leaf.category_id, "bn")
+    bengali = good_row(
+        "JB-1",
+        leaf,
+        hs_code="৬৩০৫.১০",
+        category_id=category,
+        min_order_quantity="৫০০",
+        supply_quantity="৫০,০০০",
+        price_tiers="৫০০:২.৫০",
+        lead_times="১০০০:২০",
+    )
+    superscript = good_row("JB-2", leaf, hs_code="⁶³⁰⁵¹⁰")
+
+    job = run_import(seller=seller, user=owner, content=csv_bytes(table([bengali, superscript])))
+
+    assert (job.created_count, job.error_count) == (1, 1), job.message
+    product = Product.objects.get(sku="JB-1")
+    assert (product.hs_code, product.min_order_quantity, product.supply_quantity) == ("630510", 500, 50000)
+    assert product.category == leaf
+    assert product.lead_times == [{"quantity": 1000, "days": 20}]
+    assert [(tier.start_quantity, str(tier.price)) for tier in product.price_tiers.all()] == [(500, "2.50")]
+    assert not Product.objects.filter(sku="JB-2").exists()

@@ -128,7 +128,7 @@ def test_bad_values_are_reported_next_to_their_fields_and_nothing_typed_is_lost(
     assert response.status_code == 400
     assert not Product.objects.exists()
     form = response.context["form"]
-    assert form.errors["tier_price_1"] == ["Enter a number."]
+    assert form.errors["tier_price_1"] == ["Enter a number, for example 12.50 or ১২.৫০."]
     assert form.errors["min_order_quantity"] == ["Ensure this value is greater than or equal to 1."]
     assert form.errors["hs_code"] == ["“12ab” is not an HS code. Enter 6 to 10 digits, without dots or spaces."]
     assert form.errors["lead_days_0"] == ["Enter both the quantity and the days, or neither."]
@@ -280,3 +280,36 @@ def test_the_edit_form_runs_a_constant_number_of_queries(owner_client, seller, c
         response = owner_client.get(f"/dashboard/products/{product.public_id}/edit/")
 
     assert response.status_code == 200
+
+
+def test_numbers_typed_with_bengali_digits_and_separators_are_stored_as_numbers(owner_client, leaf):
+    """Issues 11 and 12 (item 5): the form reads numbers the way sellers type them, and stores ASCII."""
+    data = form_data(
+        leaf,
+        hs_code="৬৩০৫.১০",
+        min_order_quantity="৫০০",
+        supply_quantity="৫০,০০০",
+        tier_quantity_0="৫০০",
+        tier_price_0="২.৫০",
+        tier_quantity_1="5,000",
+        lead_quantity_0="১ ০০০",
+        lead_days_0="২০",
+    )
+
+    response = owner_client.post("/dashboard/products/new/", data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    product = Product.objects.get(sku="JB-100")
+    assert (product.hs_code, product.min_order_quantity, product.supply_quantity) == ("630510", 500, 50000)
+    assert [(tier.start_quantity, str(tier.price)) for tier in product.price_tiers.all()] == [
+        (500, "2.50"),
+        (5000, "1.90"),
+    ]
+    assert product.lead_times == [{"quantity": 1000, "days": 20}]
+
+
+def test_an_hs_code_in_superscripts_is_refused_on_the_form(owner_client, leaf):
+    response = owner_client.post("/dashboard/products/new/", form_data(leaf, hs_code="⁶³⁰⁵¹⁰"))
+    assert response.status_code == 400
+    assert "hs_code" in response.context["form"].errors
+    assert not Product.objects.exists()

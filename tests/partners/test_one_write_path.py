@@ -29,6 +29,13 @@ CASES = [
         "account_name_mismatch",
     ),
     ("business", {"year_established": 1850}, "year_established", "year_established"),
+    # Issue 12, items 4 and 5: what is not a digit, even if isdigit() says it is, is refused naming the field.
+    ("owner-bank", {"owner_nid": "¹²³⁴⁵⁶⁷⁸⁹¹²³⁴⁵⁶⁷⁸"}, "owner_nid", "nid_not_digits"),
+    ("identifiers", {"etin": "١٢٣٤٥٦٧٨٩٠١٢"}, "etin", "etin_not_digits"),
+    ("identifiers", {"bin": "001234567890²"}, "bin", "bin_not_digits"),
+    ("owner-bank", {"bank_routing_number": "২০০৪৭০৪৩x"}, "bank_routing_number", "routing_not_digits"),
+    ("address", {"postcode": "९१००"}, "postcode", "postcode"),
+    ("address", {"contact_phone": "০১৭১২৩৪৫৬৭৮²"}, "contact_phone", "phone_not_digits"),
 ]
 STEP_FIELDS = {
     "address": {"address": "", "postcode": "", "division": "", "district": "", "contact_phone": ""},
@@ -80,6 +87,37 @@ def test_the_dashboard_and_the_api_store_the_same_normalized_value(client, api, 
     api.patch(f"sellers/{seller.public_id}/", {"contact_phone": "017 1123 4567", "postcode": " 9204 "})
     seller.refresh_from_db()
     assert (seller.contact_phone, seller.postcode) == ("+8801711234567", "9204")
+
+
+BENGALI_TYPED = {
+    "address": {"postcode": "৯২ ০৪", "contact_phone": "০১৭১১-২৩৪৫৬৭"},
+    "identifiers": {"etin": "১২৩৪ ৫৬৭৮ ৯০১২", "bin": "০০১২৩৪৫৬৭-৮৯০১"},
+    "owner-bank": {"owner_nid": "১৯৮৭ ১২৩৪ ৫৬৭৮ ৯০১২৩", "bank_routing_number": "২০০-৪৭০-৪৩১"},
+}
+ASCII_STORED = {
+    "postcode": "9204",
+    "contact_phone": "+8801711234567",
+    "etin": "123456789012",
+    "bin": "0012345678901",
+    "owner_nid": "19871234567890123",
+    "bank_routing_number": "200470431",
+}
+
+
+@pytest.mark.parametrize("entry", ["dashboard", "api"])
+def test_bengali_digits_are_stored_as_ascii_digits_by_every_entry_point(client, api, partner, owner, entry):
+    seller = owner.seller_membership.seller
+    grant(partner, seller)
+    client.force_login(owner)
+    for step, values in BENGALI_TYPED.items():
+        if entry == "dashboard":
+            response = client.post(f"/dashboard/profile/{step}/", {**STEP_FIELDS[step], **values})
+            assert response.status_code == 302, response.context["form"].errors
+        else:
+            response = api.patch(f"sellers/{seller.public_id}/", values)
+            assert response.status_code == 200, response.json()
+    seller.refresh_from_db()
+    assert {name: getattr(seller, name) for name in ASCII_STORED} == ASCII_STORED
 
 
 def test_clean_profile_reports_every_problem_at_once(owner):

@@ -192,6 +192,7 @@ def test_reading_products_does_not_allow_writing_them(api, partner, make_api):
         ),
         ({"attributes": [{"attribute_id": 999}]}, "attributes", "invalid"),
         ({"hs_code": "63.05"}, "hs_code", "invalid"),
+        ({"hs_code": "⁶³⁰⁵¹⁰"}, "hs_code", "invalid"),  # superscripts: isdigit() says digits, they are not
         ({"unit": "bushel"}, "unit", "invalid_choice"),
         ({"keywords": "jute"}, "keywords", "not_a_list"),
         ({"title": "T" * 2000}, "title", "max_length"),
@@ -205,6 +206,16 @@ def test_bad_product_input_is_a_400_naming_the_field(api, seller, body, field, c
     assert response.status_code == 400, response.json()
     error = error_of(response)
     assert (error["field"], error["code"]) == (field, code), error
+
+
+def test_an_hs_code_in_bengali_digits_is_stored_as_ascii_digits(api, seller):
+    """Issue 12, item 5: the API reads numbers as the dashboard and the import do (dxports.numbers)."""
+    product = complete_product(seller=seller)
+    response = api.patch(f"products/{product.public_id}/", {"hs_code": "৬৩০৫.১০.০০"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["hs_code"] == "63051000"
+    product.refresh_from_db()
+    assert product.hs_code == "63051000"
 
 
 def test_a_second_product_with_the_same_sku_is_refused(api, seller, leaf):

@@ -17,6 +17,11 @@ TODAY = datetime.date(2026, 3, 1)
         ("+8801912345678", "+8801912345678"),
         ("8801312345678", "+8801312345678"),
         ("017 1234-5678", "+8801712345678"),
+        ("+880 1712-345678", "+8801712345678"),
+        ("০১৭১২৩৪৫৬৭৮", "+8801712345678"),
+        ("017১১২৩৪৫৬৭", "+8801711234567"),
+        ("+৮৮০ ১৭১২–৩৪৫৬৭৮", "+8801712345678"),
+        ("(017) 1234.5678", "+8801712345678"),
     ],
 )
 def test_a_bangladesh_mobile_number_is_stored_with_880(typed, stored):
@@ -30,7 +35,8 @@ def test_a_bangladesh_mobile_number_is_stored_with_880(typed, stored):
         ("0171234567", "phone_length"),
         ("017123456789", "phone_length"),
         ("0171234567a", "phone_not_digits"),
-        ("+441712345678", "phone_length"),
+        ("+441712345678", "phone_country"),
+        ("০১৭১২৩৪৫৬৭৮¹", "phone_not_digits"),
     ],
 )
 def test_a_wrong_mobile_number_is_refused_with_what_is_wrong(typed, code):
@@ -162,3 +168,37 @@ def test_account_name_of_someone_else_is_refused(account_name):
         validators.validate_account_name(account_name, names=["Rupsha Jute Crafts Ltd.", "", "Abdul Karim"])
     assert error.value.code == "account_name_mismatch"
     assert "Rupsha Jute Crafts Ltd." in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("normalize", "typed", "stored"),
+    [
+        (validators.normalize_etin, "১২৩৪ ৫৬৭৮ ৯০১২", "123456789012"),
+        (validators.normalize_bin, "০০১২৩৪৫৬৭-৮৯০১", "0012345678901"),
+        (validators.normalize_routing_number, "২০০-৪৭০-৪৩১", "200470431"),
+        (validators.normalize_postcode, "৯১ ০০", "9100"),
+        (validators.normalize_bank_account_number, "১২৩৪ ৫৬৭৮ ৯০", "1234567890"),
+        (validators.normalize_nid, "১৯৮৭ ১২৩৪ ৫৬৭৮ ৯০১২৩", "19871234567890123"),
+        (validators.normalize_trade_licence_number, "trad/dncc/০১২৩৪৫/২০২৪", "TRAD/DNCC/012345/2024"),
+    ],
+)
+def test_bengali_digits_spaces_and_dashes_are_stored_as_ascii_digits(normalize, typed, stored):
+    assert normalize(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("normalize", "typed", "code", "named"),
+    [
+        (validators.normalize_nid, "¹²³⁴⁵⁶⁷⁸⁹¹²³⁴⁵⁶⁷⁸", "nid_not_digits", "NID number"),  # 17 superscripts
+        (validators.normalize_etin, "١٢٣٤٥٦٧٨٩٠١٢", "etin_not_digits", "e-TIN"),  # Arabic-Indic digits
+        (validators.normalize_bin, "001234567890²", "bin_not_digits", "BIN"),
+        (validators.normalize_routing_number, "２００４７０４３１", "routing_not_digits", "routing number"),
+        (validators.normalize_postcode, "९१००", "postcode", "postcode"),  # Devanagari
+        (validators.normalize_bank_account_number, "12345678x", "account_number", "account number"),
+    ],
+)
+def test_anything_else_that_is_not_a_digit_is_refused_naming_the_field(normalize, typed, code, named):
+    with pytest.raises(ValidationError) as error:
+        normalize(typed)
+    assert error.value.code == code
+    assert named in error.value.messages[0] and "digits only" in error.value.messages[0]
