@@ -32,6 +32,7 @@ from brand.models import (
     ProfileStatus,
     Unit,
 )
+from dxports.audit import version_at
 from dxports.models import User
 from sellers import selectors as sellers_selectors
 from sellers.selectors import Seller
@@ -84,8 +85,11 @@ def profile_events(*, profile: CompanyProfile) -> QuerySet[ProfileEvent]:
 
 
 def profile_sync_history(*, profile: CompanyProfile) -> QuerySet[outbox.OutboxAttempt]:
-    """Every attempt to send the profile to the gateway, newest first, each with its job: one query."""
-    return outbox.attempts_of(kinds=(SYNC_KIND,), target=str(profile.pk))
+    """Every attempt to send the profile to the gateway, newest first, each with its job and the profile's version
+    it sent (``profile_version``): one query."""
+    return outbox.attempts_of(kinds=(SYNC_KIND,), target=str(profile.pk)).annotate(
+        profile_version=version_at(ProfileEvent.objects.filter(profile=profile))
+    )
 
 
 @dataclass(frozen=True)

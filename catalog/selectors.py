@@ -44,6 +44,7 @@ from catalog.rules import (
     problems_of,
     quality_score,
 )
+from dxports.audit import version_at
 from dxports.models import User
 from sellers.selectors import Seller
 
@@ -141,8 +142,11 @@ def product_image_for_user(*, user: User | AnonymousUser, public_id: UUID, sha25
 
 def product_sync_history(*, product: Product) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
-    outbox attempts), newest first, each with its job (kind): one query whatever their number."""
-    return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk))
+    outbox attempts), newest first, each with its job (kind) and the product's version it sent
+    (``product_version``): one query whatever their number."""
+    return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk)).annotate(
+        product_version=version_at(ProductEvent.objects.filter(product=product))
+    )
 
 
 def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:

@@ -29,7 +29,7 @@ from catalog.forms import (
     category_id_or_none,
     form_field_of,
 )
-from catalog.models import LIVE_EDIT_STATES
+from catalog.models import LIVE_EDIT_STATES, ProductEvent
 from catalog.rules import BLOCKED_SCORE_CAP, Problem, blocking_problems, listing_problems, quality_score
 from dxports import photos
 from dxports.dashboard import seller_required
@@ -228,7 +228,7 @@ def product_detail(request, public_id, member):
             "images": list(product.images.all()),
             "tiers": list(product.price_tiers.all()),
             "attribute_values": list(product.attribute_values.all()),
-            "events": list(selectors.product_events(product=product)),
+            "events": ProductEvent.with_words(selectors.product_events(product=product)),
             "attempts": list(selectors.product_sync_history(product=product)),
             "seller_active": seller_active,
             **vars(selectors.product_actions(product)),

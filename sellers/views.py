@@ -22,7 +22,7 @@ from dxports.errors import ApplicationError
 from sellers import selectors, services
 from sellers.errors import ClaimInvalid, ProfileInvalid
 from sellers.forms import STEPS, DocumentUploadForm, InviteForm, StartForm
-from sellers.models import DocumentKind
+from sellers.models import DocumentKind, SellerEvent
 from sellers.requirements import RequirementStatus
 
 STEP_ORDER = list(STEPS)
@@ -230,7 +230,7 @@ def submit(request, member):
 @seller_required
 @require_safe
 def history(request, member):
-    events = selectors.history_for_seller(seller=member.seller)
+    events = SellerEvent.with_words(selectors.history_for_seller(seller=member.seller))
     return render(request, "sellers/history.html", {"member": member, "seller": member.seller, "events": events})
 
 
