@@ -540,8 +540,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
-# Beat tasks that run every few seconds and log themselves when they move something (dxports/logs.py).
-QUIET_TASKS = ["alibaba.tasks.outbox_relay"]
+# Beat's relays and sweeps, which log what they move themselves, and the demo's steps: Celery's own lines about them
+# are kept only when a run returns something new (dxports/logs.py).
+QUIET_TASKS = [
+    "alibaba.tasks.outbox_relay",
+    "partners.tasks.webhooks_relay",
+    "dxports.tasks.mail_send_due",
+    "catalog.tasks.catalog_imports_redrive",
+    "buyers.tasks.buyers_notify_redrive",
+    *(f"{app}.tasks.{app}_demo_step" for app in ("brand", "catalog", "buyers")),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -106,7 +106,7 @@ def test_a_routine_run_that_did_something_is_logged(caplog):
 
 
 def test_other_tasks_are_logged_as_before(caplog):
-    assert len(_celery_lines(caplog, name="catalog.tasks.catalog_imports_redrive", return_value="None")) == 3
+    assert len(_celery_lines(caplog, name="catalog.tasks.catalog_sync_categories", return_value="None")) == 3
 
 
 def test_a_failing_relay_is_logged(caplog):
@@ -117,3 +117,10 @@ def test_a_failing_relay_is_logged(caplog):
             {"name": RELAY, "id": "1", "description": "raised unexpected", "exc": "OperationalError"},
         )
     assert len(caplog.records) == 1
+
+
+def test_a_demo_step_is_logged_when_its_state_changes_not_every_five_seconds(caplog):
+    step = "catalog.tasks.catalog_demo_step"
+    returns = ["'listing'", "'listing'", "'listed'", "'listed'", "'listed'"]
+    logged = [line for value in returns for line in _celery_lines(caplog, name=step, return_value=value)]
+    assert [line.rsplit(": ", 1)[1] for line in logged] == ["'listing'", "'listed'"]
