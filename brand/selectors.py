@@ -97,16 +97,19 @@ class ProfileActions:
     """What the seller may ask of the profile in its state (the services decide for good and say why not)."""
 
     can_send: bool  # a draft, rejected or failed profile
-    can_retry_now: bool  # being sent, waiting out a backoff
+    can_retry_now: bool  # being sent and waiting out an error (or stuck): not during a normal wait
     is_waiting: bool  # on its way to Alibaba.com or in review there
     has_unsent_changes: bool  # edited since Alibaba.com last received it, and not sent yet
 
 
 def profile_actions(profile: CompanyProfile | None) -> ProfileActions:
+    """What the seller may ask of the profile (one query while it is being sent: its sync job)."""
     status = profile.status if profile is not None else ProfileStatus.DRAFT
     return ProfileActions(
         can_send=profile is not None and status in SEND_FROM_STATES,
-        can_retry_now=status == ProfileStatus.SENDING,
+        can_retry_now=profile is not None
+        and status == ProfileStatus.SENDING
+        and outbox.retry_is_due(outbox.latest_job(kinds=(SYNC_KIND,), target=str(profile.pk))),
         is_waiting=status in (ProfileStatus.SENDING, ProfileStatus.IN_REVIEW),
         has_unsent_changes=(
             profile is not None

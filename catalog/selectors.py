@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -19,6 +20,7 @@ from catalog.errors import ProductInvalid
 from catalog.models import (
     PAYMENT_METHODS,
     SENDING_STATES,
+    STUCK_AFTER,
     SYNC_KINDS,
     TRANSITIONS,
     WAITING_STATES,
@@ -165,17 +167,21 @@ class ProductActions:
 
     can_edit: bool
     can_publish: bool  # draft → ready → publishing
-    can_retry: bool  # a failed sync sent again, or a waiting one sent now
+    can_retry: bool  # a failed sync sent again, or one waiting out an error (or stuck) sent now
     can_delist: bool
     edit_to_publish: bool  # must be edited back to draft before it can be published again
     is_waiting: bool  # the gateway has it, or it is on its way there
 
 
-def product_actions(product: Product) -> ProductActions:
+def product_actions(product: Product, *, now: datetime | None = None) -> ProductActions:
+    """What the seller may ask of ``product`` (one query: its sync job). Sending again now is offered only when it
+    would help: the sync failed, waits out an error, or is stuck; not during a normal wait for the gateway."""
     status = ProductStatus(product.status)
     targets = TRANSITIONS[status]
     can_publish = status == ProductStatus.READY or ProductStatus.READY in targets
-    can_retry = status == ProductStatus.SYNC_FAILED or status in SENDING_STATES
+    can_retry = status == ProductStatus.SYNC_FAILED or (
+        status in SENDING_STATES and _sync_retry_due(product, now=now or timezone.now())
+    )
     return ProductActions(
         can_edit=product.is_editable,
         can_publish=can_publish,
@@ -184,6 +190,12 @@ def product_actions(product: Product) -> ProductActions:
         edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
         is_waiting=status in WAITING_STATES,
     )
+
+
+def _sync_retry_due(product: Product, *, now: datetime) -> bool:
+    if product.status_changed_at <= now - STUCK_AFTER:
+        return True
+    return outbox.retry_is_due(outbox.latest_job(kinds=SYNC_KINDS, target=str(product.pk)), now=now)
 
 
 # For organisations that work with many sellers (the partner API) ------------------------------------------------------

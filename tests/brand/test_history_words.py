@@ -1,5 +1,6 @@
 """The company profile's history in words (issue 11): labels, markets and trade shows as buyers read them, photos
-counted, never the keys or the lists kept in the audit row; the approval is good news."""
+counted, never the keys or the lists kept in the audit row; the approval is good news; one version count; "Try
+again now" only when a retry would help."""
 
 import pytest
 from django.utils import timezone
@@ -54,3 +55,19 @@ def test_the_sync_history_counts_versions_as_the_profile_does(owner_client, prof
     sync = content.split('id="sync-heading"', 1)[1].split("</section>", 1)[0]
 
     assert f"<td>{profile.version}</td>" in sync and profile.version > 1
+
+
+@pytest.mark.parametrize(("attempts", "offered"), [(0, False), (2, True)])
+def test_try_again_now_only_when_the_sync_waits_out_an_error(owner_client, profile, attempts, offered):
+    profile.status = ProfileStatus.SENDING
+    profile.save()
+    OutboxJob.objects.create(
+        kind=SYNC_KIND,
+        target=str(profile.pk),
+        attempts=attempts,
+        next_attempt_at=timezone.now() + timezone.timedelta(minutes=2),
+    )
+
+    content = owner_client.get(f"{BASE}/").content.decode()
+
+    assert ("Try again now" in content) is offered
