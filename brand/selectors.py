@@ -21,6 +21,7 @@ from django_countries import countries
 from alibaba import outbox
 from brand import rules
 from brand.models import (
+    AUTO_SEND_STATES,
     SEND_FROM_STATES,
     SYNC_KIND,
     Certificate,
@@ -46,6 +47,11 @@ def profiles() -> QuerySet[CompanyProfile]:
 def profile_for_seller(*, seller: Seller) -> CompanyProfile | None:
     """The seller's profile with its rows (five queries), or None when it has none yet."""
     return profiles().filter(seller=seller).first()
+
+
+def profile_sent(*, seller: Seller) -> bool:
+    """Whether the seller's company profile has been sent to Alibaba.com (a dashboard next step; one query)."""
+    return CompanyProfile.objects.filter(seller=seller, status__in=AUTO_SEND_STATES).exists()
 
 
 def photo_of(profile: CompanyProfile, public_id: UUID) -> ProfilePhoto | None:

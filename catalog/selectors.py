@@ -61,6 +61,16 @@ def product_for_seller(*, seller: Seller, public_id: UUID) -> Product | None:
     return products_for_seller(seller=seller).filter(public_id=public_id).first()
 
 
+def seller_has_products(*, seller: Seller) -> bool:
+    """Whether the seller has listed a product yet (a dashboard next step; one query)."""
+    return Product.objects.filter(seller=seller).exists()
+
+
+def seller_has_product_photos(*, seller: Seller) -> bool:
+    """Whether any of the seller's products has a photo (a dashboard next step; one query)."""
+    return ProductImage.objects.filter(product__seller=seller).exists()
+
+
 def leaf_categories() -> QuerySet[Category]:
     """The categories a product may use, with their attributes."""
     return Category.objects.filter(is_leaf=True).select_related("parent").prefetch_related("attributes")
