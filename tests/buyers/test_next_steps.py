@@ -79,3 +79,13 @@ def test_the_overview_queries_do_not_grow(owner_client, seller, n, django_assert
     # (4), the inquiries' and notifications' badges
     with django_assert_num_queries(13):
         owner_client.get("/dashboard/")
+
+
+def test_the_next_steps_and_the_menu_speak_bengali(owner_client, settings):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+
+    html = owner_client.get("/dashboard/", headers={"accept-language": "en"}).content.decode()
+
+    assert "পরবর্তী ধাপ" in html and "আপনার প্রথম পণ্য তালিকাভুক্ত করুন" in html and "করতে হবে" in html
+    assert "<summary>মেনু" in html
+    assert "Next steps" not in html and "List your first product" not in html
