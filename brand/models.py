@@ -393,11 +393,11 @@ class ProfileEvent(AuditEvent):
         indexes = [models.Index(fields=["profile", "-created_at"])]
 
     CHANGE_LABELS = {
-        "markets": _("main export markets"),
-        "trade_shows": _("trade shows"),
-        "factory_photos": _("factory photos"),
-        "brand_logo": _("logo"),
-        "certificates": _("certificates"),
+        "markets": _("Main export markets"),
+        "trade_shows": _("Trade shows"),
+        "factory_photos": _("Factory photos"),
+        "brand_logo": _("Logo"),
+        "certificates": _("Certificates"),
     }
     SUCCESS_STATES = frozenset({ProfileStatus.LIVE})
     PROBLEM_STATES = frozenset({ProfileStatus.REJECTED, ProfileStatus.SYNC_FAILED, ProfileStatus.BLOCKED})

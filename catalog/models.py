@@ -408,7 +408,7 @@ class ProductEvent(AuditEvent):
             models.Index(fields=["to_status", "created_at"], name="catalog_event_status_idx"),
         ]
 
-    CHANGE_LABELS = {"images": _("photos"), "price_tiers": _("prices (FOB, US$)"), "attributes": _("attributes")}
+    CHANGE_LABELS = {"images": _("Photos"), "price_tiers": _("Prices (FOB, US$)"), "attributes": _("Attributes")}
     SUCCESS_STATES = frozenset({ProductStatus.LIVE})
     PROBLEM_STATES = frozenset({ProductStatus.REJECTED, ProductStatus.SYNC_FAILED, ProductStatus.BLOCKED})
 

@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     Values that name other rows (a category, an attribute, a sector) are looked up for a whole page of events at once
     by ``with_words``."""
 
-    # Labels of changed names that are not fields of the subject (a team change, a document), by name.
+    # Labels of changed names that are not fields of the subject (a team change, a document), by name, as shown.
     CHANGE_LABELS: ClassVar[Mapping[str, StrOrPromise]] = {}
     # Names of ``changes`` that the page shows by other means (a decision's reasons, by their own rows).
     SHOWN_ELSEWHERE: ClassVar[frozenset[str]] = frozenset()
@@ -118,7 +118,7 @@ class AuditEvent(models.Model):
         """How a person calls the changed ``name``: ``CHANGE_LABELS``, else the verbose name of the subject's field,
         else the name in plain words (never a key with underscores)."""
         if name in self.CHANGE_LABELS:
-            return str(capfirst(self.CHANGE_LABELS[name]))
+            return str(self.CHANGE_LABELS[name])
         field = self._subject_field(name)
         return str(capfirst(field.verbose_name)) if field is not None else str(capfirst(name.replace("_", " ")))
 

@@ -13,6 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_documents_sectors_and_team_are_in_words(owner_client, seller, owner):
     services.seller_document_upload(seller=seller, actor=owner, kind="bank_proof", uploaded=files.good_pdf("bank.pdf"))
+    services.seller_document_upload(
+        seller=seller, actor=owner, kind="etin_certificate", uploaded=files.good_pdf("tin.pdf")
+    )
     sectors = list(Sector.objects.order_by("position")[:2])
     services.seller_update_profile(seller=seller, actor=owner, data={"categories": sectors})
     services.seller_invite(seller=seller, actor=owner, email="partner@example.com")
@@ -23,6 +26,7 @@ def test_documents_sectors_and_team_are_in_words(owner_client, seller, owner):
     page = owner_client.get("/dashboard/history/").content.decode()
 
     assert "Bank statement or cheque leaf: — → bank.pdf" in page
+    assert "e-TIN certificate: — → tin.pdf" in page  # the label as written, not capitalised into "E-TIN"
     assert f"Main sectors: — → {sectors[0].name}, {sectors[1].name}" in page
     assert "Invitation: — → partner@example.com" in page
     assert "Product: Jute bag · JB-1 → —" in page
