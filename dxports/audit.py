@@ -156,6 +156,18 @@ class AuditEvent(models.Model):
         )
 
 
+def in_words(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """``events`` of any audit models (a page mixing a seller's and its products' rows), each model's rows made ready
+    to be described together (``AuditEvent.with_words``), in their order."""
+    events = list(events)
+    by_model: dict[type[AuditEvent], list[AuditEvent]] = {}
+    for event in events:
+        by_model.setdefault(type(event), []).append(event)
+    for model, rows in by_model.items():
+        model.with_words(rows)
+    return events
+
+
 def version_at(events: "models.QuerySet[Any]", moment: str = "started_at") -> Subquery:
     """The subject's own version (the one its page shows) at ``moment``, an ``OuterRef`` name: the version of its
     latest audit row by then. Annotates a sync attempt with the version it sent, so that the sync history counts
