@@ -544,6 +544,20 @@ def is_unsettled(*, kind: str, target: str) -> bool:
     return OutboxJob.objects.filter(kind=kind, target=str(target), status__in=[Status.PENDING, Status.RUNNING]).exists()
 
 
+def retry_is_due(job: OutboxJob | None, *, now: datetime | None = None) -> bool:
+    """Whether asking ``job`` to run again now would help: it failed, waits out a backoff after an error, or is
+    stuck past its lease. A job that is queued or running normally is on its way, and a retry would change nothing.
+    Reads the job it is given (no query)."""
+    if job is None:
+        return False
+    now = now or timezone.now()
+    if job.status == Status.FAILED:
+        return True
+    if job.status == Status.PENDING:
+        return job.attempts > 0 and job.next_attempt_at > now
+    return job.status == Status.RUNNING and job.lease_expires_at is not None and job.lease_expires_at <= now
+
+
 def attempts_of(*, kinds: tuple[str, ...] | list[str], target: str) -> QuerySet[OutboxAttempt]:
     """Every attempt of ``target``'s jobs among ``kinds``, newest first, each with its job: one query."""
     return (

@@ -73,7 +73,7 @@ def seed(out: TextIOBase) -> None:
             send(profile=profile, actor=member.user)
     out.write(
         f"  company profile of {ACTIVE_SELLER_EMAIL} goes live on Alibaba.com within a minute of `make run` "
-        "(http://127.0.0.1:8000/dashboard/company/)"
+        f"({mail.site_url('/dashboard/company/')})"
     )
 
 

@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django.utils.translation import ngettext
+from django_countries.fields import Country, CountryField
 
 from dxports.audit import AuditEvent
 from dxports.storage import PrivateStorage
@@ -390,3 +391,26 @@ class ProfileEvent(AuditEvent):
 
     class Meta(AuditEvent.Meta):
         indexes = [models.Index(fields=["profile", "-created_at"])]
+
+    CHANGE_LABELS = {
+        "markets": _("Main export markets"),
+        "trade_shows": _("Trade shows"),
+        "factory_photos": _("Factory photos"),
+        "brand_logo": _("Logo"),
+        "certificates": _("Certificates"),
+    }
+    SUCCESS_STATES = frozenset({ProfileStatus.LIVE})
+    PROBLEM_STATES = frozenset({ProfileStatus.REJECTED, ProfileStatus.SYNC_FAILED, ProfileStatus.BLOCKED})
+
+    def value_in_words(self, name, value):
+        if name == "markets" and isinstance(value, list) and value:
+            return "; ".join(f"{Country(code).name} {share}%" for code, share in value)
+        if name == "trade_shows" and isinstance(value, list) and value:
+            return "; ".join(
+                f"{show} ({year}, {Country(code).name})" if code else f"{show} ({year})" for show, year, code in value
+            )
+        if name in ("factory_photos", "brand_logo") and isinstance(value, list):
+            return ngettext("%(n)d photo", "%(n)d photos", len(value)) % {"n": len(value)}
+        if self.kind == EventKind.CERTIFICATE and isinstance(value, str):
+            return str(CertificateReview(value).label) if value in CertificateReview.values else value
+        return super().value_in_words(name, value)

@@ -21,6 +21,7 @@ from django_countries import countries
 from alibaba import outbox
 from brand import rules
 from brand.models import (
+    AUTO_SEND_STATES,
     SEND_FROM_STATES,
     SYNC_KIND,
     Certificate,
@@ -32,6 +33,7 @@ from brand.models import (
     ProfileStatus,
     Unit,
 )
+from dxports.audit import version_at
 from dxports.models import User
 from sellers import selectors as sellers_selectors
 from sellers.selectors import Seller
@@ -45,6 +47,11 @@ def profiles() -> QuerySet[CompanyProfile]:
 def profile_for_seller(*, seller: Seller) -> CompanyProfile | None:
     """The seller's profile with its rows (five queries), or None when it has none yet."""
     return profiles().filter(seller=seller).first()
+
+
+def profile_sent(*, seller: Seller) -> bool:
+    """Whether the seller's company profile has been sent to Alibaba.com (a dashboard next step; one query)."""
+    return CompanyProfile.objects.filter(seller=seller, status__in=AUTO_SEND_STATES).exists()
 
 
 def photo_of(profile: CompanyProfile, public_id: UUID) -> ProfilePhoto | None:
@@ -84,8 +91,11 @@ def profile_events(*, profile: CompanyProfile) -> QuerySet[ProfileEvent]:
 
 
 def profile_sync_history(*, profile: CompanyProfile) -> QuerySet[outbox.OutboxAttempt]:
-    """Every attempt to send the profile to the gateway, newest first, each with its job: one query."""
-    return outbox.attempts_of(kinds=(SYNC_KIND,), target=str(profile.pk))
+    """Every attempt to send the profile to the gateway, newest first, each with its job and the profile's version
+    it sent (``profile_version``): one query."""
+    return outbox.attempts_of(kinds=(SYNC_KIND,), target=str(profile.pk)).annotate(
+        profile_version=version_at(ProfileEvent.objects.filter(profile=profile))
+    )
 
 
 @dataclass(frozen=True)
@@ -93,16 +103,19 @@ class ProfileActions:
     """What the seller may ask of the profile in its state (the services decide for good and say why not)."""
 
     can_send: bool  # a draft, rejected or failed profile
-    can_retry_now: bool  # being sent, waiting out a backoff
+    can_retry_now: bool  # being sent and waiting out an error (or stuck): not during a normal wait
     is_waiting: bool  # on its way to Alibaba.com or in review there
     has_unsent_changes: bool  # edited since Alibaba.com last received it, and not sent yet
 
 
 def profile_actions(profile: CompanyProfile | None) -> ProfileActions:
+    """What the seller may ask of the profile (one query while it is being sent: its sync job)."""
     status = profile.status if profile is not None else ProfileStatus.DRAFT
     return ProfileActions(
         can_send=profile is not None and status in SEND_FROM_STATES,
-        can_retry_now=status == ProfileStatus.SENDING,
+        can_retry_now=profile is not None
+        and status == ProfileStatus.SENDING
+        and outbox.retry_is_due(outbox.latest_job(kinds=(SYNC_KIND,), target=str(profile.pk))),
         is_waiting=status in (ProfileStatus.SENDING, ProfileStatus.IN_REVIEW),
         has_unsent_changes=(
             profile is not None

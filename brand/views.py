@@ -32,7 +32,7 @@ from brand.forms import (
     trade_show_formset,
     trade_shows_from,
 )
-from brand.models import AUTO_SEND_STATES, PhotoKind
+from brand.models import AUTO_SEND_STATES, PhotoKind, ProfileEvent
 from dxports import numbers, photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
@@ -84,7 +84,7 @@ def profile_page(request: HttpRequest, member: Any) -> HttpResponse:
             "logo": next((photo for photo in photos_ if photo.kind == PhotoKind.LOGO), None),
             "photos_max": rules.FACTORY_PHOTOS_MAX,
             "certificates": _certificate_rows(profile, on) if profile is not None else [],
-            "events": list(selectors.profile_events(profile=profile)) if profile is not None else [],
+            "events": ProfileEvent.with_words(selectors.profile_events(profile=profile)) if profile is not None else [],
             "attempts": list(selectors.profile_sync_history(profile=profile)) if profile is not None else [],
             "seller_active": seller.may_sell,
             "actions": selectors.profile_actions(profile),

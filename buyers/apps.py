@@ -20,3 +20,11 @@ class BuyersConfig(AppConfig):
             order=110,
             badge=lambda member: selectors.waiting_count(seller=member.seller) or None,
         )
+        dashboard.register_next_step(
+            key="first_answer",
+            label=_("Answer your first inquiry"),
+            help=_("Buyers' questions about your live products arrive here; a quick first answer wins orders."),
+            url_name="buyers:inbox",
+            order=30,
+            is_done=lambda seller: selectors.seller_has_answered(seller=seller),
+        )

@@ -26,6 +26,7 @@ from buyers import placeholders, selectors, services
 from buyers.models import Inquiry, Sender
 from catalog import selectors as catalog_selectors
 from dxports.demo import ACTIVE_SELLER_EMAIL
+from dxports.mail import site_url
 from sellers import selectors as sellers_selectors
 
 logger = logging.getLogger("dxports.buyers.demo")
@@ -52,7 +53,7 @@ def seed(out):
     """Part of ``seed_demo``: the conversation itself comes with ``make run`` (see above)."""
     out.write(
         f"  buyers' inquiries to {ACTIVE_SELLER_EMAIL} arrive within two minutes of `make run` "
-        "(http://127.0.0.1:8000/dashboard/inquiries/)"
+        f"({site_url('/dashboard/inquiries/')})"
     )
 
 

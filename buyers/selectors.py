@@ -57,6 +57,11 @@ def waiting_count(*, seller: Seller) -> int:
     return Inquiry.objects.filter(seller=seller).waiting().count()
 
 
+def seller_has_answered(*, seller: Seller) -> bool:
+    """Whether the seller has answered a buyer's inquiry yet (a dashboard next step; one query)."""
+    return Inquiry.objects.filter(seller=seller, first_response_at__isnull=False).exists()
+
+
 def inbox_for_seller(
     *,
     seller: Seller,

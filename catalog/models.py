@@ -437,12 +437,56 @@ class ProductEvent(AuditEvent):
             models.Index(fields=["to_status", "created_at"], name="catalog_event_status_idx"),
         ]
 
+    CHANGE_LABELS = {"images": _("Photos"), "price_tiers": _("Prices (FOB, US$)"), "attributes": _("Attributes")}
+    SUCCESS_STATES = frozenset({ProductStatus.LIVE})
+    PROBLEM_STATES = frozenset({ProductStatus.REJECTED, ProductStatus.SYNC_FAILED, ProductStatus.BLOCKED})
+
+    @classmethod
+    def names_for(cls, events):
+        """The names of the categories and attributes (and their values) the events' changes name by gateway id:
+        two queries at most, whatever the number of events."""
+        category_ids: set[int] = set()
+        attribute_ids: set[int] = set()
+        for event in events:
+            category_ids.update(_ids(event.changes.get("category")))
+            for side in event.changes.get("attributes") or ():
+                attribute_ids.update(item[0] for item in side or () if isinstance(item, list) and item)
+        categories = Category.objects.filter(category_id__in=category_ids) if category_ids else Category.objects.none()
+        attributes = (
+            CategoryAttribute.objects.filter(attribute_id__in=attribute_ids)
+            if attribute_ids
+            else CategoryAttribute.objects.none()
+        )
+        found: dict[str, dict] = {"categories": {c.category_id: c.name for c in categories}, "attributes": {}}
+        for attribute in attributes:
+            found["attributes"].setdefault(attribute.attribute_id, (str(attribute), attribute.value_names))
+        return found
+
     def value_in_words(self, name, value):
         if name == "images" and isinstance(value, list):
             return ngettext("%(n)d photo", "%(n)d photos", len(value)) % {"n": len(value)}
         if name == "price_tiers" and isinstance(value, list):
             return "; ".join(_("from %(quantity)s: US$%(price)s") % {"quantity": q, "price": p} for q, p in value)
+        if name == "category" and value is not None:
+            return self.names["categories"].get(value, str(value))
+        if name == "attributes" and isinstance(value, list) and value:
+            return "; ".join(self._attribute_in_words(*item) for item in value)
+        if name == "lead_times" and isinstance(value, list) and value:
+            return "; ".join(
+                _("up to %(quantity)s: %(days)s days") % {"quantity": item.get("quantity"), "days": item.get("days")}
+                for item in value
+                if isinstance(item, dict)
+            )
         return super().value_in_words(name, value)
+
+    def _attribute_in_words(self, attribute_id, value_id=None, value_name="", *rest):
+        label, values = self.names["attributes"].get(attribute_id) or (_("Attribute %(id)s") % {"id": attribute_id}, {})
+        shown = values.get(value_id, value_name) if value_id is not None else value_name
+        return f"{label}: {shown or '—'}"
+
+
+def _ids(pair):
+    return [value for value in pair or () if value is not None]
 
 
 class ImportStatus(models.TextChoices):

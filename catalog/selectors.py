@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
@@ -19,6 +20,7 @@ from catalog.errors import ProductInvalid
 from catalog.models import (
     PAYMENT_METHODS,
     SENDING_STATES,
+    STUCK_AFTER,
     SYNC_KINDS,
     TRANSITIONS,
     WAITING_STATES,
@@ -45,6 +47,7 @@ from catalog.rules import (
     problems_of,
     quality_score,
 )
+from dxports.audit import version_at
 from dxports.models import User
 from sellers.selectors import Seller
 
@@ -57,6 +60,16 @@ def products_for_seller(*, seller: Seller) -> QuerySet[Product]:
 def product_for_seller(*, seller: Seller, public_id: UUID) -> Product | None:
     """One of the seller's products, or None."""
     return products_for_seller(seller=seller).filter(public_id=public_id).first()
+
+
+def seller_has_products(*, seller: Seller) -> bool:
+    """Whether the seller has listed a product yet (a dashboard next step; one query)."""
+    return Product.objects.filter(seller=seller).exists()
+
+
+def seller_has_product_photos(*, seller: Seller) -> bool:
+    """Whether any of the seller's products has a photo (a dashboard next step; one query)."""
+    return ProductImage.objects.filter(product__seller=seller).exists()
 
 
 def leaf_categories() -> QuerySet[Category]:
@@ -142,8 +155,11 @@ def product_image_for_user(*, user: User | AnonymousUser, public_id: UUID, sha25
 
 def product_sync_history(*, product: Product) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
-    outbox attempts), newest first, each with its job (kind): one query whatever their number."""
-    return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk))
+    outbox attempts), newest first, each with its job (kind) and the product's version it sent
+    (``product_version``): one query whatever their number."""
+    return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk)).annotate(
+        product_version=version_at(ProductEvent.objects.filter(product=product))
+    )
 
 
 def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:
@@ -162,17 +178,21 @@ class ProductActions:
 
     can_edit: bool
     can_publish: bool  # draft → ready → publishing
-    can_retry: bool  # a failed sync sent again, or a waiting one sent now
+    can_retry: bool  # a failed sync sent again, or one waiting out an error (or stuck) sent now
     can_delist: bool
     edit_to_publish: bool  # must be edited back to draft before it can be published again
     is_waiting: bool  # the gateway has it, or it is on its way there
 
 
-def product_actions(product: Product) -> ProductActions:
+def product_actions(product: Product, *, now: datetime | None = None) -> ProductActions:
+    """What the seller may ask of ``product`` (one query: its sync job). Sending again now is offered only when it
+    would help: the sync failed, waits out an error, or is stuck; not during a normal wait for the gateway."""
     status = ProductStatus(product.status)
     targets = TRANSITIONS[status]
     can_publish = status == ProductStatus.READY or ProductStatus.READY in targets
-    can_retry = status == ProductStatus.SYNC_FAILED or status in SENDING_STATES
+    can_retry = status == ProductStatus.SYNC_FAILED or (
+        status in SENDING_STATES and _sync_retry_due(product, now=now or timezone.now())
+    )
     return ProductActions(
         can_edit=product.is_editable,
         can_publish=can_publish,
@@ -181,6 +201,12 @@ def product_actions(product: Product) -> ProductActions:
         edit_to_publish=product.is_editable and ProductStatus.DRAFT in targets and not (can_publish or can_retry),
         is_waiting=status in WAITING_STATES,
     )
+
+
+def _sync_retry_due(product: Product, *, now: datetime) -> bool:
+    if product.status_changed_at <= now - STUCK_AFTER:
+        return True
+    return outbox.retry_is_due(outbox.latest_job(kinds=SYNC_KINDS, target=str(product.pk)), now=now)
 
 
 # For organisations that work with many sellers (the partner API) ------------------------------------------------------

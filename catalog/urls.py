@@ -22,6 +22,7 @@ urlpatterns = [
     path("new/", views.product_new, name="new"),
     path("<uuid:public_id>/", views.product_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.product_edit, name="edit"),
+    path("<uuid:public_id>/sync/", views.product_sync_state, name="sync-state"),
     path("<uuid:public_id>/publish/", views.product_action, {"action": "publish"}, name="publish"),
     path("<uuid:public_id>/delist/", views.product_action, {"action": "delist"}, name="delist"),
     path("<uuid:public_id>/retry/", views.product_action, {"action": "retry"}, name="retry"),

@@ -29,7 +29,7 @@ from catalog.forms import (
     category_id_or_none,
     form_field_of,
 )
-from catalog.models import LIVE_EDIT_STATES
+from catalog.models import LIVE_EDIT_STATES, ProductEvent
 from catalog.rules import BLOCKED_SCORE_CAP, Problem, blocking_problems, listing_problems, quality_score
 from dxports import photos
 from dxports.dashboard import seller_required
@@ -207,36 +207,51 @@ def _product_form(request, member, *, product):
 # The product page -----------------------------------------------------------------------------------------------------
 
 
+def _sync_state(member, product, problems):
+    """What the product's sync part shows (``catalog/_sync_state.html``): its status, what the seller may do, and
+    every attempt to send it."""
+    return {
+        "product": product,
+        "blocking": blocking_problems(problems),
+        "seller_active": member.seller.may_sell,
+        "attempts": list(selectors.product_sync_history(product=product)),
+        **vars(selectors.product_actions(product)),
+    }
+
+
 @seller_required
 def product_detail(request, public_id, member):
     product = _product_or_404(member, public_id)
     problems = listing_problems(product)
-    blocking = blocking_problems(problems)
-    seller_active = member.seller.may_sell
     return render(
         request,
         "catalog/product_detail.html",
         {
             "member": member,
             "seller": member.seller,
-            "product": product,
+            **_sync_state(member, product, problems),
             "problems": problems,
-            "blocking": blocking,
             "advice": [problem for problem in problems if not problem.blocking],
             "score": quality_score(problems),
             "score_cap": BLOCKED_SCORE_CAP,
             "images": list(product.images.all()),
             "tiers": list(product.price_tiers.all()),
             "attribute_values": list(product.attribute_values.all()),
-            "events": list(selectors.product_events(product=product)),
-            "attempts": list(selectors.product_sync_history(product=product)),
-            "seller_active": seller_active,
-            **vars(selectors.product_actions(product)),
+            "events": ProductEvent.with_words(selectors.product_events(product=product)),
             "image_form": ImageUploadForm(),
             "images_full": product.images.all().count() >= product_images.IMAGES_MAX,
             "sync_labels": SYNC_LABELS,
         },
     )
+
+
+@seller_required
+@require_http_methods(["GET", "HEAD"])
+def product_sync_state(request, public_id, member):
+    """The sync part of the product page alone, which ``static/js/sync-state.js`` fetches while the sync is on its
+    way and swaps in place (without JavaScript, the part's Refresh link reloads the page)."""
+    product = _product_or_404(member, public_id)
+    return render(request, "catalog/_sync_state.html", _sync_state(member, product, listing_problems(product)))
 
 
 ACTIONS = {

@@ -10,6 +10,12 @@ and sellers, who know which business a user works for, tell the frame how to fin
 
     dashboard.register_member_lookup(selectors.membership_for_user, start_url_name="sellers:start")
 
+Once a seller is verified, its overview shows next steps instead of the onboarding checklist; each app registers
+its own, with a check of whether the seller has done it (through its selectors, one query at most)::
+
+    dashboard.register_next_step(key="first_product", label=_("List your first product"), url_name="catalog:new",
+                                 order=10, is_done=lambda seller: selectors.seller_has_products(seller=seller))
+
 A dashboard view is wrapped in ``seller_required`` and receives the user's membership (with its seller) as
 ``member``; its template extends ``dashboard/base.html``. A section's ``badge(member)`` returns a count to show
 beside its label (or ``None``); it is called on every dashboard page, so it must cost one query at most.
@@ -46,7 +52,19 @@ class Section:
     badge: Callable[[Any], int | None] | None = None
 
 
+@dataclass(frozen=True)
+class NextStep:
+    key: str
+    label: StrOrPromise
+    url_name: str
+    order: int
+    is_done: Callable[[Any], bool]  # the seller → whether it has done this step (one query at most)
+    help: StrOrPromise = ""
+    url_args: tuple = ()
+
+
 _sections: dict[str, Section] = {}
+_next_steps: dict[str, NextStep] = {}
 _lookup: dict[str, Any] = {}
 
 
@@ -62,6 +80,35 @@ def register_section(
 ) -> None:
     """Add (or replace, for the same key) a section of the dashboard's navigation; sections show by ``order``."""
     _sections[key] = Section(key, label, url_name, order, tuple(url_args), prefix, badge)
+
+
+def register_next_step(
+    *,
+    key: str,
+    label: StrOrPromise,
+    url_name: str,
+    order: int,
+    is_done: Callable[[Any], bool],
+    help: StrOrPromise = "",
+    url_args: tuple = (),
+) -> None:
+    """Add (or replace, for the same key) a step a verified seller takes next; steps show by ``order``."""
+    _next_steps[key] = NextStep(key, label, url_name, order, is_done, help, tuple(url_args))
+
+
+def next_steps(seller: Any) -> list[dict[str, Any]]:
+    """The registered next steps for ``seller`` in order, each with its URL and whether it is done (one query a
+    step at most)."""
+    return [
+        {
+            "key": step.key,
+            "label": step.label,
+            "help": step.help,
+            "url": reverse(step.url_name, args=step.url_args),
+            "is_done": bool(step.is_done(seller)),
+        }
+        for step in sorted(_next_steps.values(), key=lambda step: (step.order, step.key))
+    ]
 
 
 def register_member_lookup(lookup: MemberLookup, *, start_url_name: str) -> None:

@@ -5,6 +5,8 @@ from io import TextIOBase
 
 from django.contrib.auth import get_user_model
 
+from dxports.mail import site_url
+
 DEMO_PASSWORD = "dxports-demo-2026"
 STAFF_EMAIL = "admin@dxports.test"
 # The owner of the active demo seller (sellers/demo.py), whose listings and inquiries the demo builds.
@@ -20,4 +22,4 @@ def seed(out: TextIOBase) -> None:
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
-    out.write(f"  program admin (superuser)  {STAFF_EMAIL}  http://127.0.0.1:8000/admin/")
+    out.write(f"  program admin (superuser)  {STAFF_EMAIL}  {site_url('/admin/')}")

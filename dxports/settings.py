@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dxports.logs import LOGGERS as QUIET_LOGGERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -48,6 +50,13 @@ def _production_address(name: str, *, dev_default: str) -> str:
     if not DEBUG and value.rstrip("/") == dev_default:
         raise ImproperlyConfigured(f"{name} is the development address {dev_default}: set the production one.")
     return value
+
+
+# The ports `make run` serves on (Procfile). A second copy on other ports (DXPORTS_WEB_PORT=8130 make run) must talk
+# to itself: development's addresses of the site (links in e-mails, seed_demo's logins), the gateway and the mock's
+# pushes follow these ports unless DXPORTS_SITE_URL, ALIBABA_GATEWAY_URL or ALIBABA_PUSH_URL say otherwise.
+DXPORTS_WEB_PORT = env.int("DXPORTS_WEB_PORT", default=8000)
+DXPORTS_GATEWAY_PORT = env.int("DXPORTS_GATEWAY_PORT", default=8001)
 
 
 SECRET_KEY = _production_secret(
@@ -235,7 +244,7 @@ SELLERS_PRIVATE_ROOT = Path(env("SELLERS_PRIVATE_ROOT", default=str(VAR_DIR / "p
 # Certificates of the company profiles: private too, served only by brand's permission-checked view.
 BRAND_PRIVATE_ROOT = Path(env("BRAND_PRIVATE_ROOT", default=str(VAR_DIR / "private-certificates")))
 # Where links in e-mails point (e-mails are sent by workers, which have no request to build URLs from).
-SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default="http://127.0.0.1:8000")
+SELLERS_SITE_URL = _production_address("DXPORTS_SITE_URL", dev_default=f"http://127.0.0.1:{DXPORTS_WEB_PORT}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -321,7 +330,7 @@ CELERY_BEAT_SCHEDULE["sellers-refresh-supplier-tokens"] = {
 
 # The Alibaba.com gateway (DESIGN.md §5). The mock accepts the development key pair by default; production refuses
 # it, since the secret also signs the pushes we accept (alibaba/hooks.py), and it is public.
-ALIBABA_GATEWAY_URL = _production_address("ALIBABA_GATEWAY_URL", dev_default="http://127.0.0.1:8001")
+ALIBABA_GATEWAY_URL = _production_address("ALIBABA_GATEWAY_URL", dev_default=f"http://127.0.0.1:{DXPORTS_GATEWAY_PORT}")
 ALIBABA_APP_KEY = _production_value("ALIBABA_APP_KEY", dev_default="500001")
 if not DEBUG and ALIBABA_APP_KEY == "500001":
     raise ImproperlyConfigured("ALIBABA_APP_KEY is the development key: set the program's own.")
@@ -332,7 +341,7 @@ ALIBABA_TIMEOUT_READ = env.float("ALIBABA_TIMEOUT_READ", default=10.0)
 ALIBABA_RATE_LIMIT_PER_S = env.float("ALIBABA_RATE_LIMIT_PER_S", default=10.0)
 ALIBABA_RATE_LIMIT_BURST = env.int("ALIBABA_RATE_LIMIT_BURST", default=2)
 # Where the mock gateway sends its pushes (DESIGN.md §5).
-ALIBABA_PUSH_URL = env.str("ALIBABA_PUSH_URL", default="http://127.0.0.1:8000/hooks/alibaba/")
+ALIBABA_PUSH_URL = env.str("ALIBABA_PUSH_URL", default=f"http://127.0.0.1:{DXPORTS_WEB_PORT}/hooks/alibaba/")
 
 # The outbox and sync engine (DESIGN.md §6). A worker holds a job for ALIBABA_OUTBOX_LEASE_S from its claim and
 # from each step of its handler, so the lease need only outlast one call: the client's rate-limit wait (30 s) and
@@ -534,15 +543,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+# Beat's relays and sweeps, which log what they move themselves, and the demo's steps: Celery's own lines about them
+# are kept only when a run returns something new (dxports/logs.py).
+QUIET_TASKS = [
+    "alibaba.tasks.outbox_relay",
+    "partners.tasks.webhooks_relay",
+    "dxports.tasks.mail_send_due",
+    "catalog.tasks.catalog_imports_redrive",
+    "buyers.tasks.buyers_notify_redrive",
+    *(f"{app}.tasks.{app}_demo_step" for app in ("brand", "catalog", "buyers")),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_routine_tasks": {"()": "dxports.logs.QuietRoutineTasks", "tasks": QUIET_TASKS}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "dxports": {"level": LOG_LEVEL},
         "django": {"level": "INFO"},
         "celery": {"level": "INFO"},
+        **{name: {"level": "INFO", "filters": ["quiet_routine_tasks"]} for name in QUIET_LOGGERS},
     },
 }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog import selectors as catalog_selectors
+from dxports import audit
 from dxports.dashboard import seller_required
 from partners import selectors, services
 from partners.forms import AccessForm
@@ -62,6 +63,7 @@ def activity(request, public_id, member):
     product_events = list(catalog_selectors.product_events_by_actor(seller=member.seller, actor=actor)[:200])
     events: list[Any] = [*seller_events, *product_events]
     events.sort(key=lambda event: event.created_at, reverse=True)
+    events = audit.in_words(events)
     return render(
         request,
         "partners/activity.html",

@@ -13,6 +13,7 @@ from PIL import Image
 
 from dxports import roles
 from dxports.demo import ACTIVE_SELLER_EMAIL, DEMO_PASSWORD
+from dxports.mail import site_url
 from dxports.models import Event
 from sellers import emails, services
 from sellers.models import (
@@ -437,8 +438,8 @@ def seed(out):
         for (name, email, final, categories, profile), days in zip(SELLERS, SIGNED_UP_DAYS_AGO, strict=True):
             if name not in existing:
                 _spread(_build(name, email, final, categories, profile, reviewer), days)
-    out.write(f"  seller (active, jute, Khulna)     {SELLERS[0][1]}  http://127.0.0.1:8000/dashboard/")
-    out.write(f"  seller (changes requested)        {SELLERS[3][1]}  http://127.0.0.1:8000/dashboard/")
-    out.write(f"  reviewer (can decide)             {REVIEWER_EMAIL}  http://127.0.0.1:8000/admin/")
-    out.write(f"  support (read only)               {SUPPORT_EMAIL}  http://127.0.0.1:8000/admin/")
-    out.write(f"  program manager (figures)         {MANAGER_EMAIL}  http://127.0.0.1:8000/admin/")
+    out.write(f"  seller (active, jute, Khulna)     {SELLERS[0][1]}  {site_url('/dashboard/')}")
+    out.write(f"  seller (changes requested)        {SELLERS[3][1]}  {site_url('/dashboard/')}")
+    out.write(f"  reviewer (can decide)             {REVIEWER_EMAIL}  {site_url('/admin/')}")
+    out.write(f"  support (read only)               {SUPPORT_EMAIL}  {site_url('/admin/')}")
+    out.write(f"  program manager (figures)         {MANAGER_EMAIL}  {site_url('/admin/')}")

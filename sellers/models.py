@@ -378,10 +378,37 @@ class SellerEvent(AuditEvent):
             models.Index(fields=["to_status", "created_at"], name="sellers_event_status_idx"),
         ]
 
-    def change_label(self, name):
-        from sellers.requirements import TARGETS
+    CHANGE_LABELS = {
+        "invited": _("Invitation"),
+        "member": _("Team member"),
+        "claim_sent": _("Invitation to take over the business"),
+        "claimed": _("Business taken over by"),
+        "supplier_id": _("Alibaba.com supplier ID"),
+        "product": _("Product"),
+        **{f"document:{kind.value}": kind.label for kind in DocumentKind},
+    }
+    SHOWN_ELSEWHERE = frozenset({"reasons"})
+    SUCCESS_STATES = frozenset({SellerStatus.APPROVED, SellerStatus.ACTIVE})
+    PROBLEM_STATES = frozenset(
+        {SellerStatus.CHANGES_REQUESTED, SellerStatus.REJECTED, SellerStatus.SUSPENDED, SellerStatus.ACTION_NEEDED}
+    )
 
-        return str(TARGETS[name]) if name.startswith("document:") and name in TARGETS else super().change_label(name)
+    @classmethod
+    def names_for(cls, events):
+        codes = {code for event in events for code in _listed(event.changes.get("categories"))}
+        return {"sectors": dict(Sector.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}}
+
+    def value_in_words(self, name, value):
+        if name == "categories" and isinstance(value, list):
+            return ", ".join(self.names["sectors"].get(code) or str(code) for code in value)
+        if name == "product" and isinstance(value, dict):
+            return " · ".join(str(value[key]) for key in ("title", "sku") if value.get(key))
+        return super().value_in_words(name, value)
+
+
+def _listed(pair):
+    """The codes in a ``[before, after]`` pair of lists (or ``None``s)."""
+    return [code for side in pair or () if isinstance(side, list) for code in side]
 
 
 class ReasonCode(models.TextChoices):

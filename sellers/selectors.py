@@ -306,7 +306,7 @@ def seller_review(*, seller: Seller, full_numbers: bool, today: date | None = No
     prefetch_related_objects([seller], "categories")
     documents = list(Document.objects.filter(seller=seller, is_current=True))
     reasons = list(ReviewReason.objects.filter(seller=seller).order_by("created_at", "id"))
-    events = list(history_for_seller(seller=seller))
+    events = SellerEvent.with_words(history_for_seller(seller=seller))
     members = list(SellerMember.objects.filter(seller=seller).select_related("user"))
     supplier_account = SupplierAccount.objects.filter(seller=seller).first()
     seller_checklist = checklist(

@@ -17,14 +17,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dxports import numbers
+from dxports import dashboard, numbers
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 from sellers import selectors, services
 from sellers.errors import ClaimInvalid, ProfileInvalid
 from sellers.forms import STEPS, DocumentUploadForm, InviteForm, StartForm
-from sellers.models import DocumentKind
+from sellers.models import DocumentKind, SellerEvent, SellerStatus
 from sellers.requirements import RequirementStatus
+
+# Past the checklist: approved (its supplier account on its way) or active. Their overview shows next steps, and
+# from the file only what needs attention (a licence expiring, a document refused).
+VERIFIED_STATES = frozenset({SellerStatus.APPROVED, SellerStatus.ACTIVE})
+NEEDS_ATTENTION = frozenset({RequirementStatus.EXPIRING_SOON, RequirementStatus.EXPIRED, RequirementStatus.REFUSED})
 
 STEP_ORDER = list(STEPS)
 PDF = "application/pdf"
@@ -71,6 +76,7 @@ def start(request):
 @require_safe
 def home(request, member):
     seller, checklist = selectors.seller_file(seller=member.seller)
+    verified = seller.status in VERIFIED_STATES
     return render(
         request,
         "sellers/home.html",
@@ -80,6 +86,9 @@ def home(request, member):
             "checklist": checklist,
             "steps": _steps_nav(checklist),
             "decision": selectors.decision_note_for_seller(seller=seller),
+            # A verified seller is past the checklist: what to do next instead, and only the items that need it.
+            "next_steps": dashboard.next_steps(seller) if verified else None,
+            "attention": [state for state in checklist.states if state.status in NEEDS_ATTENTION] if verified else None,
         },
     )
 
@@ -238,7 +247,7 @@ def submit(request, member):
 @seller_required
 @require_safe
 def history(request, member):
-    events = selectors.history_for_seller(seller=member.seller)
+    events = SellerEvent.with_words(selectors.history_for_seller(seller=member.seller))
     return render(request, "sellers/history.html", {"member": member, "seller": member.seller, "events": events})
 
 

@@ -293,22 +293,37 @@ def test_a_complete_product_page_shows_photos_details_and_history(owner_client, 
 
 
 def test_the_product_page_shows_the_sync_history_with_the_gateways_message(owner_client, own_product, owner):
-    job = OutboxJob.objects.create(kind="product.upsert", target=str(own_product.pk), version=2)
+    product_update(product=own_product, actor=owner, packaging="50 per carton")
+    job = OutboxJob.objects.create(kind="product.upsert", target=str(own_product.pk), version=1)
     OutboxAttempt.objects.create(
         job=job,
-        version=2,
+        version=1,
         outcome=OutboxAttempt.Outcome.REJECTED,
         error_code="InvalidParameter",
         message="subject: must be ASCII",
         finished_at=timezone.now(),
     )
-    product_update(product=own_product, actor=owner, packaging="50 per carton")
 
     content = owner_client.get(f"/dashboard/products/{own_product.public_id}/").content.decode()
 
     assert "InvalidParameter" in content and "subject: must be ASCII" in content and "rejected" in content
-    assert "Publish or update" in content and "version 2" in content
-    assert "Product edited" in content and "Packaging: " in content and owner.email in content
+    assert "Publish or update" in content and "Product edited" in content
+    assert "Packaging: " in content and owner.email in content
+
+
+def test_the_sync_history_counts_versions_as_the_product_does(owner_client, own_product, owner):
+    """Five edits make version 6; the outbox's first job (its own count: 1) sent version 6, and says so."""
+    for n in range(5):
+        product_update(product=own_product, actor=owner, packaging=f"{n + 10} per carton")
+    own_product.refresh_from_db()
+    assert own_product.version == 6
+    job = OutboxJob.objects.create(kind="product.upsert", target=str(own_product.pk), version=1)
+    OutboxAttempt.objects.create(job=job, version=1, outcome=OutboxAttempt.Outcome.OK, finished_at=timezone.now())
+
+    content = owner_client.get(f"/dashboard/products/{own_product.public_id}/").content.decode()
+    sync = content.split('id="sync-heading"', 1)[1].split("</section>", 1)[0]
+
+    assert "(version 6)" in sync and "version 1" not in sync
 
 
 @pytest.mark.parametrize("count", [1, 6])

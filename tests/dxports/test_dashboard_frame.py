@@ -1,6 +1,7 @@
 """The dashboard frame (dxports.dashboard): apps add sections, the frame finds the user's business."""
 
 import pytest
+from django.conf import settings
 
 from dxports import dashboard
 from tests.sellers.factories import OwnerFactory
@@ -41,3 +42,16 @@ def test_a_user_without_a_business_is_sent_to_start_one(client, stranger):
     response = client.get("/dashboard/products/")
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/start/"
+
+
+def test_on_a_phone_the_sections_fold_into_one_menu_that_needs_no_javascript(owner_client, extra_section):
+    html = owner_client.get("/dashboard/products/").content.decode()
+    nav = html.split('<nav class="dashboard-nav"', 1)[1].split("</nav>", 1)[0]
+
+    menu = nav.split('<details class="nav-menu">', 1)[1].split("</details>", 1)[0]
+    assert menu.lstrip().startswith("<summary>Menu: <strong>Products</strong>")
+    assert '<span class="count-badge" title="Extra">3</span></summary>' in menu  # a badge is seen while folded
+    assert '<a href="/dashboard/products/" aria-current="page">Products</a>' in menu
+    assert '<ul class="nav-tabs">' in nav  # the wide screen's tabs (static/css/dashboard.css shows one or the other)
+    css = (settings.BASE_DIR / "static/css/dashboard.css").read_text()
+    assert ".nav-tabs { display: none; }" in css and "@media (min-width: 48rem)" in css

@@ -60,7 +60,7 @@ def test_the_seller_sees_what_each_partner_did(client, owner, partner, api, othe
     client.force_login(owner)
 
     page = client.get(f"/dashboard/partners/{partner.public_id}/").content.decode()
-    assert "RJC Exports" in page and "trade_name" in page
+    assert "Trade name: — → RJC Exports" in page and "trade_name" not in page  # in words, not the raw key
     assert "RJC Exports" not in client.get(f"/dashboard/partners/{other_partner.public_id}/").content.decode()
     assert "Dhaka Chamber of Commerce (API)" in client.get("/dashboard/history/").content.decode()
 

@@ -12,9 +12,11 @@ class Command(BaseCommand):
     help = "Runs the mock Alibaba.com gateway (docs/gateway.md) in the foreground until Ctrl-C or SIGTERM."
 
     def add_arguments(self, parser):
-        default_db = Path(getattr(settings, "BASE_DIR", Path.cwd())) / "var" / "mock_alibaba.sqlite3"
+        default_db = Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "mock_alibaba.sqlite3"
         parser.add_argument("--host", default="127.0.0.1", help="loopback by default: /_mock/* is unauthenticated")
-        parser.add_argument("--port", type=int, default=8001, help="0 picks a free port")
+        parser.add_argument(
+            "--port", type=int, default=getattr(settings, "DXPORTS_GATEWAY_PORT", 8001), help="0 picks a free port"
+        )
         parser.add_argument("--db", default=str(default_db), help='a SQLite file, or ":memory:"')
         parser.add_argument("--threads", type=int, default=THREADS)
         parser.add_argument("--seed", type=int, default=None, help="seed for faults, reviews and simulated buyers")
