@@ -191,43 +191,13 @@ def bare_products(request):
     """The same JSON content as the API's first page, from plain ``values()`` queries: no key, no framework."""
     from django.http import JsonResponse
 
-    from catalog.models import PriceTier, Product, ProductAttributeValue, ProductImage
+    from catalog.models import PRODUCT_TERMS_FIELDS, PriceTier, Product, ProductAttributeValue, ProductImage
+    from catalog.selectors import PRODUCT_ROW_FIELDS, sync_state_of
     from partners.models import SellerGrant
 
     sellers = SellerGrant.objects.filter(scope="catalog:read").values("seller_id")
     rows = list(
-        Product.objects.filter(seller_id__in=sellers)
-        .order_by("-created_at", "-id")
-        .values(
-            "id",
-            "public_id",
-            "seller__public_id",
-            "sku",
-            "status",
-            "status_reason",
-            "title",
-            "title_bn",
-            "description",
-            "category__category_id",
-            "category__name",
-            "keywords",
-            "hs_code",
-            "min_order_quantity",
-            "unit",
-            "supply_quantity",
-            "supply_period",
-            "lead_times",
-            "port",
-            "payment_terms",
-            "packaging",
-            "certifications",
-            "sample_policy",
-            "version",
-            "gateway_product_id",
-            "synced_version",
-            "created_at",
-            "updated_at",
-        )[:PAGE]
+        Product.objects.filter(seller_id__in=sellers).order_by("-created_at", "-id").values(*PRODUCT_ROW_FIELDS)[:PAGE]
     )
     ids = [row["id"] for row in rows]
     tiers, images, values = {}, {}, {}
@@ -255,14 +225,12 @@ def bare_products(request):
         )
     data = []
     for row in rows:
-        if row["status"] == "sync_failed":
-            state = "failed"
-        elif row["status"] in ("publishing", "updating", "delisting"):
-            state = "sending"
-        elif row["gateway_product_id"] is None:
-            state = "not_sent"
-        else:
-            state = "in_step" if row["synced_version"] == row["version"] else "behind"
+        state = sync_state_of(
+            status=row["status"],
+            gateway_product_id=row["gateway_product_id"],
+            version=row["version"],
+            synced_version=row["synced_version"],
+        )
         data.append(
             {
                 "id": str(row["public_id"]),
@@ -282,23 +250,7 @@ def bare_products(request):
                 "category": {"id": row["category__category_id"], "name": row["category__name"]}
                 if row["category__category_id"] is not None
                 else None,
-                **{
-                    name: row[name]
-                    for name in (
-                        "keywords",
-                        "hs_code",
-                        "min_order_quantity",
-                        "unit",
-                        "supply_quantity",
-                        "supply_period",
-                        "lead_times",
-                        "port",
-                        "payment_terms",
-                        "packaging",
-                        "certifications",
-                        "sample_policy",
-                    )
-                },
+                **{name: row[name] for name in PRODUCT_TERMS_FIELDS},
                 "price_tiers": tiers.get(row["id"], []),
                 "attributes": values.get(row["id"], []),
                 "images": images.get(row["id"], []),

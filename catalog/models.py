@@ -191,6 +191,23 @@ class SamplePolicy(models.TextChoices):
     PAID = "paid", _("Paid samples")
 
 
+# The product's fields after its category that the seller edits directly (services.PRODUCT_FIELDS) and partners read
+# as they are (selectors.PRODUCT_ROW_FIELDS): what it is sought by, how it is sold, shipped and packed.
+PRODUCT_TERMS_FIELDS = (
+    "keywords",
+    "hs_code",
+    "min_order_quantity",
+    "unit",
+    "supply_quantity",
+    "supply_period",
+    "lead_times",
+    "port",
+    "payment_terms",
+    "packaging",
+    "certifications",
+    "sample_policy",
+)
+
 # A product on its way to or off the gateway for this long without an answer is stuck (the outbox's own job view
 # says why: failed, past its lease, or not taken by a worker).
 STUCK_AFTER = timedelta(minutes=30)
