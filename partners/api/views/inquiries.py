@@ -19,7 +19,7 @@ from buyers import services as buyers_services
 from buyers.selectors import Inquiry
 from partners import objects
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.schema import operation
 from partners.models import Scope
 
@@ -69,9 +69,15 @@ class InquiriesView(InquiryViewMixin):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.InquiryListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="inquiries") if "cursor" in query else None
+        return self.list_page(
+            s.InquiryListQuery,
+            salt="inquiries",
+            rows_after=self._rows,
+            objects_of=lambda rows: [objects.inquiry_object(row) for row in rows],
+            position_of=lambda r: (r["received_at"], r["id"]),
+        )
+
+    def _rows(self, query, *, after, limit):
         inquiries = buyers_selectors.inquiries_among(
             seller_ids=self.sellers_with(Scope.INQUIRIES_READ),
             seller=query.get("seller"),
@@ -82,9 +88,7 @@ class InquiriesView(InquiryViewMixin):
             waiting=query.get("waiting"),
             search=query.get("q", ""),
         )
-        rows = buyers_selectors.inquiry_rows(inquiries, after=after, limit=limit + 1)
-        data = [objects.inquiry_object(row) for row in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda r: (r["received_at"], r["id"]), salt="inquiries")
+        return buyers_selectors.inquiry_rows(inquiries, after=after, limit=limit)
 
 
 class InquiryView(InquiryViewMixin):

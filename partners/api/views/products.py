@@ -20,7 +20,7 @@ from catalog.selectors import Product
 from dxports.errors import ApplicationError
 from partners import objects
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.errors import ApiError, exception_handler
 from partners.api.schema import operation
 from partners.models import Scope
@@ -46,12 +46,16 @@ class CategoriesView(PartnerView):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.CategoryListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="categories", kind="id") if "cursor" in query else None
-        rows = catalog_selectors.categories_for_api(search=query.get("q", ""), after=after, limit=limit + 1)
-        data = [objects.category_object(category) for category in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda c: c.category_id, salt="categories")
+        return self.list_page(
+            s.CategoryListQuery,
+            salt="categories",
+            kind="id",
+            rows_after=lambda query, after, limit: catalog_selectors.categories_for_api(
+                search=query.get("q", ""), after=after, limit=limit
+            ),
+            objects_of=lambda rows: [objects.category_object(category) for category in rows],
+            position_of=lambda c: c.category_id,
+        )
 
 
 class CategoryView(PartnerView):
@@ -137,9 +141,15 @@ class ProductsView(ProductViewMixin):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.ProductListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="products") if "cursor" in query else None
+        return self.list_page(
+            s.ProductListQuery,
+            salt="products",
+            rows_after=self._rows,
+            objects_of=lambda rows: [objects.product_object(row) for row in rows],
+            position_of=lambda r: (r["created_at"], r["id"]),
+        )
+
+    def _rows(self, query, *, after, limit):
         products = catalog_selectors.products_among(
             seller_ids=self.sellers_with(Scope.CATALOG_READ),
             seller=query.get("seller"),
@@ -148,9 +158,7 @@ class ProductsView(ProductViewMixin):
             updated_since=query.get("updated_since"),
             search=query.get("q", ""),
         )
-        rows = catalog_selectors.product_rows(products, after=after, limit=limit + 1)
-        data = [objects.product_object(row) for row in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda r: (r["created_at"], r["id"]), salt="products")
+        return catalog_selectors.product_rows(products, after=after, limit=limit)
 
     @operation(
         operation_id="create_product",
