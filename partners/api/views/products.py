@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -237,11 +237,8 @@ class ProductActionView(ProductViewMixin):
         return Response(self.product_data(self.act(product)))
 
 
-class ProductPublishView(ProductActionView):
-    def act(self, product: Product) -> Product:
-        return catalog_services.product_publish(product=product, actor=self.actor)
-
-    @operation(
+@extend_schema_view(
+    post=operation(
         operation_id="publish_product",
         summary="Publish a product",
         description=(
@@ -254,15 +251,14 @@ class ProductPublishView(ProductActionView):
         errors=(404, 409, 422),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
-
-
-class ProductDelistView(ProductActionView):
+)
+class ProductPublishView(ProductActionView):
     def act(self, product: Product) -> Product:
-        return catalog_services.product_delist(product=product, actor=self.actor)
+        return catalog_services.product_publish(product=product, actor=self.actor)
 
-    @operation(
+
+@extend_schema_view(
+    post=operation(
         operation_id="delist_product",
         summary="Delist a product",
         description="Takes a live product off Alibaba.com (delisting → delisted: product.delisted).",
@@ -271,15 +267,14 @@ class ProductDelistView(ProductActionView):
         errors=(404, 409),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
-
-
-class ProductRetrySyncView(ProductActionView):
+)
+class ProductDelistView(ProductActionView):
     def act(self, product: Product) -> Product:
-        return catalog_services.product_sync_retry(product=product, actor=self.actor)
+        return catalog_services.product_delist(product=product, actor=self.actor)
 
-    @operation(
+
+@extend_schema_view(
+    post=operation(
         operation_id="retry_product_sync",
         summary="Send the sync again",
         description="A failed sync is sent again; one waiting out a backoff is sent now (409: nothing to retry).",
@@ -288,8 +283,10 @@ class ProductRetrySyncView(ProductActionView):
         errors=(404, 409, 422),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
+)
+class ProductRetrySyncView(ProductActionView):
+    def act(self, product: Product) -> Product:
+        return catalog_services.product_sync_retry(product=product, actor=self.actor)
 
 
 def quality_data(score, problems):
