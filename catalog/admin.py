@@ -24,7 +24,7 @@ from catalog.models import (
     ReconciliationRun,
 )
 from catalog.rules import listing_problems, quality_score
-from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, apply_each, reason_action
+from dxports.admin_tools import ModeratedAdmin, ReadOnlyAdmin, ReadOnlyInline, apply_each, problems_in_words
 
 
 class PartInline(ReadOnlyInline):
@@ -109,7 +109,7 @@ class SyncAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(ReadOnlyAdmin):
+class ProductAdmin(ModeratedAdmin):
     list_display = ["title", "sku", "seller", "category", "status", "version", "synced_version", "updated_at"]
     list_filter = [SyncAttentionFilter, "status", ("category", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seller", "category"]
@@ -117,6 +117,10 @@ class ProductAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [PriceTierInline, ProductAttributeValueInline, ProductEventInline]
     actions = ["block", "unblock", "retry_sync"]
+    moderate_permission = "catalog.moderate_product"
+    moderated = "product"
+    block_service = staticmethod(services.product_block)
+    unblock_service = staticmethod(services.product_unblock)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Product._meta.fields] + ["problems_display", "sync_display", "attempts_display"]
@@ -176,36 +180,10 @@ class ProductAdmin(ReadOnlyAdmin):
     @admin.display(description=_("listing check"))
     def problems_display(self, obj):
         problems = listing_problems(obj)
-        lines = [f"{_('Quality score')}: {quality_score(problems)}/100"]
-        lines += [
-            f"{'✗' if problem.blocking else '·'} {problem.field}: {problem.message} {problem.fix}"
-            for problem in problems
-        ]
-        return "\n".join(lines)
+        return problems_in_words(problems, score_label=_("Quality score"), score=quality_score(problems))
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("catalog.moderate_product")
-
-    def _moderate(self, request, queryset, *, title, service, action):
-        return reason_action(
-            self,
-            request,
-            queryset.select_related("seller"),
-            action=action,
-            title=title,
-            call=lambda product, reason: service(product=product, actor=request.user, reason=reason),
-            allowed=self.has_moderate_permission(request),
-            label=lambda product: f"{product.title or product.sku} — {product.seller}",
-            describe=lambda product: product.get_status_display(),
-        )
-
-    @admin.action(description=_("Block (with a reason the seller sees)"), permissions=["moderate"])
-    def block(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Block"), service=services.product_block, action="block")
-
-    @admin.action(description=_("Unblock (back to draft)"), permissions=["moderate"])
-    def unblock(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Unblock"), service=services.product_unblock, action="unblock")
+    def moderate_label(self, product):
+        return f"{product.title or product.sku} — {product.seller}"
 
 
 # Reconciliation runs -----------------------------------------------------------------------------------------------
