@@ -25,10 +25,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import SECRETS, drop_database, recreate_database  # noqa: E402 - the benches' shared set-up
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/dxports_bench_api"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
@@ -57,9 +57,7 @@ def environment(var_dir):
         "DXPORTS_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "dxports.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "b" * 40,
-        "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-" + "k" * 8,
-        "PARTNERS_SECRET_KEY": "bench-only-partners-secret-key-" + "p" * 8,
+        **SECRETS,
         "PARTNERS_API_READ_RATE": "100000000",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -73,27 +71,6 @@ def environment(var_dir):
         "REDIS_URL": REDIS_URL,
         "DJANGO_LOG_LEVEL": "WARNING",
     }
-
-
-def recreate_database():
-    import psycopg2
-
-    url = urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(
-        dbname="postgres", user=url.username or "postgres", password=url.password, host=url.hostname, port=url.port
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 def make_catalog(args):
@@ -345,7 +322,7 @@ def free_port():
 
 def main():
     args = parse_args()
-    admin, name = recreate_database()
+    admin, name = recreate_database(DATABASE_URL)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             env = environment(Path(tmp))
