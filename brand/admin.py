@@ -7,7 +7,7 @@ blocking and unblocking a profile (with a reason the seller reads), sending it a
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from brand import rules, selectors, services
@@ -30,6 +30,7 @@ from dxports.admin_tools import (
     apply_each,
     problems_in_words,
     reason_action,
+    sync_attempts_table,
 )
 
 SYNC_ATTEMPTS_SHOWN = 20
@@ -121,23 +122,7 @@ class CompanyProfileAdmin(ModeratedAdmin):
     @admin.display(description=_("sync attempts (newest first)"))
     def attempts_display(self, obj):
         attempts = list(selectors.profile_sync_history(profile=obj)[:SYNC_ATTEMPTS_SHOWN])
-        if not attempts:
-            return _("None yet.")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    attempt.version,
-                    attempt.get_outcome_display(),
-                    attempt.error_code,
-                    (attempt.message or "")[:300],
-                )
-                for attempt in attempts
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows)
+        return sync_attempts_table(attempts)
 
     @admin.action(description=_("Send to Alibaba.com again"), permissions=["moderate"])
     def send_again(self, request, queryset):

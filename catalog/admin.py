@@ -6,7 +6,6 @@ for a reason on an intermediate page and call one service (``catalog.moderate_pr
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +23,14 @@ from catalog.models import (
     ReconciliationRun,
 )
 from catalog.rules import listing_problems, quality_score
-from dxports.admin_tools import ModeratedAdmin, ReadOnlyAdmin, ReadOnlyInline, apply_each, problems_in_words
+from dxports.admin_tools import (
+    ModeratedAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    apply_each,
+    problems_in_words,
+    sync_attempts_table,
+)
 
 
 class PartInline(ReadOnlyInline):
@@ -148,24 +154,7 @@ class ProductAdmin(ModeratedAdmin):
     @admin.display(description=_("sync attempts (newest first)"))
     def attempts_display(self, obj):
         attempts = list(selectors.product_sync_history(product=obj)[:SYNC_ATTEMPTS_SHOWN])
-        if not attempts:
-            return _("None yet.")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    timezone.localtime(attempt.started_at).strftime("%Y-%m-%d %H:%M:%S"),
-                    attempt.job.kind,
-                    attempt.version,
-                    attempt.get_outcome_display(),
-                    attempt.error_code,
-                    (attempt.message or "")[:300],
-                )
-                for attempt in attempts
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows)
+        return sync_attempts_table(attempts, with_kind=True)
 
     @admin.action(description=_("Retry the sync with Alibaba.com"), permissions=["moderate"])
     def retry_sync(self, request, queryset):

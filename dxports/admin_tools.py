@@ -2,7 +2,7 @@
 usually from an admin action), and the two halves of such an action: the intermediate page that asks for a reason,
 and a service called for each selected row."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -175,3 +177,27 @@ def problems_in_words(problems: Iterable[Problem], *, score_label: StrOrPromise,
         f"{'✗' if problem.blocking else '·'} {problem.field}: {problem.message} {problem.fix}" for problem in problems
     ]
     return "\n".join(lines)
+
+
+def sync_attempts_table(attempts: Sequence[Any], *, with_kind: bool = False) -> StrOrPromise:
+    """A row's attempts to sync with the gateway (``outbox.attempts_of``), newest first, as a table on its admin page:
+    when (local time), the outbox kind (``with_kind``), the version, the outcome, and what the gateway said."""
+    if not attempts:
+        return _("None yet.")
+    cells = "<td>{}</td>" * (6 if with_kind else 5)
+    rows = format_html_join(
+        "",
+        f"<tr>{cells}</tr>",
+        (
+            (
+                timezone.localtime(attempt.started_at).strftime("%Y-%m-%d %H:%M:%S"),
+                *((attempt.job.kind,) if with_kind else ()),
+                f"v{attempt.version}",
+                attempt.get_outcome_display(),
+                attempt.error_code,
+                (attempt.message or "")[:300],
+            )
+            for attempt in attempts
+        ),
+    )
+    return format_html("<table><tbody>{}</tbody></table>", rows)
