@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from alibaba.gateway import Unit
 from dxports.audit import AuditEvent
 
 MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
@@ -145,23 +146,6 @@ DELIST_KIND = "product.delist"
 SYNC_KINDS = (UPSERT_KIND, DELIST_KIND)
 # States that need an active seller to be entered.
 PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
-
-
-class Unit(models.TextChoices):
-    """The gateway's ``fob_unit_type`` values."""
-
-    PIECE = "piece", _("Piece")
-    PAIR = "pair", _("Pair")
-    SET = "set", _("Set")
-    DOZEN = "dozen", _("Dozen")
-    KILOGRAM = "kilogram", _("Kilogram")
-    METRIC_TON = "metric_ton", _("Metric ton")
-    METER = "meter", _("Meter")
-    SQUARE_METER = "square_meter", _("Square meter")
-    BAG = "bag", _("Bag")
-    CARTON = "carton", _("Carton")
-    BOX = "box", _("Box")
-    ROLL = "roll", _("Roll")
 
 
 class SupplyPeriod(models.TextChoices):
