@@ -7,9 +7,7 @@ Reading an inquiry through the API changes nothing: it stays unread for the sell
 
 from __future__ import annotations
 
-import logging
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.response import Response
@@ -17,13 +15,12 @@ from rest_framework.response import Response
 from buyers import selectors as buyers_selectors
 from buyers import services as buyers_services
 from buyers.selectors import Inquiry
+from dxports.storage import private_file_response
 from partners import objects
 from partners.api import serializers as s
 from partners.api.base import PartnerView
 from partners.api.schema import operation
 from partners.models import Scope
-
-logger = logging.getLogger("dxports.partners.api")
 
 TAG = ["Inquiries"]
 INQUIRY_ID = OpenApiParameter(
@@ -193,13 +190,6 @@ class InquiryAttachmentView(InquiryViewMixin):
         found = buyers_selectors.attachment_for_seller(seller=inquiry.seller, public_id=attachment_id)
         if found is None or found.inquiry_id != inquiry.pk:
             raise Http404
-        try:
-            handle = found.file.open("rb")
-        except OSError:
-            logger.exception("attachment %s: the file %s cannot be opened", found.public_id, found.file.name)
-            raise Http404 from None
-        response = FileResponse(handle, content_type=found.content_type, filename=found.file_name, as_attachment=True)
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(
+            found, content_type=found.content_type, filename=found.file_name, as_attachment=True, what="attachment"
+        )
