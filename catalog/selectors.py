@@ -3,7 +3,7 @@ is never returned (the views turn "none" into 404)."""
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -39,6 +39,7 @@ from catalog.models import (
 from catalog.rules import (
     LISTING_PREFETCH,
     AttributeValue,
+    Listing,
     Problem,
     listing_of,
     normalize_hs_code,
@@ -370,19 +371,9 @@ def product_quality(*, product: Product, changes: dict[str, Any] | None = None) 
     return quality_score(problems), problems
 
 
-_LISTING_FIELDS = (
-    "title",
-    "description",
-    "keywords",
-    "hs_code",
-    "min_order_quantity",
-    "unit",
-    "supply_quantity",
-    "supply_period",
-    "lead_times",
-    "port",
-    "payment_terms",
-    "packaging",
+# The product's fields the listing rules read as they are (a ``Listing`` field of the same name).
+_LISTING_FIELDS = tuple(
+    name for name in ("title", "description", *PRODUCT_TERMS_FIELDS) if name in {f.name for f in fields(Listing)}
 )
 
 
