@@ -25,10 +25,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import SECRETS, drop_database, recreate_database  # noqa: E402 - the benches' shared set-up
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/dxports_bench_api"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
@@ -57,9 +57,7 @@ def environment(var_dir):
         "DXPORTS_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "dxports.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "b" * 40,
-        "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-" + "k" * 8,
-        "PARTNERS_SECRET_KEY": "bench-only-partners-secret-key-" + "p" * 8,
+        **SECRETS,
         "PARTNERS_API_READ_RATE": "100000000",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -73,27 +71,6 @@ def environment(var_dir):
         "REDIS_URL": REDIS_URL,
         "DJANGO_LOG_LEVEL": "WARNING",
     }
-
-
-def recreate_database():
-    import psycopg2
-
-    url = urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(
-        dbname="postgres", user=url.username or "postgres", password=url.password, host=url.hostname, port=url.port
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 def make_catalog(args):
@@ -191,43 +168,13 @@ def bare_products(request):
     """The same JSON content as the API's first page, from plain ``values()`` queries: no key, no framework."""
     from django.http import JsonResponse
 
-    from catalog.models import PriceTier, Product, ProductAttributeValue, ProductImage
+    from catalog.models import PRODUCT_TERMS_FIELDS, PriceTier, Product, ProductAttributeValue, ProductImage
+    from catalog.selectors import PRODUCT_ROW_FIELDS, sync_state_of
     from partners.models import SellerGrant
 
     sellers = SellerGrant.objects.filter(scope="catalog:read").values("seller_id")
     rows = list(
-        Product.objects.filter(seller_id__in=sellers)
-        .order_by("-created_at", "-id")
-        .values(
-            "id",
-            "public_id",
-            "seller__public_id",
-            "sku",
-            "status",
-            "status_reason",
-            "title",
-            "title_bn",
-            "description",
-            "category__category_id",
-            "category__name",
-            "keywords",
-            "hs_code",
-            "min_order_quantity",
-            "unit",
-            "supply_quantity",
-            "supply_period",
-            "lead_times",
-            "port",
-            "payment_terms",
-            "packaging",
-            "certifications",
-            "sample_policy",
-            "version",
-            "gateway_product_id",
-            "synced_version",
-            "created_at",
-            "updated_at",
-        )[:PAGE]
+        Product.objects.filter(seller_id__in=sellers).order_by("-created_at", "-id").values(*PRODUCT_ROW_FIELDS)[:PAGE]
     )
     ids = [row["id"] for row in rows]
     tiers, images, values = {}, {}, {}
@@ -255,14 +202,12 @@ def bare_products(request):
         )
     data = []
     for row in rows:
-        if row["status"] == "sync_failed":
-            state = "failed"
-        elif row["status"] in ("publishing", "updating", "delisting"):
-            state = "sending"
-        elif row["gateway_product_id"] is None:
-            state = "not_sent"
-        else:
-            state = "in_step" if row["synced_version"] == row["version"] else "behind"
+        state = sync_state_of(
+            status=row["status"],
+            gateway_product_id=row["gateway_product_id"],
+            version=row["version"],
+            synced_version=row["synced_version"],
+        )
         data.append(
             {
                 "id": str(row["public_id"]),
@@ -282,23 +227,7 @@ def bare_products(request):
                 "category": {"id": row["category__category_id"], "name": row["category__name"]}
                 if row["category__category_id"] is not None
                 else None,
-                **{
-                    name: row[name]
-                    for name in (
-                        "keywords",
-                        "hs_code",
-                        "min_order_quantity",
-                        "unit",
-                        "supply_quantity",
-                        "supply_period",
-                        "lead_times",
-                        "port",
-                        "payment_terms",
-                        "packaging",
-                        "certifications",
-                        "sample_policy",
-                    )
-                },
+                **{name: row[name] for name in PRODUCT_TERMS_FIELDS},
                 "price_tiers": tiers.get(row["id"], []),
                 "attributes": values.get(row["id"], []),
                 "images": images.get(row["id"], []),
@@ -393,7 +322,7 @@ def free_port():
 
 def main():
     args = parse_args()
-    admin, name = recreate_database()
+    admin, name = recreate_database(DATABASE_URL)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             env = environment(Path(tmp))

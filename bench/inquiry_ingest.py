@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import SECRETS, postgres  # noqa: E402 - the benches' shared set-up
 
 TARGET = 0.5
 BENCH_DB = "dxports_bench_inquiries"
@@ -52,8 +53,7 @@ BUYERS = [
 def configure(tmp):
     """Environment for dxports.settings (this process and the server): production settings with bench secrets,
     files under ``tmp``, no broker (nothing reads one here), the bench's own database."""
-    os.environ["DJANGO_SECRET_KEY"] = "bench-only-secret-key-" + "b" * 40
-    os.environ["FIELD_ENCRYPTION_KEY"] = "bench-only-field-encryption-key-" + "k" * 10
+    os.environ.update(SECRETS)
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     os.environ["DJANGO_DEBUG"] = "0"  # DEBUG would keep every query in memory
@@ -69,20 +69,9 @@ def configure(tmp):
     server_url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
     if not server_url.startswith("postgres"):
         sys.exit("bench/inquiry_ingest.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL server")
-    _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+    postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
     os.environ["DATABASE_URL"] = urlsplit(server_url)._replace(path=f"/{BENCH_DB}").geturl()
     return server_url
-
-
-def _postgres(server_url, *statements):
-    import psycopg2
-
-    connection = psycopg2.connect(urlsplit(server_url)._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
 
 
 def main():
@@ -101,7 +90,7 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result))
 

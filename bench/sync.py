@@ -27,10 +27,10 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import SECRETS, drop_database, recreate_database  # noqa: E402 - the benches' shared set-up
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/dxports_bench"
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/3"
@@ -58,9 +58,7 @@ def environment(media_root, gateway_url):
     return {
         "DJANGO_SETTINGS_MODULE": "dxports.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "b" * 40,
-        "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-" + "k" * 8,
-        "PARTNERS_SECRET_KEY": "bench-only-partners-secret-key-" + "p" * 8,
+        **SECRETS,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "EMAIL_URL": "smtp://127.0.0.1:9",
@@ -75,27 +73,6 @@ def environment(media_root, gateway_url):
         "ALIBABA_RATE_LIMIT_PER_S": str(RATE),
         "ALIBABA_PUSH_URL": "http://127.0.0.1:9/hooks/alibaba/",
     }
-
-
-def recreate_database():
-    import psycopg2
-
-    url = urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(
-        dbname="postgres", user=url.username or "postgres", password=url.password, host=url.hostname, port=url.port
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 def image_content(n):
@@ -283,7 +260,7 @@ def main():
     gateway = Gateway(gateway_url)
     env = environment(media_root, gateway_url)
     os.environ.update(env)
-    admin, db_name = recreate_database()
+    admin, db_name = recreate_database(DATABASE_URL)
 
     import redis
 

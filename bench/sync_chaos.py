@@ -41,7 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dxports_bench_chaos")
-from sync import drop_database, environment, make_catalog, recreate_database  # noqa: E402 - bench/sync.py's setup
+from sync import DATABASE_URL, environment, make_catalog  # noqa: E402 - bench/sync.py's setup
+
+from bench.common import drop_database, recreate_database  # noqa: E402 - the benches' shared set-up
 
 APP_KEY, APP_SECRET = "bench-chaos-500001", "bench-chaos-secret-0123456789"
 LATENCY_MS = 100
@@ -231,7 +233,7 @@ def main():
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
     )
     os.environ.update(env)
-    admin, db_name = recreate_database()
+    admin, db_name = recreate_database(DATABASE_URL)
 
     import redis
 

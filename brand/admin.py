@@ -7,7 +7,7 @@ blocking and unblocking a profile (with a reason the seller reads), sending it a
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from brand import rules, selectors, services
@@ -22,12 +22,15 @@ from brand.models import (
     TradeShow,
 )
 from dxports.admin_tools import (
+    ModeratedAdmin,
     OptionalReasonForm,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ReasonForm,
     apply_each,
+    problems_in_words,
     reason_action,
+    sync_attempts_table,
 )
 
 SYNC_ATTEMPTS_SHOWN = 20
@@ -93,7 +96,7 @@ class SyncAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ReadOnlyAdmin):
+class CompanyProfileAdmin(ModeratedAdmin):
     list_display = ["seller", "status", "employees", "year_established", "version", "synced_version", "updated_at"]
     list_filter = [SyncAttentionFilter, "status"]
     list_select_related = ["seller"]
@@ -101,6 +104,10 @@ class CompanyProfileAdmin(ReadOnlyAdmin):
     date_hierarchy = "updated_at"
     inlines = [ExportMarketInline, TradeShowInline, ProfilePhotoInline, CertificateInline, ProfileEventInline]
     actions = ["block", "unblock", "send_again"]
+    moderate_permission = "brand.moderate_companyprofile"
+    moderated = "profile"
+    block_service = staticmethod(services.profile_block)
+    unblock_service = staticmethod(services.profile_unblock)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in CompanyProfile._meta.fields] + ["problems_display", "attempts_display"]
@@ -108,53 +115,14 @@ class CompanyProfileAdmin(ReadOnlyAdmin):
     @admin.display(description=_("completeness check"))
     def problems_display(self, obj):
         problems = rules.profile_problems(obj)
-        lines = [f"{_('Completeness score')}: {rules.completeness_score(problems)}/100"]
-        lines += [f"{'✗' if p.blocking else '·'} {p.field}: {p.message} {p.fix}" for p in problems]
-        return "\n".join(lines)
+        return problems_in_words(
+            problems, score_label=_("Completeness score"), score=rules.completeness_score(problems)
+        )
 
     @admin.display(description=_("sync attempts (newest first)"))
     def attempts_display(self, obj):
         attempts = list(selectors.profile_sync_history(profile=obj)[:SYNC_ATTEMPTS_SHOWN])
-        if not attempts:
-            return _("None yet.")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    attempt.version,
-                    attempt.get_outcome_display(),
-                    attempt.error_code,
-                    (attempt.message or "")[:300],
-                )
-                for attempt in attempts
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows)
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("brand.moderate_companyprofile")
-
-    def _moderate(self, request, queryset, *, title, service, action):
-        return reason_action(
-            self,
-            request,
-            queryset.select_related("seller"),
-            action=action,
-            title=title,
-            call=lambda profile, reason: service(profile=profile, actor=request.user, reason=reason),
-            allowed=self.has_moderate_permission(request),
-            describe=lambda profile: profile.get_status_display(),
-        )
-
-    @admin.action(description=_("Block (with a reason the seller sees)"), permissions=["moderate"])
-    def block(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Block"), service=services.profile_block, action="block")
-
-    @admin.action(description=_("Unblock (back to draft)"), permissions=["moderate"])
-    def unblock(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Unblock"), service=services.profile_unblock, action="unblock")
+        return sync_attempts_table(attempts)
 
     @admin.action(description=_("Send to Alibaba.com again"), permissions=["moderate"])
     def send_again(self, request, queryset):

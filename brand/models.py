@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country, CountryField
 
+from alibaba.gateway import Unit
 from dxports.audit import AuditEvent
 from dxports.storage import PrivateStorage
 
@@ -60,23 +61,6 @@ SENDABLE_STATES = frozenset({S.SENDING, S.IN_REVIEW})
 SEND_FROM_STATES = frozenset({S.DRAFT, S.REJECTED, S.SYNC_FAILED})
 # The gateway holds a version the seller sent and has not refused it.
 HELD_STATES = frozenset({S.IN_REVIEW, S.LIVE})
-
-
-class Unit(models.TextChoices):
-    """The gateway's units (its product units, which production capacity uses too)."""
-
-    PIECE = "piece", _("Piece")
-    PAIR = "pair", _("Pair")
-    SET = "set", _("Set")
-    DOZEN = "dozen", _("Dozen")
-    KILOGRAM = "kilogram", _("Kilogram")
-    METRIC_TON = "metric_ton", _("Metric ton")
-    METER = "meter", _("Meter")
-    SQUARE_METER = "square_meter", _("Square meter")
-    BAG = "bag", _("Bag")
-    CARTON = "carton", _("Carton")
-    BOX = "box", _("Box")
-    ROLL = "roll", _("Roll")
 
 
 # Alibaba.com's ranges of the number of employees (docs/gateway.md): buyers see the range of the head count.

@@ -17,15 +17,15 @@ profile (``company_profile_get``) is compared with ours:
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alibaba import reconcile
 from alibaba.client import AlibabaClient
 from alibaba.client import CompanyProfile as GatewayProfile
-from alibaba.errors import GatewayError
 from alibaba.gateway import shared_client
 from alibaba.outbox import is_running
 from brand import rules, services
@@ -38,7 +38,7 @@ logger = logging.getLogger("dxports.brand.reconcile")
 
 
 @dataclass
-class Report:
+class Report(reconcile.Report):
     sellers: int = 0
     checked: int = 0
     missing: list[dict[str, Any]] = field(default_factory=list)
@@ -47,11 +47,6 @@ class Report:
     stale: list[dict[str, Any]] = field(default_factory=list)
     drift: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        details = asdict(self)
-        counts = {key: len(value) if isinstance(value, list) else value for key, value in details.items()}
-        return {"counts": counts, **details}
 
 
 def reconcile_profiles(*, seller: Seller | None = None) -> dict[str, Any]:
@@ -64,13 +59,13 @@ def reconcile_profiles(*, seller: Seller | None = None) -> dict[str, Any]:
     report = Report()
     client = shared_client()
     on = rules.today()
-    for each in sellers:
-        report.sellers += 1
-        try:
-            _reconcile_seller(each, client, report, on)
-        except GatewayError as error:
-            logger.warning("profile reconciliation of seller %s stopped: %s", each.pk, error)
-            report.errors.append({"seller": each.pk, "code": error.code, "message": error.message[:500]})
+    reconcile.reconcile_sellers(
+        sellers,
+        lambda each: _reconcile_seller(each, client, report, on),
+        report=report,
+        logger=logger,
+        what="profile reconciliation",
+    )
     result = report.as_dict()
     logger.info("profile reconciliation: %s", result["counts"], extra={"report": result})
     return result

@@ -12,18 +12,18 @@ queries (none when the caller prefetched ``PROFILE_PREFETCH``). Certificates are
 date (UTC): one that has expired, or that staff refused, is not public and does not count.
 """
 
-import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
-from typing import Any, TypedDict
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from brand.models import Certificate, CertificateReview, CompanyProfile, PhotoKind, Unit
+from dxports.rules import Problem as BaseProblem
+from dxports.rules import Rule, blocking_first, score, unprintable_shown
+from dxports.rules import blocking_problems as blocking_problems
 
 STORY_MIN, STORY_MAX = 50, 5000
 STORY_GOOD = 300  # a story shorter than this says little more than the fields around it
@@ -45,14 +45,6 @@ PROFILE_PREFETCH = ("markets", "trade_shows", "photos", "certificates")
 def today() -> date:
     """The gateway's date (UTC): the day certificates and years are checked against."""
     return timezone.now().astimezone(UTC).date()
-
-
-@dataclass(frozen=True)
-class Rule:
-    blocking: bool
-    weight: int  # points the completeness score loses for each problem of this rule
-    message: StrOrPromise
-    fix: StrOrPromise
 
 
 RULES = {
@@ -211,49 +203,11 @@ RULES = {
 BLOCKED_SCORE_CAP = 50
 
 
-class ProblemData(TypedDict):
-    """A problem as the API and the dashboard read it."""
-
-    field: str
-    code: str
-    blocking: bool
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class Problem:
+class Problem(BaseProblem):
     """One problem of a profile. ``field`` names the profile field (``company_story``, ``markets[1].country``,
     ``certificates``); ``message`` and ``fix`` are translated when read."""
 
-    field: str
-    code: str
-    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-    @property
-    def rule(self) -> Rule:
-        return RULES[self.code]
-
-    @property
-    def blocking(self) -> bool:
-        return self.rule.blocking
-
-    @property
-    def message(self) -> str:
-        return str(self.rule.message) % self.params if self.params else str(self.rule.message)
-
-    @property
-    def fix(self) -> str:
-        return str(self.rule.fix) % self.params if self.params else str(self.rule.fix)
-
-    def as_dict(self) -> ProblemData:
-        return {
-            "field": self.field,
-            "code": self.code,
-            "blocking": self.blocking,
-            "message": self.message,
-            "fix": self.fix,
-        }
+    rules = RULES
 
 
 @dataclass(frozen=True)
@@ -328,20 +282,13 @@ def problems_of(snapshot: Snapshot, *, on: date) -> list[Problem]:
         *_trade_shows(snapshot, on),
         *_certificates(snapshot, on),
     ]
-    return sorted(problems, key=lambda problem: not problem.blocking)
-
-
-def blocking_problems(problems: Sequence[Problem]) -> list[Problem]:
-    return [problem for problem in problems if problem.blocking]
+    return blocking_first(problems)
 
 
 def completeness_score(problems: Sequence[Problem]) -> int:
     """0 to 100 for a profile's ``problems``: 100 when nothing can be improved; at most ``BLOCKED_SCORE_CAP`` while a
     blocking problem remains."""
-    score = max(0, 100 - sum(problem.rule.weight for problem in problems))
-    if blocking_problems(problems):
-        score = min(score, BLOCKED_SCORE_CAP)
-    return score
+    return score(problems, blocked_cap=BLOCKED_SCORE_CAP)
 
 
 def is_public(facts: CertificateFacts, *, on: date) -> bool:
@@ -381,9 +328,8 @@ def _story(snapshot: Snapshot) -> Iterator[Problem]:
         yield Problem("company_story", "story_too_long", {"length": len(story)})
     elif length < STORY_GOOD:
         yield Problem("company_story", "story_short", {"length": length})
-    bad = sorted({char for char in story if char != "\n" and not " " <= char <= "~"})
-    if bad:
-        shown = ", ".join(repr(char) if not char.isprintable() or char.isspace() else char for char in bad[:10])
+    shown = unprintable_shown(story, allowed="\n")
+    if shown:
         yield Problem("company_story", "story_not_english", {"chars": shown})
 
 

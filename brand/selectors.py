@@ -92,9 +92,9 @@ def profile_events(*, profile: CompanyProfile) -> QuerySet[ProfileEvent]:
 
 def profile_sync_history(*, profile: CompanyProfile) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the profile to the gateway, newest first, each with its job and the profile's version
-    it sent (``profile_version``): one query."""
+    it sent (``subject_version``): one query."""
     return outbox.attempts_of(kinds=(SYNC_KIND,), target=str(profile.pk)).annotate(
-        profile_version=version_at(ProfileEvent.objects.filter(profile=profile))
+        subject_version=version_at(ProfileEvent.objects.filter(profile=profile))
     )
 
 

@@ -36,6 +36,7 @@ from brand.models import AUTO_SEND_STATES, PhotoKind, ProfileEvent
 from dxports import numbers, photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
+from dxports.storage import private_file_response
 
 
 def _page_url(anchor: str = "") -> str:
@@ -357,13 +358,10 @@ def certificate_file(request: HttpRequest, public_id: Any) -> FileResponse:
     certificate = selectors.certificate_for_user(user=request.user, public_id=public_id)
     if certificate is None:
         raise Http404
-    try:
-        handle = certificate.file.open("rb")
-    except OSError:
-        raise Http404 from None
     name = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{certificate.type}-{certificate.number}").strip("-.")
-    response = FileResponse(handle, content_type=certificate.content_type, filename=f"{name}{certificate.extension}")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        certificate,
+        content_type=certificate.content_type,
+        filename=f"{name}{certificate.extension}",
+        what="certificate",
+    )

@@ -6,12 +6,11 @@ objects by public id within that seller (404 otherwise: another seller's inquiry
 calls one service and renders. Domain refusals become form errors or messages, never a 500.
 """
 
-import logging
 from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,8 +31,7 @@ from buyers.models import Delivery, InquiryStatus
 from catalog import selectors as catalog_selectors
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
-
-logger = logging.getLogger("dxports.buyers")
+from dxports.storage import private_file_response
 
 PAGE_SIZE = 25
 
@@ -232,16 +230,9 @@ def attachment(request, member, public_id, attachment_id):
     found = selectors.attachment_for_seller(seller=member.seller, public_id=attachment_id)
     if found is None or found.inquiry.public_id != public_id:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except OSError:
-        logger.exception("attachment %s: the file %s cannot be opened", found.public_id, found.file.name)
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type, filename=found.file_name, as_attachment=True)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        found, content_type=found.content_type, filename=found.file_name, as_attachment=True, what="attachment"
+    )
 
 
 # Figures ---------------------------------------------------------------------------------------------------------

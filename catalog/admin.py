@@ -6,7 +6,6 @@ for a reason on an intermediate page and call one service (``catalog.moderate_pr
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +23,14 @@ from catalog.models import (
     ReconciliationRun,
 )
 from catalog.rules import listing_problems, quality_score
-from dxports.admin_tools import ReadOnlyAdmin, ReadOnlyInline, apply_each, reason_action
+from dxports.admin_tools import (
+    ModeratedAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    apply_each,
+    problems_in_words,
+    sync_attempts_table,
+)
 
 
 class PartInline(ReadOnlyInline):
@@ -109,7 +115,7 @@ class SyncAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(ReadOnlyAdmin):
+class ProductAdmin(ModeratedAdmin):
     list_display = ["title", "sku", "seller", "category", "status", "version", "synced_version", "updated_at"]
     list_filter = [SyncAttentionFilter, "status", ("category", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seller", "category"]
@@ -117,6 +123,10 @@ class ProductAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [PriceTierInline, ProductAttributeValueInline, ProductEventInline]
     actions = ["block", "unblock", "retry_sync"]
+    moderate_permission = "catalog.moderate_product"
+    moderated = "product"
+    block_service = staticmethod(services.product_block)
+    unblock_service = staticmethod(services.product_unblock)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Product._meta.fields] + ["problems_display", "sync_display", "attempts_display"]
@@ -144,24 +154,7 @@ class ProductAdmin(ReadOnlyAdmin):
     @admin.display(description=_("sync attempts (newest first)"))
     def attempts_display(self, obj):
         attempts = list(selectors.product_sync_history(product=obj)[:SYNC_ATTEMPTS_SHOWN])
-        if not attempts:
-            return _("None yet.")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>v{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    timezone.localtime(attempt.started_at).strftime("%Y-%m-%d %H:%M:%S"),
-                    attempt.job.kind,
-                    attempt.version,
-                    attempt.get_outcome_display(),
-                    attempt.error_code,
-                    (attempt.message or "")[:300],
-                )
-                for attempt in attempts
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows)
+        return sync_attempts_table(attempts, with_kind=True)
 
     @admin.action(description=_("Retry the sync with Alibaba.com"), permissions=["moderate"])
     def retry_sync(self, request, queryset):
@@ -176,36 +169,10 @@ class ProductAdmin(ReadOnlyAdmin):
     @admin.display(description=_("listing check"))
     def problems_display(self, obj):
         problems = listing_problems(obj)
-        lines = [f"{_('Quality score')}: {quality_score(problems)}/100"]
-        lines += [
-            f"{'✗' if problem.blocking else '·'} {problem.field}: {problem.message} {problem.fix}"
-            for problem in problems
-        ]
-        return "\n".join(lines)
+        return problems_in_words(problems, score_label=_("Quality score"), score=quality_score(problems))
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("catalog.moderate_product")
-
-    def _moderate(self, request, queryset, *, title, service, action):
-        return reason_action(
-            self,
-            request,
-            queryset.select_related("seller"),
-            action=action,
-            title=title,
-            call=lambda product, reason: service(product=product, actor=request.user, reason=reason),
-            allowed=self.has_moderate_permission(request),
-            label=lambda product: f"{product.title or product.sku} — {product.seller}",
-            describe=lambda product: product.get_status_display(),
-        )
-
-    @admin.action(description=_("Block (with a reason the seller sees)"), permissions=["moderate"])
-    def block(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Block"), service=services.product_block, action="block")
-
-    @admin.action(description=_("Unblock (back to draft)"), permissions=["moderate"])
-    def unblock(self, request, queryset):
-        return self._moderate(request, queryset, title=_("Unblock"), service=services.product_unblock, action="unblock")
+    def moderate_label(self, product):
+        return f"{product.title or product.sku} — {product.seller}"
 
 
 # Reconciliation runs -----------------------------------------------------------------------------------------------

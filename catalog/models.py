@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from alibaba.gateway import Unit
 from dxports.audit import AuditEvent
 
 MIN_PRICE, MAX_PRICE = Decimal("0.01"), Decimal("9999999.00")
@@ -176,23 +177,6 @@ SYNC_KINDS = (UPSERT_KIND, DELIST_KIND)
 PUBLISHING_STATES = frozenset({P.READY, P.PUBLISHING, P.UPDATING})
 
 
-class Unit(models.TextChoices):
-    """The gateway's ``fob_unit_type`` values."""
-
-    PIECE = "piece", _("Piece")
-    PAIR = "pair", _("Pair")
-    SET = "set", _("Set")
-    DOZEN = "dozen", _("Dozen")
-    KILOGRAM = "kilogram", _("Kilogram")
-    METRIC_TON = "metric_ton", _("Metric ton")
-    METER = "meter", _("Meter")
-    SQUARE_METER = "square_meter", _("Square meter")
-    BAG = "bag", _("Bag")
-    CARTON = "carton", _("Carton")
-    BOX = "box", _("Box")
-    ROLL = "roll", _("Roll")
-
-
 class SupplyPeriod(models.TextChoices):
     DAY = "day", _("per day")
     WEEK = "week", _("per week")
@@ -219,6 +203,23 @@ class SamplePolicy(models.TextChoices):
     FREE = "free", _("Free samples")
     PAID = "paid", _("Paid samples")
 
+
+# The product's fields after its category that the seller edits directly (services.PRODUCT_FIELDS) and partners read
+# as they are (selectors.PRODUCT_ROW_FIELDS): what it is sought by, how it is sold, shipped and packed.
+PRODUCT_TERMS_FIELDS = (
+    "keywords",
+    "hs_code",
+    "min_order_quantity",
+    "unit",
+    "supply_quantity",
+    "supply_period",
+    "lead_times",
+    "port",
+    "payment_terms",
+    "packaging",
+    "certifications",
+    "sample_policy",
+)
 
 # A product on its way to or off the gateway for this long without an answer is stuck (the outbox's own job view
 # says why: failed, past its lease, or not taken by a worker).

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alibaba import reconcile
 from alibaba.client import AlibabaClient, GatewayProduct, ProductPage
-from alibaba.errors import GatewayError
 from alibaba.gateway import shared_client
 from catalog import services
 from catalog.models import Product, ProductStatus
@@ -48,7 +48,9 @@ SHOULD_BE_HELD = frozenset({P.UNDER_REVIEW, P.LIVE, P.UPDATING})
 
 
 @dataclass
-class Report:
+class Report(reconcile.Report):
+    settings = ("dry_run",)
+
     dry_run: bool = False
     sellers: int = 0
     checked: int = 0
@@ -63,12 +65,6 @@ class Report:
     drift: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        details = asdict(self)
-        details.pop("dry_run")
-        counts = {key: len(value) if isinstance(value, list) else value for key, value in details.items()}
-        return {"counts": counts, "dry_run": self.dry_run, **details}
-
 
 def reconcile_listings(*, seller: Seller | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Reconcile every active seller's listings (or only ``seller``'s); returns the report as a dict
@@ -81,13 +77,13 @@ def reconcile_listings(*, seller: Seller | None = None, dry_run: bool = False) -
         sellers = sellers.filter(pk=seller.pk)
     report = Report(dry_run=dry_run)
     client = shared_client()
-    for each in sellers:
-        report.sellers += 1
-        try:
-            _reconcile_seller(each, client, report)
-        except GatewayError as error:
-            logger.warning("reconciliation of seller %s stopped: %s", each.pk, error)
-            report.errors.append({"seller": each.pk, "code": error.code, "message": error.message[:500]})
+    reconcile.reconcile_sellers(
+        sellers,
+        lambda each: _reconcile_seller(each, client, report),
+        report=report,
+        logger=logger,
+        what="reconciliation",
+    )
     result = report.as_dict()
     if not dry_run:
         result["run"] = services.reconciliation_record(report=result, started_at=started_at).pk

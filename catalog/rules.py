@@ -11,17 +11,15 @@ saved product (``listing_problems``), an API payload and an import row. ``listin
 number of queries (none when the caller prefetched ``LISTING_PREFETCH``).
 """
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypedDict, TypeGuard
+from typing import Any, TypeGuard
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from catalog.models import (
     MAX_PRICE,
@@ -36,6 +34,9 @@ from catalog.models import (
     Unit,
 )
 from dxports import numbers
+from dxports.rules import Problem as BaseProblem
+from dxports.rules import Rule, blocking_first, score, unprintable_shown
+from dxports.rules import blocking_problems as blocking_problems
 
 TITLE_MAX = 128
 TITLE_SWEET_SPOT = (50, 110)  # long enough to name the product and its material, short enough to read in a list
@@ -56,14 +57,6 @@ STUFFING_REPEATS = 3
 TITLE_STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
 
 LISTING_PREFETCH = ("price_tiers", "images", "attribute_values__attribute", "category__attributes")
-
-
-@dataclass(frozen=True)
-class Rule:
-    blocking: bool
-    weight: int  # points the quality score loses for each problem of this rule
-    message: StrOrPromise
-    fix: StrOrPromise
 
 
 RULES = {
@@ -258,49 +251,11 @@ RULES = {
 BLOCKED_SCORE_CAP = 50
 
 
-class ProblemData(TypedDict):
-    """A problem as the API and the dashboard's scripts read it."""
-
-    field: str
-    code: str
-    blocking: bool
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class Problem:
+class Problem(BaseProblem):
     """One problem of a listing. ``field`` names the product field (``title``, ``price_tiers[1]``,
     ``attributes.<gateway attribute id>``); ``message`` and ``fix`` are translated when read."""
 
-    field: str
-    code: str
-    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-    @property
-    def rule(self) -> Rule:
-        return RULES[self.code]
-
-    @property
-    def blocking(self) -> bool:
-        return self.rule.blocking
-
-    @property
-    def message(self) -> str:
-        return str(self.rule.message) % self.params if self.params else str(self.rule.message)
-
-    @property
-    def fix(self) -> str:
-        return str(self.rule.fix) % self.params if self.params else str(self.rule.fix)
-
-    def as_dict(self) -> ProblemData:
-        return {
-            "field": self.field,
-            "code": self.code,
-            "blocking": self.blocking,
-            "message": self.message,
-            "fix": self.fix,
-        }
+    rules = RULES
 
 
 @dataclass(frozen=True)
@@ -379,20 +334,13 @@ def problems_of(listing: Listing) -> list[Problem]:
         *_tiers(listing),
         *_trade(listing),
     ]
-    return sorted(problems, key=lambda problem: not problem.blocking)
-
-
-def blocking_problems(problems: Sequence[Problem]) -> list[Problem]:
-    return [problem for problem in problems if problem.blocking]
+    return blocking_first(problems)
 
 
 def quality_score(problems: Sequence[Problem]) -> int:
     """0 to 100 for a listing's ``problems``: 100 when nothing can be improved; at most ``BLOCKED_SCORE_CAP`` while a
     blocking problem remains."""
-    score = max(0, 100 - sum(problem.rule.weight for problem in problems))
-    if blocking_problems(problems):
-        score = min(score, BLOCKED_SCORE_CAP)
-    return score
+    return score(problems, blocked_cap=BLOCKED_SCORE_CAP)
 
 
 # The checks -----------------------------------------------------------------------------------------------------------
@@ -405,9 +353,8 @@ def _title(listing: Listing) -> Iterator[Problem]:
         return
     if len(title) > TITLE_MAX:
         yield Problem("title", "title_too_long", {"length": len(title)})
-    bad = sorted({char for char in title if not " " <= char <= "~"})
-    if bad:
-        shown = ", ".join(repr(char) if not char.isprintable() or char.isspace() else char for char in bad[:10])
+    shown = unprintable_shown(title)
+    if shown:
         yield Problem("title", "title_not_ascii", {"chars": shown})
     if not TITLE_SWEET_SPOT[0] <= len(title) <= TITLE_SWEET_SPOT[1] and len(title) <= TITLE_MAX:
         yield Problem("title", "title_length", {"length": len(title)})

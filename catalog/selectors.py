@@ -3,7 +3,7 @@ is never returned (the views turn "none" into 404)."""
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,7 @@ from alibaba import outbox
 from catalog.errors import ProductInvalid
 from catalog.models import (
     PAYMENT_METHODS,
+    PRODUCT_TERMS_FIELDS,
     SENDING_STATES,
     STUCK_AFTER,
     SYNC_KINDS,
@@ -41,6 +42,7 @@ from catalog.models import (
 from catalog.rules import (
     LISTING_PREFETCH,
     AttributeValue,
+    Listing,
     Problem,
     listing_of,
     normalize_hs_code,
@@ -156,9 +158,9 @@ def product_image_for_user(*, user: User | AnonymousUser, public_id: UUID, sha25
 def product_sync_history(*, product: Product) -> QuerySet[outbox.OutboxAttempt]:
     """Every attempt to send the product to the gateway or take it off (``product.upsert`` and ``product.delist``
     outbox attempts), newest first, each with its job (kind) and the product's version it sent
-    (``product_version``): one query whatever their number."""
+    (``subject_version``): one query whatever their number."""
     return outbox.attempts_of(kinds=SYNC_KINDS, target=str(product.pk)).annotate(
-        product_version=version_at(ProductEvent.objects.filter(product=product))
+        subject_version=version_at(ProductEvent.objects.filter(product=product))
     )
 
 
@@ -236,18 +238,7 @@ PRODUCT_ROW_FIELDS = (
     "description",
     "category__category_id",
     "category__name",
-    "keywords",
-    "hs_code",
-    "min_order_quantity",
-    "unit",
-    "supply_quantity",
-    "supply_period",
-    "lead_times",
-    "port",
-    "payment_terms",
-    "packaging",
-    "certifications",
-    "sample_policy",
+    *PRODUCT_TERMS_FIELDS,
     "version",
     "gateway_product_id",
     "synced_version",
@@ -407,19 +398,9 @@ def product_quality(*, product: Product, changes: dict[str, Any] | None = None) 
     return quality_score(problems), problems
 
 
-_LISTING_FIELDS = (
-    "title",
-    "description",
-    "keywords",
-    "hs_code",
-    "min_order_quantity",
-    "unit",
-    "supply_quantity",
-    "supply_period",
-    "lead_times",
-    "port",
-    "payment_terms",
-    "packaging",
+# The product's fields the listing rules read as they are (a ``Listing`` field of the same name).
+_LISTING_FIELDS = tuple(
+    name for name in ("title", "description", *PRODUCT_TERMS_FIELDS) if name in {f.name for f in fields(Listing)}
 )
 
 

@@ -38,6 +38,7 @@ from catalog.models import (
     LIVE_EDIT_STATES,
     MAX_TIER_QUANTITY,
     OFFLINE_EDIT_STATES,
+    PRODUCT_TERMS_FIELDS,
     PUBLISHING_STATES,
     SYNC_KINDS,
     SYNCED_STATES,
@@ -76,18 +77,7 @@ PRODUCT_FIELDS = (
     "title_bn",
     "description",
     "category",
-    "keywords",
-    "hs_code",
-    "min_order_quantity",
-    "unit",
-    "supply_quantity",
-    "supply_period",
-    "lead_times",
-    "port",
-    "payment_terms",
-    "packaging",
-    "certifications",
-    "sample_policy",
+    *PRODUCT_TERMS_FIELDS,
 )
 
 

@@ -14,34 +14,14 @@ from typing import Any
 
 from django.urls import reverse
 
-SELLER_PROFILE_FIELDS = (
-    "legal_name",
-    "trade_name",
-    "business_type",
-    "year_established",
-    "employees",
-    "export_turnover",
-    "website",
-    "address",
-    "postcode",
-    "division",
-    "district",
-    "contact_phone",
-    "trade_licence_number",
-    "trade_licence_authority",
-    "trade_licence_expires_on",
-    "etin",
-    "bin",
-    "erc_number",
-    "erc_expires_on",
-    "owner_name",
-    "bank_name",
-    "bank_branch",
-    "bank_routing_number",
-    "bank_account_name",
-)
+from sellers import selectors as sellers_selectors
+
 # Written through the API, never read back whole: only their last four digits are shown.
 SELLER_SECRET_FIELDS = ("owner_nid", "bank_account_number")
+# The seller's profile as the API shows it: its fields, but the secret ones and the categories (shown by their codes).
+SELLER_PROFILE_FIELDS = tuple(
+    name for name in sellers_selectors.PROFILE_FIELDS if name not in ("categories", *SELLER_SECRET_FIELDS)
+)
 
 
 def when(value):

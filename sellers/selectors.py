@@ -39,6 +39,7 @@ from sellers.models import (
     SupplierAccount,
 )
 from sellers.requirements import REQUIREMENTS, Checklist, RequirementState, checklist, profile_field
+from sellers.validators import PROFILE_FIELDS  # noqa: F401 - offered here: the fields of a seller's profile
 
 
 def membership_for_user(*, user: User | AnonymousUser) -> SellerMember | None:

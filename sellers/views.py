@@ -5,13 +5,11 @@ be reached: objects by id are looked up within the user's own seller and are 404
 renders. Domain refusals (``ApplicationError``) become form errors or messages, never a 500.
 """
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from dxports import dashboard, numbers
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
+from dxports.storage import private_file_response
 from sellers import selectors, services
 from sellers.errors import ClaimInvalid, ProfileInvalid
 from sellers.forms import STEPS, DocumentUploadForm, InviteForm, StartForm
@@ -33,8 +32,6 @@ NEEDS_ATTENTION = frozenset({RequirementStatus.EXPIRING_SOON, RequirementStatus.
 
 STEP_ORDER = list(STEPS)
 PDF = "application/pdf"
-
-logger = logging.getLogger("dxports.sellers")
 
 
 def _steps_nav(checklist):
@@ -203,15 +200,7 @@ def document(request, public_id):
     if found is None:
         raise Http404
     filename = f"{found.kind}{found.extension}"
-    try:
-        handle = found.file.open("rb")
-    except OSError:
-        # The row outlived its file (a restore without the private folder, a disk fault): nothing to serve.
-        logger.exception("document %s: the file %s cannot be opened", found.public_id, found.file.name)
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = private_file_response(found, content_type=found.content_type, filename=filename, what="document")
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     if "preview" in request.GET and found.content_type == PDF:
         # Framed by the admin's review page: browsers refuse to run their PDF viewer in a sandbox (or under
@@ -219,8 +208,6 @@ def document(request, public_id):
         # the content was checked at upload and nosniff keeps the browser from reading it as anything else.
         response["Content-Security-Policy"] = "frame-ancestors 'self'"
         response["X-Frame-Options"] = "SAMEORIGIN"
-    else:
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

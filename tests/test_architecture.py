@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["dxports", "alibaba", "sellers", "brand", "catalog", "buyers", "partners"]  # bottom to top
 FRONT_DOORS = {
-    "alibaba": {"client", "errors", "gateway", "outbox", "pushes"},
+    "alibaba": {"client", "errors", "gateway", "outbox", "pushes", "reconcile"},
     "sellers": {"services", "selectors", "errors"},
     "brand": {"services", "selectors", "errors", "rules"},
     "catalog": {"services", "selectors", "errors", "rules"},

@@ -141,6 +141,17 @@ class PartnerView(APIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def list_page(self, query_class, *, salt, rows_after, objects_of, position_of, kind="time"):
+        """The answer of a list endpoint: the query checked by ``query_class`` (its ``limit`` and ``cursor`` with the
+        endpoint's filters), ``rows_after(query, after=…, limit=…)`` the rows after the cursor's position, asked for
+        one more than ``limit`` so that the page knows whether another follows, and ``objects_of(rows)`` the objects
+        of the page's rows. ``salt`` and ``kind`` are the cursor's (``decode_cursor``), ``position_of`` a row's."""
+        query = self.query(query_class)
+        limit = query["limit"]
+        after = decode_cursor(query["cursor"], salt=salt, kind=kind) if "cursor" in query else None
+        rows = rows_after(query, after=after, limit=limit + 1)
+        return page(objects_of(rows[:limit]), rows=rows, limit=limit, position_of=position_of, salt=salt)
+
     def body(self, serializer_class, **kwargs):
         serializer = serializer_class(data=self.request.data, **kwargs)
         serializer.is_valid(raise_exception=True)

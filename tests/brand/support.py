@@ -70,3 +70,12 @@ def complete_profile(seller, owner, *, photos=4, logo=True, certificates=1, **ch
     for _ in range(certificates):
         add_certificate(profile, owner)
     return CompanyProfile.objects.get(pk=profile.pk)
+
+
+def sent_profile(sync, supplier):
+    """A complete profile of ``supplier`` sent and held by the gateway (``sync`` drained): in review."""
+    profile = complete_profile(supplier, supplier.owner)
+    services.profile_send(profile=profile, actor=supplier.owner)
+    sync.drain()
+    profile.refresh_from_db()
+    return profile

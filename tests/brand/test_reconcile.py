@@ -11,7 +11,7 @@ from brand.models import CompanyProfile, ProfileStatus
 from brand.reconcile import reconcile_profiles
 from brand.tasks import brand_reconcile_profiles
 from sellers.models import SellerStatus
-from tests.brand.support import add_certificate, complete_profile
+from tests.brand.support import add_certificate, complete_profile, sent_profile
 from tests.catalog.sync_support import gateway_fixture, supplier_on, sync_fixture
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,7 @@ def supplier(gateway):
 @pytest.fixture
 def sent(sync, supplier):
     """A profile the gateway holds, in review."""
-    profile = complete_profile(supplier, supplier.owner)
-    services.profile_send(profile=profile, actor=supplier.owner)
-    sync.drain()
-    profile.refresh_from_db()
-    return profile
+    return sent_profile(sync, supplier)
 
 
 def test_a_review_whose_push_was_lost_is_applied(sync, sent):

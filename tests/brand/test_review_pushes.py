@@ -14,7 +14,7 @@ from alibaba.models import InboundPush, OutboxJob
 from brand import services
 from brand.models import SYNC_KIND, ProfileEvent, ProfileStatus
 from dxports.models import Event
-from tests.brand.support import complete_profile
+from tests.brand.support import sent_profile
 from tests.catalog.sync_support import gateway_fixture, supplier_on, sync_fixture
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +30,7 @@ def supplier(gateway):
 
 @pytest.fixture
 def in_review(sync, supplier):
-    profile = complete_profile(supplier, supplier.owner)
-    services.profile_send(profile=profile, actor=supplier.owner)
-    sync.drain()
-    profile.refresh_from_db()
+    profile = sent_profile(sync, supplier)
     assert profile.status == S.IN_REVIEW
     return profile
 

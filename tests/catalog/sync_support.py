@@ -183,6 +183,15 @@ def in_review_fixture(sync, supplier):
     return product
 
 
+@pytest.fixture(name="live")
+def live_fixture(sync, in_review):
+    """``in_review`` approved by the gateway: live."""
+    sync.review()
+    in_review.refresh_from_db()
+    assert in_review.status == ProductStatus.LIVE
+    return in_review
+
+
 def upload_images(product):
     """Put the product's images in its seller's photobank beforehand, so that the add is its sync's first call."""
     from catalog.services import product_images_photobank_store

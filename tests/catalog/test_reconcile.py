@@ -11,7 +11,9 @@ from catalog.sync import gateway_product
 from catalog.tasks import catalog_reconcile_listings
 from tests.catalog.sync_support import (
     gateway_fixture,
+    in_review_fixture,
     listing,
+    live_fixture,
     supplier_fixture,
     supplier_on,
     sync_fixture,
@@ -20,18 +22,7 @@ from tests.catalog.sync_support import (
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
-__all__ = ["gateway_fixture", "supplier_fixture", "sync_fixture"]
-
-
-@pytest.fixture
-def live(sync, supplier):
-    product = listing(supplier, images=1)
-    product_publish(product=product, actor=supplier.owner)
-    sync.drain()
-    sync.review()
-    product.refresh_from_db()
-    assert product.status == P.LIVE
-    return product
+__all__ = ["gateway_fixture", "in_review_fixture", "live_fixture", "supplier_fixture", "sync_fixture"]
 
 
 def _nothing_found(report):

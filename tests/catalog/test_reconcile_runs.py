@@ -8,23 +8,17 @@ from django.core.management import call_command
 
 from catalog.models import ProductStatus, ReconciliationFinding, ReconciliationRun
 from catalog.reconcile import reconcile_listings
-from catalog.services import product_publish
-from tests.catalog.sync_support import gateway_fixture, listing, supplier_fixture, sync_fixture
+from tests.catalog.sync_support import (
+    gateway_fixture,
+    in_review_fixture,
+    live_fixture,
+    supplier_fixture,
+    sync_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
-__all__ = ["gateway_fixture", "supplier_fixture", "sync_fixture"]
-
-
-@pytest.fixture
-def live(sync, supplier):
-    product = listing(supplier, images=1)
-    product_publish(product=product, actor=supplier.owner)
-    sync.drain()
-    sync.review()
-    product.refresh_from_db()
-    assert product.status == P.LIVE
-    return product
+__all__ = ["gateway_fixture", "in_review_fixture", "live_fixture", "supplier_fixture", "sync_fixture"]
 
 
 def _lose(sync, product):

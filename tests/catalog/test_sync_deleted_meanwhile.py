@@ -9,20 +9,19 @@ from catalog.models import Product, ProductStatus
 from catalog.reconcile import reconcile_listings
 from catalog.services import product_delist, product_publish
 from sellers.models import SupplierAccount
-from tests.catalog.sync_support import gateway_fixture, in_review_fixture, listing, supplier_fixture, sync_fixture
+from tests.catalog.sync_support import (
+    gateway_fixture,
+    in_review_fixture,
+    listing,
+    live_fixture,
+    supplier_fixture,
+    sync_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 P = ProductStatus
 Outcome = OutboxAttempt.Outcome
-__all__ = ["gateway_fixture", "in_review_fixture", "supplier_fixture", "sync_fixture"]
-
-
-@pytest.fixture
-def live(sync, in_review):
-    sync.review()
-    in_review.refresh_from_db()
-    assert in_review.status == P.LIVE
-    return in_review
+__all__ = ["gateway_fixture", "in_review_fixture", "live_fixture", "supplier_fixture", "sync_fixture"]
 
 
 def _delete_during(monkeypatch, name, product):

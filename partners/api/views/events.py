@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from partners import objects, selectors, services
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.schema import operation
 from partners.models import Scope
 from sellers import selectors as sellers_selectors
@@ -39,23 +39,29 @@ class EventsView(PartnerView):
         tags=EVENTS,
     )
     def get(self, request):
-        query = self.query(s.EventListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="events") if "cursor" in query else None
+        return self.list_page(
+            s.EventListQuery,
+            salt="events",
+            rows_after=lambda query, after, limit: self._rows(
+                query, scopes=request.auth.scopes, after=after, limit=limit
+            ),
+            objects_of=_event_objects,
+            position_of=lambda e: (e.created_at, e.pk),
+        )
+
+    def _rows(self, query, *, scopes, after, limit):
         seller_id = None
         if "seller" in query:
             seller_id = sellers_selectors.seller_ids_of(public_ids=[query["seller"]]).get(query["seller"], 0)
-        events = selectors.events_for_partner(
+        return selectors.events_for_partner(
             partner=self.partner,
-            scopes=request.auth.scopes,
+            scopes=scopes,
             type=query.get("type", ""),
             seller_id=seller_id,
             created_since=query.get("created_since"),
             after=after,
-            limit=limit + 1,
+            limit=limit,
         )
-        data = _event_objects(events[:limit])
-        return page(data, rows=events, limit=limit, position_of=lambda e: (e.created_at, e.pk), salt="events")
 
 
 class EventView(PartnerView):
@@ -85,12 +91,15 @@ class EndpointsView(PartnerView):
         tags=WEBHOOKS,
     )
     def get(self, request):
-        query = self.query(s.ListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="endpoints") if "cursor" in query else None
-        rows = selectors.endpoints_for_partner(partner=self.partner, after=after, limit=limit + 1)
-        data = [objects.endpoint_object(endpoint) for endpoint in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda e: (e.created_at, e.pk), salt="endpoints")
+        return self.list_page(
+            s.ListQuery,
+            salt="endpoints",
+            rows_after=lambda query, after, limit: selectors.endpoints_for_partner(
+                partner=self.partner, after=after, limit=limit
+            ),
+            objects_of=lambda rows: [objects.endpoint_object(endpoint) for endpoint in rows],
+            position_of=lambda e: (e.created_at, e.pk),
+        )
 
     @operation(
         operation_id="create_webhook_endpoint",
@@ -201,19 +210,20 @@ class DeliveriesView(EndpointMixin):
     )
     def get(self, request, endpoint_id):
         endpoint = self.endpoint_or_404(endpoint_id)
-        query = self.query(s.DeliveryListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="deliveries") if "cursor" in query else None
-        rows = selectors.deliveries_for_partner(
-            partner=self.partner,
-            endpoint=endpoint,
-            status=query.get("status", ""),
-            event_public_id=query.get("event"),
-            after=after,
-            limit=limit + 1,
+        return self.list_page(
+            s.DeliveryListQuery,
+            salt="deliveries",
+            rows_after=lambda query, after, limit: selectors.deliveries_for_partner(
+                partner=self.partner,
+                endpoint=endpoint,
+                status=query.get("status", ""),
+                event_public_id=query.get("event"),
+                after=after,
+                limit=limit,
+            ),
+            objects_of=lambda rows: [objects.delivery_object(delivery) for delivery in rows],
+            position_of=lambda d: (d.created_at, d.pk),
         )
-        data = [objects.delivery_object(delivery) for delivery in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda d: (d.created_at, d.pk), salt="deliveries")
 
 
 class DeliveryMixin(PartnerView):

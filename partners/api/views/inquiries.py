@@ -7,9 +7,7 @@ Reading an inquiry through the API changes nothing: it stays unread for the sell
 
 from __future__ import annotations
 
-import logging
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.response import Response
@@ -17,13 +15,12 @@ from rest_framework.response import Response
 from buyers import selectors as buyers_selectors
 from buyers import services as buyers_services
 from buyers.selectors import Inquiry
+from dxports.storage import private_file_response
 from partners import objects
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.schema import operation
 from partners.models import Scope
-
-logger = logging.getLogger("dxports.partners.api")
 
 TAG = ["Inquiries"]
 INQUIRY_ID = OpenApiParameter(
@@ -69,9 +66,15 @@ class InquiriesView(InquiryViewMixin):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.InquiryListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="inquiries") if "cursor" in query else None
+        return self.list_page(
+            s.InquiryListQuery,
+            salt="inquiries",
+            rows_after=self._rows,
+            objects_of=lambda rows: [objects.inquiry_object(row) for row in rows],
+            position_of=lambda r: (r["received_at"], r["id"]),
+        )
+
+    def _rows(self, query, *, after, limit):
         inquiries = buyers_selectors.inquiries_among(
             seller_ids=self.sellers_with(Scope.INQUIRIES_READ),
             seller=query.get("seller"),
@@ -82,9 +85,7 @@ class InquiriesView(InquiryViewMixin):
             waiting=query.get("waiting"),
             search=query.get("q", ""),
         )
-        rows = buyers_selectors.inquiry_rows(inquiries, after=after, limit=limit + 1)
-        data = [objects.inquiry_object(row) for row in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda r: (r["received_at"], r["id"]), salt="inquiries")
+        return buyers_selectors.inquiry_rows(inquiries, after=after, limit=limit)
 
 
 class InquiryView(InquiryViewMixin):
@@ -189,13 +190,6 @@ class InquiryAttachmentView(InquiryViewMixin):
         found = buyers_selectors.attachment_for_seller(seller=inquiry.seller, public_id=attachment_id)
         if found is None or found.inquiry_id != inquiry.pk:
             raise Http404
-        try:
-            handle = found.file.open("rb")
-        except OSError:
-            logger.exception("attachment %s: the file %s cannot be opened", found.public_id, found.file.name)
-            raise Http404 from None
-        response = FileResponse(handle, content_type=found.content_type, filename=found.file_name, as_attachment=True)
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(
+            found, content_type=found.content_type, filename=found.file_name, as_attachment=True, what="attachment"
+        )

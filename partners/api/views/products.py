@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +20,7 @@ from catalog.selectors import Product
 from dxports.errors import ApplicationError
 from partners import objects
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.errors import ApiError, exception_handler
 from partners.api.schema import operation
 from partners.models import Scope
@@ -46,12 +46,16 @@ class CategoriesView(PartnerView):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.CategoryListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="categories", kind="id") if "cursor" in query else None
-        rows = catalog_selectors.categories_for_api(search=query.get("q", ""), after=after, limit=limit + 1)
-        data = [objects.category_object(category) for category in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda c: c.category_id, salt="categories")
+        return self.list_page(
+            s.CategoryListQuery,
+            salt="categories",
+            kind="id",
+            rows_after=lambda query, after, limit: catalog_selectors.categories_for_api(
+                search=query.get("q", ""), after=after, limit=limit
+            ),
+            objects_of=lambda rows: [objects.category_object(category) for category in rows],
+            position_of=lambda c: c.category_id,
+        )
 
 
 class CategoryView(PartnerView):
@@ -137,9 +141,15 @@ class ProductsView(ProductViewMixin):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.ProductListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="products") if "cursor" in query else None
+        return self.list_page(
+            s.ProductListQuery,
+            salt="products",
+            rows_after=self._rows,
+            objects_of=lambda rows: [objects.product_object(row) for row in rows],
+            position_of=lambda r: (r["created_at"], r["id"]),
+        )
+
+    def _rows(self, query, *, after, limit):
         products = catalog_selectors.products_among(
             seller_ids=self.sellers_with(Scope.CATALOG_READ),
             seller=query.get("seller"),
@@ -148,9 +158,7 @@ class ProductsView(ProductViewMixin):
             updated_since=query.get("updated_since"),
             search=query.get("q", ""),
         )
-        rows = catalog_selectors.product_rows(products, after=after, limit=limit + 1)
-        data = [objects.product_object(row) for row in rows[:limit]]
-        return page(data, rows=rows, limit=limit, position_of=lambda r: (r["created_at"], r["id"]), salt="products")
+        return catalog_selectors.product_rows(products, after=after, limit=limit)
 
     @operation(
         operation_id="create_product",
@@ -229,11 +237,8 @@ class ProductActionView(ProductViewMixin):
         return Response(self.product_data(self.act(product)))
 
 
-class ProductPublishView(ProductActionView):
-    def act(self, product: Product) -> Product:
-        return catalog_services.product_publish(product=product, actor=self.actor)
-
-    @operation(
+@extend_schema_view(
+    post=operation(
         operation_id="publish_product",
         summary="Publish a product",
         description=(
@@ -246,15 +251,14 @@ class ProductPublishView(ProductActionView):
         errors=(404, 409, 422),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
-
-
-class ProductDelistView(ProductActionView):
+)
+class ProductPublishView(ProductActionView):
     def act(self, product: Product) -> Product:
-        return catalog_services.product_delist(product=product, actor=self.actor)
+        return catalog_services.product_publish(product=product, actor=self.actor)
 
-    @operation(
+
+@extend_schema_view(
+    post=operation(
         operation_id="delist_product",
         summary="Delist a product",
         description="Takes a live product off Alibaba.com (delisting → delisted: product.delisted).",
@@ -263,15 +267,14 @@ class ProductDelistView(ProductActionView):
         errors=(404, 409),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
-
-
-class ProductRetrySyncView(ProductActionView):
+)
+class ProductDelistView(ProductActionView):
     def act(self, product: Product) -> Product:
-        return catalog_services.product_sync_retry(product=product, actor=self.actor)
+        return catalog_services.product_delist(product=product, actor=self.actor)
 
-    @operation(
+
+@extend_schema_view(
+    post=operation(
         operation_id="retry_product_sync",
         summary="Send the sync again",
         description="A failed sync is sent again; one waiting out a backoff is sent now (409: nothing to retry).",
@@ -280,8 +283,10 @@ class ProductRetrySyncView(ProductActionView):
         errors=(404, 409, 422),
         tags=TAG,
     )
-    def post(self, request, product_id):
-        return super().post(request, product_id)
+)
+class ProductRetrySyncView(ProductActionView):
+    def act(self, product: Product) -> Product:
+        return catalog_services.product_sync_retry(product=product, actor=self.actor)
 
 
 def quality_data(score, problems):

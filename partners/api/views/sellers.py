@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from partners import objects, selectors, services
 from partners.api import serializers as s
-from partners.api.base import PartnerView, decode_cursor, page
+from partners.api.base import PartnerView
 from partners.api.errors import ApiError
 from partners.api.schema import operation
 from partners.models import Scope
@@ -67,22 +67,25 @@ class SellersView(SellerViewMixin):
         tags=TAG,
     )
     def get(self, request):
-        query = self.query(s.SellerListQuery)
-        limit = query["limit"]
-        after = decode_cursor(query["cursor"], salt="sellers") if "cursor" in query else None
-        sellers = list(
-            sellers_selectors.sellers_among(
-                ids=self.sellers_with(Scope.SELLERS_READ),
-                status=query.get("status", ""),
-                search=query.get("q", ""),
-                created_since=query.get("created_since"),
-                after=after,
-            )[: limit + 1]
+        return self.list_page(
+            s.SellerListQuery,
+            salt="sellers",
+            rows_after=lambda query, after, limit: list(
+                sellers_selectors.sellers_among(
+                    ids=self.sellers_with(Scope.SELLERS_READ),
+                    status=query.get("status", ""),
+                    search=query.get("q", ""),
+                    created_since=query.get("created_since"),
+                    after=after,
+                )[:limit]
+            ),
+            objects_of=self._objects,
+            position_of=lambda x: (x.created_at, x.pk),
         )
-        shown = sellers[:limit]
-        scopes = selectors.scopes_on_sellers(partner=self.partner, seller_ids=[seller.pk for seller in shown])
-        data = [objects.seller_object(seller, scopes=scopes.get(seller.pk, [])) for seller in shown]
-        return page(data, rows=sellers, limit=limit, position_of=lambda x: (x.created_at, x.pk), salt="sellers")
+
+    def _objects(self, sellers):
+        scopes = selectors.scopes_on_sellers(partner=self.partner, seller_ids=[seller.pk for seller in sellers])
+        return [objects.seller_object(seller, scopes=scopes.get(seller.pk, [])) for seller in sellers]
 
     @operation(
         operation_id="create_seller",
