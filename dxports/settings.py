@@ -360,6 +360,14 @@ CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
     "options": {"expires": ALIBABA_OUTBOX_RELAY_INTERVAL_S},
 }
 
+# Photos (dxports/photos.py): a phone camera's photo (3 to 8 MB, often more in its largest mode) is accepted up to
+# this size and made to fit the gateway's 3 MB on the server. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed
+# to a temporary file, not held in memory; DATA_UPLOAD_MAX_MEMORY_SIZE counts the form's other fields only (files
+# are not in it), so neither stands in a photo's way: the size is checked by dxports.photos, with a message.
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_MB", default=20) * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # The catalog import (catalog/imports.py): the limits of one uploaded file, and a sweep that re-sends import jobs
 # whose message was lost or whose worker died.
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
