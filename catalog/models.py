@@ -400,6 +400,10 @@ class ProductEvent(AuditEvent):
     from_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     version = models.PositiveIntegerField(null=True, blank=True)
+    # The catalog import that made this change, if one did: the import's page links to the products it made.
+    import_job = models.ForeignKey(
+        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="product_events"
+    )
 
     class Meta(AuditEvent.Meta):
         indexes = [
@@ -460,6 +464,11 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def imported_count(self):
+        """The rows imported: created, updated or found equal; the others failed (``error_count``)."""
+        return self.created_count + self.updated_count + self.unchanged_count
 
 
 class ReconciliationRun(models.Model):

@@ -156,6 +156,7 @@ def apply_batch(*, job, rows, catalog, actor):
             seller=job.seller,
             actor=actor,
             reason=reason,
+            import_job=job,
             creates=[
                 services.BulkCreate(fields=row.fields, tiers=row.tiers or [], attributes=attributes)
                 for row, attributes in created

@@ -122,6 +122,9 @@ def import_new(request, member):
     )
 
 
+PRODUCTS_SHOWN = 200
+
+
 def _status(job):
     return {
         "status": job.status,
@@ -132,6 +135,7 @@ def _status(job):
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
         "errors": job.error_count,
+        "imported": job.imported_count,
         "message": job.message,
         "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
         "error_file_url": reverse("catalog_imports:errors", args=[job.public_id]) if job.error_file else None,
@@ -142,10 +146,18 @@ def _status(job):
 @require_GET
 def import_detail(request, public_id, member):
     job = _job_or_404(member, public_id)
+    products = list(selectors.products_of_import(job=job)[: PRODUCTS_SHOWN + 1])
     return render(
         request,
         "catalog/imports/detail.html",
-        {"member": member, "seller": member.seller, "job": job, "state": _status(job)},
+        {
+            "member": member,
+            "seller": member.seller,
+            "job": job,
+            "state": _status(job),
+            "products": products[:PRODUCTS_SHOWN],
+            "more_products": len(products) > PRODUCTS_SHOWN,
+        },
     )
 
 
