@@ -25,6 +25,7 @@ from catalog.models import (
     Category,
     EventKind,
     ImportJob,
+    PhotoImportJob,
     Port,
     PriceTier,
     Product,
@@ -153,6 +154,15 @@ def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:
 def import_job_for_seller(*, seller: Seller, public_id: UUID) -> ImportJob | None:
     """One of the seller's jobs, or None."""
     return ImportJob.objects.filter(seller=seller, public_id=public_id).first()
+
+
+def photo_import_jobs_for_seller(*, seller: Seller) -> QuerySet[PhotoImportJob]:
+    return PhotoImportJob.objects.filter(seller=seller).select_related("created_by")
+
+
+def photo_import_job_for_seller(*, seller: Seller, public_id: UUID) -> PhotoImportJob | None:
+    """One of the seller's photo imports, or None."""
+    return PhotoImportJob.objects.filter(seller=seller, public_id=public_id).first()
 
 
 def products_of_import(*, job: ImportJob) -> QuerySet[Product]:

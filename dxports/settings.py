@@ -373,6 +373,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+# Photos for many products at once (catalog/imports/photos.py): how many, and how large the upload (several photos
+# or one ZIP) and what a ZIP unpacks to may be. Django refuses more files than DATA_UPLOAD_MAX_NUMBER_FILES in one
+# request before any view runs: it is the same number.
+CATALOG_PHOTO_IMPORT_MAX_FILES = env.int("CATALOG_PHOTO_IMPORT_MAX_FILES", default=300)
+CATALOG_PHOTO_IMPORT_MAX_BYTES = env.int("CATALOG_PHOTO_IMPORT_MAX_MB", default=250) * 2**20
+CATALOG_PHOTO_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_PHOTO_IMPORT_MAX_UNZIPPED_MB", default=500) * 2**20
+DATA_UPLOAD_MAX_NUMBER_FILES = CATALOG_PHOTO_IMPORT_MAX_FILES
 # Files of failed imports are kept two days, of finished ones 30 days; each seller's photos and files have a quota.
 CATALOG_IMPORT_FAILED_KEEP_DAYS = env.int("CATALOG_IMPORT_FAILED_KEEP_DAYS", default=2)
 CATALOG_IMPORT_KEEP_DAYS = env.int("CATALOG_IMPORT_KEEP_DAYS", default=30)
