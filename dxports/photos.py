@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -96,11 +97,12 @@ def max_upload_bytes() -> int:
 
 
 def too_large_message(name: str, size: int) -> str:
+    """The refusal of a photo of ``size`` bytes, above the limit (rounded up: 20.01 MB is not "20.0 MB")."""
     limit = max_upload_bytes()
     return _(
         "The image “%(name)s” is %(size).1f MB; photos of at most %(limit)d MB can be uploaded. Save it smaller "
         "(for example 3000 pixels wide, JPEG quality 85) and upload it again."
-    ) % {"name": name, "size": size / (1024 * 1024), "limit": limit // (1024 * 1024)}
+    ) % {"name": name, "size": math.ceil(size / (1024 * 1024) * 10) / 10, "limit": limit // (1024 * 1024)}
 
 
 def inspect_image(uploaded: File, *, error: type[ApplicationError]) -> InspectedImage:

@@ -37,7 +37,7 @@
         return format(input.getAttribute("data-not-image"), { name: name });
       }
       if (maxBytes && file.size > maxBytes) {
-        return format(input.getAttribute("data-too-large"), { name: name, size: (file.size / 1048576).toFixed(1) });
+        return format(input.getAttribute("data-too-large"), { name: name, size: (Math.ceil(file.size / 104857.6) / 10).toFixed(1) });
       }
       return "";
     }

@@ -68,7 +68,7 @@ def test_a_photo_over_20_mb_is_refused_beside_the_field_with_the_limit(owner_cli
     assert response.status_code == 400
     content = response.content.decode()
     form = content[content.index("data-photo-upload") : content.index("</form>", content.index("data-photo-upload"))]
-    assert "“IMG_huge.jpg” is 20.0 MB; photos of at most 20 MB can be uploaded" in form
+    assert "“IMG_huge.jpg” is 20.1 MB; photos of at most 20 MB can be uploaded" in form
     assert 'role="alert"' in form and 'aria-invalid="true" autofocus' in form
     assert not ProductImage.objects.filter(product=draft).exists()
 

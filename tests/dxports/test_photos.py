@@ -124,7 +124,7 @@ def test_a_photo_up_to_the_upload_limit_is_accepted_and_a_larger_one_is_refused_
     with pytest.raises(Refused) as refused:
         photos.inspect_image(files.upload("IMG_1.jpg", data), error=Refused)
 
-    assert "“IMG_1.jpg” is 5.3 MB; photos of at most 4 MB can be uploaded" in refused.value.message
+    assert "“IMG_1.jpg” is 5.4 MB; photos of at most 4 MB can be uploaded" in refused.value.message
 
 
 def test_the_default_upload_limit_takes_a_camera_photo_of_20_mb():
