@@ -295,7 +295,7 @@ def _image_or_404(product, sha256):
 @require_POST
 def image_upload(request, public_id, member):
     """Adds the uploaded photo and goes back to the product's photos; a refusal is shown beside the photo field (the
-    page is rendered again, at ``#images``: the form's action says so)."""
+    page is rendered again, at the form: its action's fragment says so)."""
     product = _product_or_404(member, public_id)
     form = ImageUploadForm(request.POST, request.FILES)
     if form.is_valid():

@@ -78,7 +78,10 @@
           return;
         }
         // Refused: the server's page holds the message beside the field; show that one here.
-        var refused = page.querySelector("form[data-photo-upload] .field-error");
+        var same = Array.prototype.filter.call(page.querySelectorAll("form[data-photo-upload]"), function (each) {
+          return each.getAttribute("action") === form.getAttribute("action");
+        })[0];
+        var refused = same && same.querySelector(".field-error");
         finish();
         show(refused && refused.textContent.trim() ? refused.textContent.trim() : input.getAttribute("data-failed"));
       });

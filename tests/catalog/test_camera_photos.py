@@ -1,6 +1,6 @@
 """A phone camera's photo through the product page, as a seller sends it (issue 11): 3 to 8 MB, turned by its EXIF
 orientation, with the GPS position of where it was taken. It is stored upright, under 3 MB, without any metadata;
-a refusal is shown beside the photo field, and the page comes back at the photos."""
+a refusal is shown beside the photo field, and the page comes back at the photo form."""
 
 import io
 
@@ -73,13 +73,13 @@ def test_a_photo_over_20_mb_is_refused_beside_the_field_with_the_limit(owner_cli
     assert not ProductImage.objects.filter(product=draft).exists()
 
 
-def test_a_refused_file_comes_back_at_the_photos_with_the_error_beside_the_field(owner_client, draft):
+def test_a_refused_file_comes_back_at_the_form_with_the_error_beside_the_field(owner_client, draft):
     response = owner_client.post(_url(draft), {"image": files.upload("setup.jpg", files.elf_bytes())})
 
     assert response.status_code == 400
     content = response.content.decode()
-    assert f'action="{_url(draft)}#images"' in content  # the browser shows the page at the photos
-    start = content.index('id="photo-error"')
+    assert f'action="{_url(draft)}#photo-file-form" id="photo-file-form"' in content  # the browser shows the form
+    start = content.index('id="photo-file-error"')
     assert "“setup.jpg” is not a JPEG or PNG image" in content[start : content.index("</p>", start)]
     assert '<ul class="messages"' not in content  # not at the top of the page, off-screen on a phone
 
