@@ -141,6 +141,12 @@ def fit_photo(data: bytes, *, content_type: str) -> InspectedImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns of corrupt EXIF data (when it opens the file), then goes on
         with Image.open(io.BytesIO(data)) as opened:
+            width, height = opened.size
+            if opened.format == "JPEG" and max(width, height) > MAX_SIDE:
+                # Decoded at a half, quarter or eighth of its size straight away where that is no smaller than what
+                # is kept (the JPEG's own scaling): a 6000-pixel photo costs a quarter of the time and memory.
+                scale = MAX_SIDE / max(width, height)
+                opened.draft("RGB", (int(width * scale), int(height * scale)))
             opened.load()
             clean = set(opened.info) <= HARMLESS_INFO and not opened.getexif()
             if clean and max(opened.size) <= MAX_SIDE and len(data) <= MAX_BYTES:
