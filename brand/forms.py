@@ -123,7 +123,11 @@ def trade_shows_from(formset: Any) -> list[TradeShowInput]:
 
 class PhotoUploadForm(forms.Form):
     # An empty file reaches the service, whose refusal names it ("Choose a photo" would say nothing was sent).
-    photo = forms.FileField(label=_("Add a photo (JPEG or PNG, at most 3 MB)"), allow_empty_file=True)
+    photo = forms.FileField(
+        label=_("Add a photo (JPEG or PNG, a phone camera's photo is fine)"),
+        allow_empty_file=True,
+        error_messages={"required": _("Choose a photo to upload."), "invalid": _("Choose a photo to upload.")},
+    )
 
 
 class PhotoMoveForm(forms.Form):

@@ -60,6 +60,13 @@ def _certificate_rows(profile: Any, on: Any) -> list[dict[str, Any]]:
 @seller_required
 @require_safe
 def profile_page(request: HttpRequest, member: Any) -> HttpResponse:
+    return _profile_page(request, member)
+
+
+def _profile_page(
+    request: HttpRequest, member: Any, *, photo_form: Any = None, logo_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """The profile page; ``photo_form`` or ``logo_form`` a refused upload's form, its error beside its field."""
     seller = member.seller
     profile = selectors.profile_for_seller(seller=seller)
     on = rules.today()
@@ -89,8 +96,12 @@ def profile_page(request: HttpRequest, member: Any) -> HttpResponse:
             "attempts": list(selectors.profile_sync_history(profile=profile)) if profile is not None else [],
             "seller_active": seller.may_sell,
             "actions": selectors.profile_actions(profile),
-            "photo_form": PhotoUploadForm(),
+            "photo_form": photo_form or PhotoUploadForm(),
+            "logo_form": logo_form or PhotoUploadForm(),
+            "photo_max_bytes": photos.max_upload_bytes(),
+            "photo_max_mb": photos.max_upload_bytes() // 2**20,
         },
+        status=status,
     )
 
 
@@ -217,18 +228,29 @@ def profile_preview(request: HttpRequest, member: Any) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, member: Any, kind: str) -> HttpResponse:
+    """Adds the photo (or logo) and goes back to the photos; a refusal is shown beside its field, the page rendered
+    again at that form (its action's fragment says so)."""
     form = PhotoUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a photo to upload."))
+    if form.is_valid():
+        profile = services.profile_get_or_create(seller=member.seller, actor=request.user)
+        try:
+            services.profile_photo_add(
+                profile=profile, actor=request.user, uploaded=form.cleaned_data["photo"], kind=kind
+            )
+        except ApplicationError as error:
+            form.add_error("photo", str(error.message))
+        else:
+            messages.success(request, _("The logo is saved.") if kind == PhotoKind.LOGO else _("The photo is added."))
+            return redirect(_page_url("photos"))
+    if kind == PhotoKind.LOGO:
+        return _profile_page(request, member, logo_form=form, status=400)
+    current = selectors.profile_for_seller(seller=member.seller)
+    factory = [photo for photo in current.photos.all() if photo.kind == PhotoKind.FACTORY] if current else []
+    if len(factory) >= rules.FACTORY_PHOTOS_MAX:  # the page offers no photo field to show the refusal beside
+        for refusal in form.errors.get("photo", []):
+            messages.error(request, str(refusal))
         return redirect(_page_url("photos"))
-    profile = services.profile_get_or_create(seller=member.seller, actor=request.user)
-    try:
-        services.profile_photo_add(profile=profile, actor=request.user, uploaded=form.cleaned_data["photo"], kind=kind)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The logo is saved.") if kind == PhotoKind.LOGO else _("The photo is added."))
-    return redirect(_page_url("photos"))
+    return _profile_page(request, member, photo_form=form, status=400)
 
 
 @seller_required

@@ -74,3 +74,8 @@ class ImportNotAllowed(ApplicationError):
 
 class FileRejected(ApplicationError):
     """A problem of a whole import file: nothing of it is imported."""
+
+
+class PhotoImportRefused(ApplicationError):
+    """Photos for many products that cannot be received as a whole: too many, too large, a damaged ZIP or a zip
+    bomb. Each file's own problems are its result, not this."""

@@ -440,7 +440,11 @@ def form_field_of(problem_field):
 
 class ImageUploadForm(forms.Form):
     # An empty file reaches catalog.images, whose refusal names it ("Choose a photo" would say nothing was sent).
-    image = forms.FileField(label=_("Add a photo (JPEG or PNG, at most 3 MB)"), allow_empty_file=True)
+    image = forms.FileField(
+        label=_("Add a photo (JPEG or PNG, a phone camera's photo is fine)"),
+        allow_empty_file=True,
+        error_messages={"required": _("Choose a photo to upload."), "invalid": _("Choose a photo to upload.")},
+    )
 
 
 class ImageMoveForm(forms.Form):

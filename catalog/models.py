@@ -430,6 +430,10 @@ class ProductEvent(AuditEvent):
     from_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ProductStatus.choices, blank=True)
     version = models.PositiveIntegerField(null=True, blank=True)
+    # The catalog import that made this change, if one did: the import's page links to the products it made.
+    import_job = models.ForeignKey(
+        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="product_events"
+    )
 
     class Meta(AuditEvent.Meta):
         indexes = [
@@ -534,6 +538,71 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def imported_count(self):
+        """The rows imported: created, updated or found equal; the others failed (``error_count``)."""
+        return self.created_count + self.updated_count + self.unchanged_count
+
+
+class PhotoImportJob(models.Model):
+    """Photos for many products at once (``catalog.imports.photos``): several files or one ZIP, each matched to one of
+    the seller's products by the SKU in its name, added in the background; each file's result is a
+    ``PhotoImportFile``. The uploaded files are removed once they are added (or refused)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.CASCADE, related_name="photo_import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)  # the ZIP's name, or the first file's
+    archive = models.FileField(upload_to="photo-imports/", max_length=200, blank=True)  # the ZIP, until read
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_files = models.PositiveIntegerField(default=0)
+    processed_files = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)  # why the job stopped, if it did
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("photo import")
+        verbose_name_plural = _("photo imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class PhotoFileStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    ADDED = "added", _("Added")
+    REFUSED = "refused", _("Not added")
+
+
+class PhotoImportFile(models.Model):
+    """One file of a photo import and what became of it: the product it matched, added or why not."""
+
+    job = models.ForeignKey(PhotoImportJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()  # the order files are added in: a product's photos by their number
+    name = models.CharField(max_length=200)  # as shown (the file's name, without folders)
+    entry = models.CharField(max_length=500, blank=True)  # its name inside the ZIP
+    file = models.FileField(upload_to="photo-imports/", max_length=200, blank=True)  # an uploaded file, until read
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=PhotoFileStatus.choices, default=PhotoFileStatus.WAITING)
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        verbose_name = _("photo import file")
+        verbose_name_plural = _("photo import files")
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="photo_import_file_position")]
+
+    def __str__(self):
+        return self.name
 
 
 class ReconciliationRun(models.Model):

@@ -31,6 +31,7 @@ from catalog.models import (
     InputType,
     Port,
     Product,
+    ProductImage,
     Unit,
 )
 from dxports import numbers
@@ -45,6 +46,11 @@ DESCRIPTION_SHORT = 200
 KEYWORDS_MAX = 3
 KEYWORD_MAX = 128
 IMAGES_MIN, IMAGES_MAX, IMAGES_RECOMMENDED = 1, 6, 3
+# The main photo: Alibaba.com's listing guidance asks for at least 640 × 640 pixels, square (1:1), and buyers zoom
+# into photos of 800 pixels or more on the short side; a main photo more than 10 % off square is cropped in lists.
+MAIN_IMAGE_MIN_SIDE = 640
+MAIN_IMAGE_GOOD_SIDE = 800
+MAIN_IMAGE_SQUARE_TOLERANCE = 0.10
 TIERS_MAX = 4  # the gateway's bulk discount prices
 QUANTITY_MAX = 99_999_999
 LEAD_TIMES_MAX, LEAD_DAYS_MAX = 4, 365
@@ -237,6 +243,30 @@ RULES = {
         _("The product has %(count)d image(s); listings with 3 or more get more inquiries."),
         _("Add photos from other angles, in use and in its packing."),
     ),
+    "main_image_small": Rule(
+        False,
+        20,
+        _(
+            "The main photo is %(width)d × %(height)d pixels; Alibaba.com asks for at least 640 × 640, and buyers "
+            "cannot zoom into a smaller one."
+        ),
+        _("Upload a main photo of at least 800 pixels on its short side (a phone camera's photo is plenty)."),
+    ),
+    "main_image_soft": Rule(
+        False,
+        5,
+        _("The main photo is %(width)d × %(height)d pixels; buyers zoom into photos of 800 pixels or more."),
+        _("Upload a main photo of at least 800 pixels on its short side."),
+    ),
+    "main_image_not_square": Rule(
+        False,
+        5,
+        _(
+            "The main photo is %(width)d × %(height)d pixels, not square; Alibaba.com shows main photos square "
+            "(1:1) and crops the others."
+        ),
+        _("Crop the main photo square, with the whole product in the middle on a plain light background."),
+    ),
     "attribute_optional_missing": Rule(
         False, 3, _("“%(name)s” is not filled in."), _("Fill in “%(name)s”: buyers filter by it.")
     ),
@@ -287,12 +317,14 @@ class Listing:
     tiers: tuple[tuple[Any, Any], ...] = ()  # (start_quantity, price) as given: the rules check them
     attribute_values: tuple[AttributeValue, ...] = ()
     images: tuple[str, ...] = ()
+    main_image_size: tuple[int, int] | None = None  # (width, height) of the main image, when known
 
 
 def listing_of(product: Product) -> Listing:
     """The ``Listing`` of a saved product; prefetches what is not prefetched yet (``LISTING_PREFETCH``)."""
     prefetch_related_objects([product], *LISTING_PREFETCH)
     category = product.category
+    images = list(product.images.all())  # in order: the first is the main image
     return Listing(
         title=product.title,
         description=product.description,
@@ -313,8 +345,13 @@ def listing_of(product: Product) -> Listing:
             AttributeValue(value.attribute, value.value_id, value.value_name)
             for value in product.attribute_values.all()
         ),
-        images=tuple(image.sha256 for image in product.images.all()),
+        images=tuple(image.sha256 for image in images),
+        main_image_size=_size_of(images[0]) if images else None,
     )
+
+
+def _size_of(image: ProductImage) -> tuple[int, int] | None:
+    return (image.width, image.height) if image.width and image.height else None
 
 
 def listing_problems(product: Product) -> list[Problem]:
@@ -465,6 +502,15 @@ def _images(listing: Listing) -> Iterator[Problem]:
         yield Problem("images", "images_too_many", {"count": count})
     elif count < IMAGES_RECOMMENDED:
         yield Problem("images", "images_few", {"count": count})
+    if count and listing.main_image_size:
+        width, height = listing.main_image_size
+        params = {"width": width, "height": height}
+        if min(width, height) < MAIN_IMAGE_MIN_SIDE:
+            yield Problem("images[0]", "main_image_small", params)
+        elif min(width, height) < MAIN_IMAGE_GOOD_SIDE:
+            yield Problem("images[0]", "main_image_soft", params)
+        if abs(width - height) > MAIN_IMAGE_SQUARE_TOLERANCE * max(width, height):
+            yield Problem("images[0]", "main_image_not_square", params)
 
 
 def _tiers(listing: Listing) -> Iterator[Problem]:

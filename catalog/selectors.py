@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Case, F, Max, Q, QuerySet, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
@@ -26,7 +26,9 @@ from catalog.models import (
     TRANSITIONS,
     WAITING_STATES,
     Category,
+    EventKind,
     ImportJob,
+    PhotoImportJob,
     Port,
     PriceTier,
     Product,
@@ -171,6 +173,25 @@ def import_jobs_for_seller(*, seller: Seller) -> QuerySet[ImportJob]:
 def import_job_for_seller(*, seller: Seller, public_id: UUID) -> ImportJob | None:
     """One of the seller's jobs, or None."""
     return ImportJob.objects.filter(seller=seller, public_id=public_id).first()
+
+
+def photo_import_jobs_for_seller(*, seller: Seller) -> QuerySet[PhotoImportJob]:
+    return PhotoImportJob.objects.filter(seller=seller).select_related("created_by")
+
+
+def photo_import_job_for_seller(*, seller: Seller, public_id: UUID) -> PhotoImportJob | None:
+    """One of the seller's photo imports, or None."""
+    return PhotoImportJob.objects.filter(seller=seller, public_id=public_id).first()
+
+
+def products_of_import(*, job: ImportJob) -> QuerySet[Product]:
+    """The products ``job`` created or changed, by SKU, each once, with ``import_created`` (True for the ones it
+    created)."""
+    return (
+        Product.objects.filter(seller_id=job.seller_id, events__import_job=job)
+        .annotate(import_created=Max(Case(When(events__kind=EventKind.CREATED, then=1), default=0)))
+        .order_by("sku")
+    )
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from catalog.models import (
     Category,
     CategoryAttribute,
     EventKind,
+    ImportJob,
     PriceTier,
     Product,
     ProductAttributeValue,
@@ -425,7 +426,13 @@ class BulkEdit:
 
 
 def products_bulk_save(
-    *, seller: Seller, actor: Actor, reason: str, creates: Sequence[BulkCreate], edits: Sequence[BulkEdit]
+    *,
+    seller: Seller,
+    actor: Actor,
+    reason: str,
+    creates: Sequence[BulkCreate],
+    edits: Sequence[BulkEdit],
+    import_job: ImportJob | None = None,
 ) -> tuple[list[Product], list[Product]]:
     """Create and change many products at once, with the consequences of ``product_create`` and
     ``product_update``: one audit row per product (created, or edited with its version bumped), and an edited
@@ -453,6 +460,7 @@ def products_bulk_save(
             ]
             changes["attributes"] = [None, [[a.attribute_id, i, n] for a, i, n in create.attributes]]
         events.append(_event(product, actor=actor, kind=EventKind.CREATED, changes=changes, reason=reason, now=now))
+        events[-1].import_job = import_job
 
     changed = [edit.product for edit in edits]
     for edit in edits:
@@ -462,6 +470,7 @@ def products_bulk_save(
         product.version += 1
         product.updated_at = now
         events.append(_event(product, actor=actor, kind=EventKind.EDITED, changes=edit.changes, reason=reason, now=now))
+        events[-1].import_job = import_job
         if edit.tiers is not None:
             tiers += [PriceTier(product=product, start_quantity=q, price=p) for q, p in edit.tiers]
         if edit.attributes is not None:

@@ -36,6 +36,13 @@ def catalog_import_run(job_id: int) -> None:
     imports.import_run(job_id=job_id)
 
 
+@shared_task(acks_late=True)
+def catalog_photo_import_run(job_id: int) -> None:
+    from catalog.imports import photos
+
+    photos.photo_import_run(job_id=job_id)
+
+
 @shared_task
 def catalog_imports_redrive() -> int:
     """Beat: re-sends import jobs whose message was lost or whose worker died."""

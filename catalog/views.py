@@ -221,7 +221,11 @@ def _sync_state(member, product, problems):
 
 @seller_required
 def product_detail(request, public_id, member):
-    product = _product_or_404(member, public_id)
+    return _detail_page(request, member, _product_or_404(member, public_id))
+
+
+def _detail_page(request, member, product, *, image_form=None, status=200):
+    """The product page; ``image_form`` a refused upload's form, its error shown beside the photo field."""
     problems = listing_problems(product)
     return render(
         request,
@@ -238,10 +242,13 @@ def product_detail(request, public_id, member):
             "tiers": list(product.price_tiers.all()),
             "attribute_values": list(product.attribute_values.all()),
             "events": ProductEvent.with_words(selectors.product_events(product=product)),
-            "image_form": ImageUploadForm(),
+            "image_form": image_form or ImageUploadForm(),
+            "photo_max_bytes": photos.max_upload_bytes(),
+            "photo_max_mb": photos.max_upload_bytes() // 2**20,
             "images_full": product.images.all().count() >= product_images.IMAGES_MAX,
             "sync_labels": SYNC_LABELS,
         },
+        status=status,
     )
 
 
@@ -302,18 +309,32 @@ def _image_or_404(product, sha256):
 @seller_required
 @require_POST
 def image_upload(request, public_id, member):
+    """Adds the uploaded photo and goes back to the product's photos; a refusal is shown beside the photo field (the
+    page is rendered again, at the form: its action's fragment says so)."""
     product = _product_or_404(member, public_id)
     form = ImageUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a photo to upload."))
-    else:
+    if form.is_valid():
         try:
             product_images.product_image_add(product=product, actor=request.user, uploaded=form.cleaned_data["image"])
         except ApplicationError as error:
-            messages.error(request, error.message)
+            form.add_error("image", error.message)
         else:
             messages.success(request, _("The photo is added."))
-    return redirect(_detail_url(product))
+            return redirect(_detail_url(product))
+    if not _takes_photos(product):  # no photo field to show the refusal beside: the product cannot take one now
+        for refusal in form.errors.get("image", []):
+            messages.error(request, str(refusal))
+        return redirect(_detail_url(product))
+    return _detail_page(request, member, product, image_form=form, status=400)
+
+
+def _takes_photos(product):
+    product = selectors.product_for_seller(seller=product.seller, public_id=product.public_id)  # as it is now
+    return (
+        product is not None
+        and selectors.product_actions(product).can_edit
+        and product.images.all().count() < product_images.IMAGES_MAX
+    )
 
 
 @seller_required

@@ -372,11 +372,26 @@ CELERY_BEAT_SCHEDULE["alibaba-outbox-relay"] = {
     "options": {"expires": ALIBABA_OUTBOX_RELAY_INTERVAL_S},
 }
 
+# Photos (dxports/photos.py): a phone camera's photo (3 to 8 MB, often more in its largest mode) is accepted up to
+# this size and made to fit the gateway's 3 MB on the server. Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed
+# to a temporary file, not held in memory; DATA_UPLOAD_MAX_MEMORY_SIZE counts the form's other fields only (files
+# are not in it), so neither stands in a photo's way: the size is checked by dxports.photos, with a message.
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_MB", default=20) * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # The catalog import (catalog/imports.py): the limits of one uploaded file, and a sweep that re-sends import jobs
 # whose message was lost or whose worker died.
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_IMPORT_MAX_UNZIPPED_BYTES", default=100 * 1024 * 1024)
+# Photos for many products at once (catalog/imports/photos.py): how many, and how large the upload (several photos
+# or one ZIP) and what a ZIP unpacks to may be. Django refuses more files than DATA_UPLOAD_MAX_NUMBER_FILES in one
+# request before any view runs: it is the same number.
+CATALOG_PHOTO_IMPORT_MAX_FILES = env.int("CATALOG_PHOTO_IMPORT_MAX_FILES", default=300)
+CATALOG_PHOTO_IMPORT_MAX_BYTES = env.int("CATALOG_PHOTO_IMPORT_MAX_MB", default=250) * 2**20
+CATALOG_PHOTO_IMPORT_MAX_UNZIPPED_BYTES = env.int("CATALOG_PHOTO_IMPORT_MAX_UNZIPPED_MB", default=500) * 2**20
+DATA_UPLOAD_MAX_NUMBER_FILES = CATALOG_PHOTO_IMPORT_MAX_FILES
 # Files of failed imports are kept two days, of finished ones 30 days; each seller's photos and files have a quota.
 CATALOG_IMPORT_FAILED_KEEP_DAYS = env.int("CATALOG_IMPORT_FAILED_KEEP_DAYS", default=2)
 CATALOG_IMPORT_KEEP_DAYS = env.int("CATALOG_IMPORT_KEEP_DAYS", default=30)

@@ -2,7 +2,8 @@
 
 The seams: ``columns`` (keys, headers, separators), ``files`` (reading an upload safely), ``rows`` (parsing and
 checking a row), ``jobs`` (the background job and its bulk write through ``catalog.services``), ``export`` (the
-export, the template and the error file), and the dashboard's ``views``.
+export, the template and the error file), ``photos`` (photos for many products at once, matched by SKU: see its
+docstring), and the dashboard's ``views``.
 
 The file format (the template, the export and the error file are the same table):
 - one header row, one product per row; each header is ``<key> / <Bengali name>``, for example ``sku / এসকেইউ``. Only

@@ -39,6 +39,7 @@ from catalog.models import (
     OFFLINE_EDIT_STATES,
     ImportJob,
     ImportStatus,
+    PhotoImportJob,
     Product,
     ProductStatus,
 )
@@ -156,6 +157,7 @@ def apply_batch(*, job, rows, catalog, actor):
             seller=job.seller,
             actor=actor,
             reason=reason,
+            import_job=job,
             creates=[
                 services.BulkCreate(fields=row.fields, tiers=row.tiers or [], attributes=attributes)
                 for row, attributes in created
@@ -389,9 +391,9 @@ def _write_error_row(writer, row, keys):
 
 
 def imports_redrive(*, older_than=timedelta(minutes=2)):
-    """Re-sends jobs whose message was lost (queued for a while) or whose worker died (running past the time
-    limit); ``import_run`` claims each once."""
-    from catalog.tasks import catalog_import_run
+    """Re-sends jobs (catalog files and photo imports) whose message was lost (queued for a while) or whose worker
+    died (running past the time limit); ``import_run`` and ``photo_import_run`` claim each once."""
+    from catalog.tasks import catalog_import_run, catalog_photo_import_run
 
     now = timezone.now()
     stale = now - timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800))
@@ -400,7 +402,15 @@ def imports_redrive(*, older_than=timedelta(minutes=2)):
     ids = list(queued.values_list("pk", flat=True)) + list(running.values_list("pk", flat=True))
     for job_id in ids:
         catalog_import_run.delay(job_id)
-    return len(ids)
+    photo_ids = list(
+        PhotoImportJob.objects.filter(
+            Q(status=ImportStatus.QUEUED, created_at__lt=now - older_than)
+            | Q(status=ImportStatus.RUNNING, started_at__lt=stale)
+        ).values_list("pk", flat=True)
+    )
+    for job_id in photo_ids:
+        catalog_photo_import_run.delay(job_id)
+    return len(ids) + len(photo_ids)
 
 
 def imports_cleanup(*, now=None):

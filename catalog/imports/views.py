@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog import imports, selectors
-from catalog.models import PAYMENT_METHODS, ImportStatus
+from catalog.imports import photos as photo_imports
+from catalog.models import PAYMENT_METHODS, ImportStatus, PhotoFileStatus
+from dxports import photos
 from dxports.dashboard import seller_required
 from dxports.errors import ApplicationError
 
@@ -32,6 +34,33 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Catalog file (XLSX or CSV)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv," + XLSX_TYPE}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe): the cleaned value is a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(each, initial) for each in data]
+        return [single(data, initial)]
+
+
+class PhotoImportForm(forms.Form):
+    photos = MultipleFileField(
+        label=gettext_lazy("Photos (JPEG or PNG), or one ZIP file of them"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,.zip,application/zip", "multiple": True}),
+        allow_empty_file=True,
+        error_messages={"required": gettext_lazy("Choose the photos, or one ZIP file of them.")},
     )
 
 
@@ -122,6 +151,9 @@ def import_new(request, member):
     )
 
 
+PRODUCTS_SHOWN = 200
+
+
 def _status(job):
     return {
         "status": job.status,
@@ -132,6 +164,7 @@ def _status(job):
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
         "errors": job.error_count,
+        "imported": job.imported_count,
         "message": job.message,
         "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
         "error_file_url": reverse("catalog_imports:errors", args=[job.public_id]) if job.error_file else None,
@@ -142,10 +175,18 @@ def _status(job):
 @require_GET
 def import_detail(request, public_id, member):
     job = _job_or_404(member, public_id)
+    products = list(selectors.products_of_import(job=job)[: PRODUCTS_SHOWN + 1])
     return render(
         request,
         "catalog/imports/detail.html",
-        {"member": member, "seller": member.seller, "job": job, "state": _status(job)},
+        {
+            "member": member,
+            "seller": member.seller,
+            "job": job,
+            "state": _status(job),
+            "products": products[:PRODUCTS_SHOWN],
+            "more_products": len(products) > PRODUCTS_SHOWN,
+        },
     )
 
 
@@ -213,4 +254,66 @@ def catalog_export(request, member):
             filename=f"catalog-{stamp}.xlsx",
             content_type=XLSX_TYPE,
         )
+    )
+
+
+# Photos for many products -----------------------------------------------------------------------------------------
+
+
+def _photo_job_or_404(member, public_id):
+    job = selectors.photo_import_job_for_seller(seller=member.seller, public_id=public_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def photo_import_new(request, member):
+    seller = member.seller
+    form = PhotoImportForm(request.POST, request.FILES) if request.method == "POST" else PhotoImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = photo_imports.photo_import_create(
+                seller=seller, actor=request.user, uploaded=form.cleaned_data["photos"]
+            )
+        except ApplicationError as error:
+            form.add_error("photos", error.message)
+        else:
+            messages.success(request, _("The photos are uploaded; they are added to your products in the background."))
+            return redirect("catalog_imports:photos-detail", public_id=job.public_id)
+    jobs = selectors.photo_import_jobs_for_seller(seller=seller)[:10]
+    return render(
+        request,
+        "catalog/imports/photos_new.html",
+        {
+            "member": member,
+            "seller": seller,
+            "form": form,
+            "jobs": jobs,
+            "can_import": seller.is_in_program,
+            "max_files": photo_imports.max_files(),
+            "max_mb": photo_imports.max_bytes() // 2**20,
+            "photo_max_mb": photos.max_upload_bytes() // 2**20,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@seller_required
+@require_GET
+def photo_import_detail(request, public_id, member):
+    job = _photo_job_or_404(member, public_id)
+    files = list(job.files.select_related("product").order_by("position"))
+    return render(
+        request,
+        "catalog/imports/photos_detail.html",
+        {
+            "member": member,
+            "seller": member.seller,
+            "job": job,
+            "files": files,
+            "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
+            "statuses": PhotoFileStatus,
+        },
     )

@@ -45,11 +45,11 @@ def test_a_photo_is_stored_under_a_generated_name_with_its_thumbnail(draft, owne
         ("setup.jpg", image_files.elf_bytes(), "is not a JPEG or PNG image"),
         ("floor.png", image_files.truncated_png(), "is damaged or incomplete"),
         ("empty.jpg", b"", "is empty"),
-        ("huge.jpg", image_files.four_mb_jpeg(), "accepts at most 3 MB"),
+        ("huge.jpg", image_files.over_limit_jpeg(), "photos of at most 20 MB can be uploaded"),
         ("bomb.png", image_files.png_bomb(20_000), "too large in pixels"),
         ("icon.png", image_files.image_bytes("PNG", size=(40, 40)), "at least 100 pixels"),
     ],
-    ids=["renamed-elf", "truncated-png", "empty", "4mb", "bomb", "tiny"],
+    ids=["renamed-elf", "truncated-png", "empty", "over-20mb", "bomb", "tiny"],
 )
 @pytest.mark.parametrize("kind", [PhotoKind.FACTORY, PhotoKind.LOGO])
 def test_a_bad_photo_or_logo_is_refused_naming_it_and_nothing_is_stored(draft, owner, name, data, message, kind):

@@ -363,13 +363,17 @@ def test_uploading_photos_and_the_logo(owner_client, seller):
     assert sorted(profile.photos.values_list("kind", flat=True)) == ["factory", "logo"]
 
 
-def test_a_bad_photo_is_refused_with_a_message_and_no_500(owner_client):
-    response = owner_client.post(
-        f"{BASE}/photos/", {"photo": image_files.upload("setup.jpg", image_files.elf_bytes())}, follow=True
-    )
+@pytest.mark.parametrize(("path", "field"), [("photos", "factory-photo"), ("logo", "logo-file")])
+def test_a_bad_photo_is_refused_beside_its_own_field_and_the_page_shows_it(owner_client, path, field):
+    response = owner_client.post(f"{BASE}/{path}/", {"photo": image_files.upload("setup.jpg", image_files.elf_bytes())})
 
-    assert response.status_code == 200
-    assert "“setup.jpg” is not a JPEG or PNG image" in response.content.decode()
+    assert response.status_code == 400
+    content = response.content.decode()
+    start = content.index(f'id="{field}-error"')
+    assert "“setup.jpg” is not a JPEG or PNG image" in content[start : content.index("</p>", start)]
+    assert content.count("is not a JPEG or PNG image") == 1  # beside this field only, not at the top of the page
+    assert f'action="{BASE}/{path}/#{field}-form" id="{field}-form"' in content
+    assert '<script src="/static/js/photo-upload.js" defer></script>' in content
     assert not ProfilePhoto.objects.exists()
 
 

@@ -23,10 +23,9 @@ def noise_bytes(fmt="JPEG", size=(640, 480), seed=1, **options):
     return buffer.getvalue()
 
 
-def four_mb_jpeg():
-    data = noise_bytes("JPEG", size=(1700, 1250), quality=100)
-    assert 3 * 1024 * 1024 < len(data) < 6 * 1024 * 1024, len(data)
-    return data
+def over_limit_jpeg():
+    """A JPEG's first bytes followed by more than the 20 MB a photo may have: refused by its size before decoding."""
+    return b"\xff\xd8\xff\xe0" + bytes(20 * 1024 * 1024)
 
 
 def elf_bytes():
@@ -68,3 +67,29 @@ def photo(name="bag.jpg", *, seed=1, fmt="JPEG", size=(640, 480)):
     """A good photo; a different ``seed`` gives different content."""
     content_type = "image/png" if fmt == "PNG" else "image/jpeg"
     return upload(name, noise_bytes(fmt, size=size, seed=seed), content_type)
+
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+MARKER = (220, 20, 60)  # a red corner: where it ends up says how the photo was turned
+
+
+def camera_jpeg(*, size=(4000, 3000), orientation=6, quality=92, seed=1):
+    """A phone camera's photo as it leaves the phone: ``size`` pixels as the sensor stored them (landscape), a
+    texture that compresses like a real photo (about 5 MB at 4000 × 3000, quality 92), a red marker in the stored
+    top-left corner, EXIF saying how to turn it (6: 90° clockwise, shown portrait), the camera's make and model, and
+    the GPS position where it was taken."""
+    width, height = size
+    rnd = random.Random(seed)
+    small = Image.frombytes("RGB", (width // 4, height // 4), rnd.randbytes((width // 4) * (height // 4) * 3))
+    image = small.resize(size, Image.Resampling.BILINEAR)
+    image.paste(MARKER, (0, 0, width // 5, height // 5))
+    exif = image.getexif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Phone 12 Pro"  # Model
+    gps = exif.get_ifd(GPS_IFD)
+    gps.update({1: "N", 2: (23.0, 48.0, 36.0), 3: "E", 4: (90.0, 24.0, 0.0)})  # Dhaka
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, exif=exif.tobytes())
+    return buffer.getvalue()

@@ -80,7 +80,7 @@ def test_adding_an_image_bumps_the_version_and_is_audited(draft, owner):
         ("bag.png", files.truncated_png(), "is damaged or incomplete"),
         ("bag.jpg", files.truncated_jpeg(), "is damaged or incomplete"),
         ("empty.jpg", b"", "is empty"),
-        ("huge.jpg", files.four_mb_jpeg(), "accepts at most 3 MB"),
+        ("huge.jpg", files.over_limit_jpeg(), "photos of at most 20 MB can be uploaded"),
         ("bomb.png", files.png_bomb(20_000), "too large in pixels"),  # above twice Pillow's limit: an error
         ("bomb.png", files.png_bomb(10_000), "too large in pixels"),  # above Pillow's limit: a warning
         ("big.png", files.png_bomb(7_000), "too large in pixels"),  # above ours only
@@ -92,7 +92,7 @@ def test_adding_an_image_bumps_the_version_and_is_audited(draft, owner):
         "truncated-png",
         "truncated-jpeg",
         "empty",
-        "4mb-jpeg",
+        "over-20mb",
         "bomb",
         "bomb-warn",
         "big",

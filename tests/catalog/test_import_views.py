@@ -72,6 +72,7 @@ def test_uploading_a_file_imports_it_and_shows_its_progress(
         "updated": 0,
         "unchanged": 0,
         "errors": 1,
+        "imported": 1,
         "message": "",
         "finished": True,
         "error_file_url": reverse("catalog_imports:errors", args=[job.public_id]),
@@ -311,3 +312,29 @@ def test_the_xlsx_export_of_text_with_control_characters_downloads(owner_client,
     values = dict(zip([text.split(" / ")[0] for text in header], row, strict=True))
     assert values["sku"] == "JB-VT"
     assert values["description"] == "Natural jute.\nHandles of cotton."
+
+
+def test_the_summary_counts_imported_and_failed_rows_and_links_to_the_products(
+    owner_client, seller, owner, leaf, django_capture_on_commit_callbacks
+):
+    """The issue's case: five rows, one failing, were shown as "5 / 5 imported"."""
+    complete_product(seller=seller, sku="JB-4", title="An older title of the Jute Shopping Bag of the seller")
+    rows = [good_row(f"JB-{n}", leaf) for n in range(1, 5)] + [good_row("JB-5", leaf, price_tiers="1:x")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(reverse("catalog_imports:new"), {"file": upload(csv_bytes(table(rows)))})
+    job = ImportJob.objects.get(seller=seller)
+    assert (job.created_count, job.updated_count, job.error_count) == (3, 1, 1)
+
+    html = owner_client.get(response["Location"]).content.decode()
+    status = owner_client.get(reverse("catalog_imports:status", args=[job.public_id])).json()
+    listing = owner_client.get(reverse("catalog_imports:list")).content.decode()
+
+    assert "5 / 5" not in html and "5 / 5" not in listing
+    assert '<span data-field="imported">4</span> of <span data-field="total_rows">5</span> rows imported' in html
+    assert '<span data-field="errors">1</span> failed' in html
+    assert (status["imported"], status["errors"], status["total_rows"]) == (4, 1, 5)
+    assert "4 of 5 imported, 1 failed" in listing
+    for sku in ("JB-1", "JB-2", "JB-3", "JB-4"):
+        product = Product.objects.get(seller=seller, sku=sku)
+        assert f'href="{reverse("catalog:detail", args=[product.public_id])}"' in html
+    assert "JB-5" not in html.split('id="import-products"')[1]

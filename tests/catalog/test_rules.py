@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import Category, PriceTier
+from catalog.models import Category, PriceTier, Product, ProductImage
 from catalog.rules import (
     BLOCKED_SCORE_CAP,
     LISTING_PREFETCH,
@@ -179,6 +179,9 @@ BAD = [
     ("lead-not-ascending", _lead((100, 10), (100, 20)), "lead_times_invalid", "lead_times"),
     ("lead-not-a-mapping", {"lead_times": ("20 days",)}, "lead_times_invalid", "lead_times"),
     ("packaging-2001", {"packaging": "p" * 2001}, "packaging_too_long", "packaging"),
+    ("main-image-639", {"main_image_size": (639, 639)}, "main_image_small", "images[0]"),
+    ("main-image-799", {"main_image_size": (799, 799)}, "main_image_soft", "images[0]"),
+    ("main-image-4-3", {"main_image_size": (1200, 900)}, "main_image_not_square", "images[0]"),
 ]
 
 # (id, changes to the complete listing, a code that must not appear)
@@ -217,6 +220,10 @@ GOOD = [
     ),
     ("lead-4-extremes", _lead((1, 1), (2, 365), (3, 30), (99_999_999, 60)), "lead_times_invalid"),
     ("packaging-2000", {"packaging": "p" * 2000}, "packaging_too_long"),
+    ("main-image-640", {"main_image_size": (640, 640)}, "main_image_small"),
+    ("main-image-800", {"main_image_size": (800, 800)}, "main_image_soft"),
+    ("main-image-10-percent-off-square", {"main_image_size": (1000, 900)}, "main_image_not_square"),
+    ("main-image-size-unknown", {"main_image_size": None}, "main_image_small"),
 ]
 
 
@@ -283,6 +290,33 @@ def test_a_saved_product_is_checked_from_its_rows(product):
         "price_tier_rising",
         "title_length",
     ]
+
+
+def test_a_tiny_main_photo_costs_the_score_and_says_how_big_it_should_be(product):
+    """The issue's case: a 300 × 200 main photo of 1.6 KB scored 100/100."""
+    assert quality_score(listing_problems(product)) == 100
+    main = product.images.order_by("position").first()
+    main.width, main.height, main.size_bytes = 300, 200, 1600
+    main.save()
+
+    problems = listing_problems(Product.objects.get(pk=product.pk))
+
+    assert [(p.code, p.field, p.blocking) for p in problems] == [
+        ("main_image_small", "images[0]", False),
+        ("main_image_not_square", "images[0]", False),
+    ]
+    assert problems[0].message.startswith("The main photo is 300 × 200 pixels; Alibaba.com asks for at least 640")
+    assert "800 pixels" in problems[0].fix
+    assert "square" in problems[1].fix
+    assert quality_score(problems) <= 75
+
+
+def test_only_the_main_photo_is_measured(product):
+    images = list(product.images.order_by("position"))
+    ProductImage.objects.filter(pk=images[0].pk).update(width=1000, height=1000)
+    ProductImage.objects.filter(pk__in=[i.pk for i in images[1:]]).update(width=300, height=200)
+
+    assert listing_problems(Product.objects.get(pk=product.pk)) == []
 
 
 def test_problems_as_dicts_are_ready_for_the_api(listing):

@@ -1,5 +1,6 @@
 """The shared photo checks (dxports.photos): real files built in the test, good and hostile, and the thumbnail."""
 
+import hashlib
 import io
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from dxports import photos
 from dxports.errors import ApplicationError
@@ -35,14 +36,13 @@ def test_a_photo_is_described_by_its_content_not_its_name():
         ("bag.png", files.truncated_png(), "is damaged or incomplete"),
         ("bag.jpg", files.truncated_jpeg(), "is damaged or incomplete"),
         ("empty.jpg", b"", "is empty"),
-        ("huge.jpg", files.four_mb_jpeg(), "accepts at most 3 MB"),
         ("bomb.png", files.png_bomb(20_000), "too large in pixels"),
         ("bomb.png", files.png_bomb(10_000), "too large in pixels"),
         ("big.png", files.png_bomb(7_000), "too large in pixels"),
         ("anim.jpg", files.gif_bytes(), "is not a JPEG or PNG image"),
         ("icon.png", files.image_bytes("PNG", size=(40, 40)), "at least 100 pixels"),
     ],
-    ids=["renamed-elf", "truncated-png", "truncated-jpeg", "empty", "4mb", "bomb", "bomb-warn", "big", "gif", "tiny"],
+    ids=["renamed-elf", "truncated-png", "truncated-jpeg", "empty", "bomb", "bomb-warn", "big", "gif", "tiny"],
 )
 def test_a_bad_file_is_refused_with_the_callers_error_naming_it(name, data, message):
     with pytest.raises(Refused) as refused:
@@ -50,6 +50,85 @@ def test_a_bad_file_is_refused_with_the_callers_error_naming_it(name, data, mess
 
     assert message in refused.value.message
     assert name in refused.value.message
+
+
+def _no_metadata(data):
+    with Image.open(io.BytesIO(data)) as image:
+        assert not image.getexif(), dict(image.getexif())
+        assert not image.getexif().get_ifd(files.GPS_IFD)
+        assert set(image.info) <= photos.HARMLESS_INFO, image.info
+    assert b"Exif" not in data[:65536] and b"PhoneMaker" not in data and b"Phone 12 Pro" not in data
+
+
+def test_a_phone_cameras_photo_is_turned_upright_stripped_of_its_location_and_fit_under_3_mb():
+    data = files.camera_jpeg()
+    assert len(data) > 5 * 1024 * 1024
+
+    inspected = photos.inspect_image(files.upload("IMG_20261130.jpg", data), error=Refused)
+
+    assert inspected.size < photos.MAX_BYTES
+    assert inspected.content_type == "image/jpeg"
+    assert inspected.height > inspected.width  # stored landscape, shown portrait: turned 90° clockwise
+    assert max(inspected.width, inspected.height) <= photos.MAX_SIDE
+    with Image.open(io.BytesIO(inspected.data)) as image:
+        assert image.size == (inspected.width, inspected.height)
+        red, green, blue = image.convert("RGB").getpixel((image.width - 10, 10))  # stored top-left → top-right
+        assert red > 180 and green < 70 and blue < 100
+    _no_metadata(inspected.data)
+    assert inspected.sha256 == hashlib.sha256(inspected.data).hexdigest()
+
+
+def test_a_photo_of_noise_that_does_not_compress_still_fits_under_3_mb():
+    data = files.noise_bytes("JPEG", size=(2500, 2000), quality=95)
+    assert len(data) > photos.MAX_BYTES
+
+    inspected = photos.inspect_image(files.upload("noise.jpg", data), error=Refused)
+
+    assert inspected.size <= photos.MAX_BYTES
+    assert inspected.width / inspected.height == pytest.approx(2500 / 2000, rel=0.01)
+
+
+def test_a_png_with_text_and_exif_is_kept_png_without_them():
+    image = Image.new("RGBA", (400, 300), (0, 106, 78, 128))
+    exif = image.getexif()
+    exif[0x010F] = "PhoneMaker"
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "taken at home, Road 5, Dhanmondi")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", exif=exif.tobytes(), pnginfo=info)
+
+    inspected = photos.inspect_image(files.upload("logo.png", buffer.getvalue(), "image/png"), error=Refused)
+
+    assert inspected.content_type == "image/png"
+    assert b"Dhanmondi" not in inspected.data
+    _no_metadata(inspected.data)
+    with Image.open(io.BytesIO(inspected.data)) as stored:
+        assert stored.mode == "RGBA" and stored.getpixel((0, 0)) == (0, 106, 78, 128)
+
+
+def test_a_clean_photo_that_fits_is_kept_byte_for_byte():
+    data = files.noise_bytes("JPEG", size=(1200, 900))
+
+    inspected = photos.inspect_image(files.upload("bag.jpg", data), error=Refused)
+
+    assert inspected.data == data
+
+
+def test_a_photo_up_to_the_upload_limit_is_accepted_and_a_larger_one_is_refused_with_the_limit(settings):
+    settings.PHOTO_UPLOAD_MAX_BYTES = 6 * 1024 * 1024
+    data = files.camera_jpeg()
+    assert len(data) < settings.PHOTO_UPLOAD_MAX_BYTES
+    photos.inspect_image(files.upload("IMG_1.jpg", data), error=Refused)
+
+    settings.PHOTO_UPLOAD_MAX_BYTES = 4 * 1024 * 1024
+    with pytest.raises(Refused) as refused:
+        photos.inspect_image(files.upload("IMG_1.jpg", data), error=Refused)
+
+    assert "“IMG_1.jpg” is 5.4 MB; photos of at most 4 MB can be uploaded" in refused.value.message
+
+
+def test_the_default_upload_limit_takes_a_camera_photo_of_20_mb():
+    assert photos.max_upload_bytes() == 20 * 1024 * 1024
 
 
 def test_a_path_in_the_file_name_is_not_repeated_in_the_message():
