@@ -7,6 +7,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Bengali leaves Bengali active in this thread: every test starts in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def unused_port():
     """A loopback port that nothing listens on (bound, read, released)."""

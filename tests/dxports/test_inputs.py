@@ -22,13 +22,6 @@ from tests.sellers.factories import OwnerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A request in Bengali leaves Bengali active in this thread: the next test starts in English again."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 APPS = ("dxports", "alibaba", "sellers", "brand", "catalog", "buyers", "partners")
 
 
