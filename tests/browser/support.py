@@ -86,31 +86,34 @@ def axe_problems(page):
     ]
 
 
-def weight_over_slow_3g(context, path):
-    """Bytes transferred (headers included, photos left out) to load ``path`` with an empty cache over an emulated
-    slow 3G link, and the seconds it took to the load event; with every response's size by URL."""
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-    types, sizes = {}, {}
-    cdp.on(
-        "Network.responseReceived",
-        lambda e: types.update({e["requestId"]: (e["response"]["url"], e["response"]["mimeType"])}),
-    )
-    cdp.on("Network.loadingFinished", lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]}))
-    response = page.goto(path, wait_until="load")
-    seconds = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000")
-    by_url = {}
-    for request_id, size in sizes.items():
-        url, mime = types.get(request_id, ("?", ""))
-        if mime in PHOTO_TYPES:
-            continue
-        by_url[url] = by_url.get(url, 0) + int(size)
-    cdp.detach()
-    page.close()
-    return response.status, sum(by_url.values()), seconds, by_url
+class SlowLink:
+    """A page behind an emulated slow 3G link with its cache off: ``goto(path)`` answers the response, the bytes
+    transferred (headers included, photos left out), the seconds to the load event, and the bytes by URL."""
+
+    def __init__(self, page):
+        self.page = page
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+        self.types, self.sizes = {}, {}
+        cdp.on(
+            "Network.responseReceived",
+            lambda e: self.types.update({e["requestId"]: (e["response"]["url"], e["response"]["mimeType"])}),
+        )
+        cdp.on("Network.loadingFinished", lambda e: self.sizes.update({e["requestId"]: e["encodedDataLength"]}))
+
+    def goto(self, path):
+        self.types.clear()
+        self.sizes.clear()
+        response = self.page.goto(path, wait_until="load")
+        seconds = self.page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000")
+        by_url = {}
+        for request_id, size in self.sizes.items():
+            url, mime = self.types.get(request_id, ("?", ""))
+            if mime not in PHOTO_TYPES:
+                by_url[url] = by_url.get(url, 0) + int(size)
+        return response, sum(by_url.values()), seconds, by_url
 
 
 def camera_jpeg(path, *, target_bytes=4 * 1024 * 1024):
