@@ -131,6 +131,7 @@ def test_photos_for_many_products_at_once(browser, served, workers, tmp_path):  
     page.goto("/dashboard/imports/")
 
     form = page.locator("main form:has(input[type=file][multiple])")
+    assert form.count() == 1, "the imports page offers no form for several photos at once"
     form.locator("input[type=file][multiple]").set_input_files([*photos, archive])
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
