@@ -166,6 +166,7 @@ def test_changes_requested_are_fixed_and_submitted_again(browser, viewport, lang
     admin.goto(f"/admin/sellers/seller/{seller.pk}/change/")
     with admin.expect_navigation():
         admin.locator("button[name=decision][value=start_review]").click()
+    admin.locator("button[name=decision][value=request_changes]").wait_for()
     admin.select_option("[name='trade_licence_expires_on-code']", index=1)
     admin.fill("[name='trade_licence_expires_on-message']", "The licence on file has expired: renew it.")
     admin.select_option("[name='document:trade_licence-code']", index=1)
@@ -173,7 +174,7 @@ def test_changes_requested_are_fixed_and_submitted_again(browser, viewport, lang
     with admin.expect_navigation():
         admin.locator("button[name=decision][value=request_changes]").click()
     seller.refresh_from_db()
-    assert seller.status == SellerStatus.CHANGES_REQUESTED
+    assert seller.status == SellerStatus.CHANGES_REQUESTED, admin.locator(".errornote, .errorlist").all_inner_texts()
 
     page = browser.page(viewport=viewport, language=language, user=owner)
     page.goto("/dashboard/")
