@@ -18,10 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_countries import countries
 
 from brand import rules, selectors, services
 from brand.errors import ProfileIncomplete
 from brand.forms import (
+    COUNTRY_LIST_ID,
     CertificateForm,
     PhotoMoveForm,
     PhotoUploadForm,
@@ -186,6 +188,8 @@ def profile_edit(request: HttpRequest, member: Any) -> HttpResponse:
             "shows": shows,
             "hints": hints,
             "is_live": profile is not None and profile.status in AUTO_SEND_STATES,
+            "countries": countries,
+            "country_list_id": COUNTRY_LIST_ID,
         },
         status=status,
     )

@@ -289,6 +289,31 @@ def test_saving_the_form_creates_the_profile_with_the_filled_lines_only(owner_cl
     assert profile.capacity_quantity == 50_000 and profile.version == 2
 
 
+def test_countries_are_typed_by_name_from_one_list_for_the_page(owner_client, seller):
+    """A select of 250 countries on each of the form's lines weighed the page 110 KB; the lines take a country's name
+    (in the page's language or in English) or its code, offered by one shared list."""
+    owner_client.cookies["django_language"] = "bn"
+    data = _form_data(**{"markets-0-country": "জার্মানি", "markets-2-country": " japan ", "shows-0-country": "de"})
+
+    assert owner_client.post(f"{BASE}/edit/", data).status_code == 302
+
+    profile = CompanyProfile.objects.get(seller=seller)
+    assert list(profile.markets.values_list("country", flat=True)) == ["DE", "JP"]
+    assert list(profile.trade_shows.values_list("country", flat=True)) == ["DE"]
+    page = owner_client.get(f"{BASE}/edit/").content.decode()
+    assert 'list="countries"' in page and page.count("<datalist") == 1 and '<option value="DE"' not in page
+    assert 'value="জার্মানি"' in page and len(page) < 40_000
+
+
+def test_a_country_not_in_the_list_is_refused_beside_its_line(owner_client):
+    response = owner_client.post(f"{BASE}/edit/", _form_data(**{"markets-0-country": "Narnia"}))
+
+    assert response.status_code == 400
+    assert response.context["markets"].forms[0].errors["country"] == [
+        "Choose a country from the list, for example Germany."
+    ]
+
+
 def test_emptying_a_saved_line_removes_it(owner_client, profile):
     data = _form_data(**{"markets-0-country": "", "markets-0-share": ""})
 

@@ -136,6 +136,17 @@ def test_stored_nid_and_account_number_are_never_sent_back(owner_client, seller,
     assert seller.owner_nid == "19871234567890123"
 
 
+def test_a_step_that_cannot_change_shows_its_values_without_a_form(client, submitted):
+    """With JavaScript off or on, a form without a button to send it is a dead end: once the profile is reviewed its
+    values are shown, disabled, outside any form."""
+    client.force_login(submitted.members.get().user)
+
+    page = client.get("/dashboard/profile/identifiers/").content.decode()
+
+    assert '<form method="post" class="stacked"' not in page
+    assert 'name="etin"' in page and 'value="123456789012"' in page and "disabled" in page
+
+
 def test_the_reviewers_reasons_are_shown_next_to_each_field_and_document(client):
     seller = complete_seller(status=SellerStatus.SUBMITTED)
     seller_request_changes(
