@@ -61,7 +61,6 @@ def _status(product):
     return Product.objects.get(pk=product.pk).status
 
 
-@pytest.mark.xfail(strict=False, reason="needs photos (camera photos fitted to the gateway's rules on the server)")
 def test_a_product_with_a_camera_photo_goes_live(browser, served, workers, tmp_path):  # noqa: F811
     from PIL import Image
 
@@ -75,8 +74,10 @@ def test_a_product_with_a_camera_photo_goes_live(browser, served, workers, tmp_p
     assert photo.stat().st_size > 3 * 1024 * 1024
     upload = page.locator("form.upload")
     upload.locator("input[type=file]").set_input_files(photo)
-    with page.expect_navigation():
-        upload.locator("button[type=submit]").click()
+    # The upload goes by the page's script (with its progress bar), which swaps in the page the server answers.
+    upload.locator("button[type=submit]").click()
+    workers.wait_until(lambda: product.images.exists(), "the photo to be stored")
+    page.locator("#images img").first.wait_for()
     assert not page.locator(".errors, .errorlist").count(), page.locator(".errors, .errorlist").all_inner_texts()
     (image,) = product.images.all()
     with image.file.open("rb") as handle:
@@ -113,28 +114,36 @@ def test_a_catalog_is_imported_in_bulk(browser, served, workers, tmp_path):  # n
     workers.wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == "done", "the import to finish")
     # The page follows the import by itself (its script asks the status); the figures are those of the rows.
     page.wait_for_function("() => document.querySelector('[data-field=created]').textContent.trim() === '2'")
-    assert page.locator("[data-field=errors]").inner_text().strip() == "1"
+    assert page.locator("dd[data-field=errors]").inner_text().strip() == "1"
+    assert page.locator("span[data-field=imported]").inner_text().strip() == "2"  # "2 of 3 rows imported, 1 failed"
     assert sorted(Product.objects.filter(seller=seller).values_list("sku", flat=True)) == ["RJ-200", "RJ-201"]
     assert page.errors == []
 
 
-@pytest.mark.xfail(strict=False, reason="needs photos (photos for many products at once, matched by SKU)")
 def test_photos_for_many_products_at_once(browser, served, workers, tmp_path):  # noqa: F811
     gateway, seller = served
     products = [listing(seller, images=0, sku=sku) for sku in ("RJ-300", "RJ-301", "RJ-302")]
     photos = [camera_jpeg(tmp_path / f"{sku}.jpg", target_bytes=1024 * 1024) for sku in ("RJ-300", "RJ-301")]
     archive = tmp_path / "photos.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
-        bundle.write(camera_jpeg(tmp_path / "RJ-302_2.jpg", target_bytes=1024 * 1024), "RJ-302_2.jpg")
+        bundle.write(camera_jpeg(tmp_path / "RJ-302-2.jpg", target_bytes=1024 * 1024), "RJ-302-2.jpg")
     workers.start("a")
     page = browser.page(viewport=PHONE, language="bn", user=seller.owner)
     page.goto("/dashboard/imports/")
-
-    form = page.locator("main form:has(input[type=file][multiple])")
-    assert form.count() == 1, "the imports page offers no form for several photos at once"
-    form.locator("input[type=file][multiple]").set_input_files([*photos, archive])
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        page.locator("main a[href='/dashboard/imports/photos/']").click()
+
+    # Several photos at once, then (one upload holds either photos or one ZIP) a ZIP of them.
+    for files in (photos, [archive]):
+        form = page.locator("main form:has(input[type=file][multiple])")
+        assert form.count() == 1, "the page offers no form for several photos at once"
+        form.locator("input[type=file][multiple]").set_input_files(files)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert not page.locator(".field-error").count(), page.locator(".field-error").all_inner_texts()
+        page.locator("#photo-import .badge.status-done").wait_for(timeout=60_000)
+        with page.expect_navigation():
+            page.locator("main a[href='/dashboard/imports/photos/']").click()
 
     workers.wait_until(
         lambda: all(p.images.count() == 1 for p in products), "each product to get the photo named by its SKU"
