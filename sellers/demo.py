@@ -334,7 +334,7 @@ def _spread(seller, days):
             decided_at=at, submitted_at=max(submitted) if submitted else None
         )
     SellerMilestones.objects.filter(seller=seller).update(
-        submitted_at=first(S.SUBMITTED), approved_at=first(S.APPROVED)
+        signed_up_at=start, submitted_at=first(S.SUBMITTED), approved_at=first(S.APPROVED)
     )
 
     Document.objects.filter(seller=seller).update(uploaded_at=start + step / 2)

@@ -1,7 +1,7 @@
 """The sellers' part of the program figures (``dxports.figures``): the filters by place and sector, the first four
 steps of the funnel, and the review. Registered in ``SellersConfig.ready``.
 
-Queries: the funnel's steps one, the review four, the sector filter's choices one; whatever the number of sellers.
+Queries: the funnel's steps two, the review four, the sector filter's choices one; whatever the number of sellers.
 """
 
 from __future__ import annotations
@@ -51,25 +51,19 @@ def _in_scope(scope: Scope, prefix: str = "") -> Q:
 
 def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """Signed up, submitted, approved, supplier account ready: the sellers who signed up in each week of the range
-    and reached each step by its end (one query, over the cohort's milestones)."""
-    steps = [
-        ("signed_up", _("Signed up")),
-        ("submitted", _("Submitted")),
-        ("approved", _("Approved")),
-        ("ready", _("Supplier account ready")),
-    ]
+    and reached each step by its end (two queries: the cohort's sign-ups and its milestones)."""
+    signed_up = selectors.sellers_signed_up_by_week(start=scope.start, end=scope.end, filters=scope.filters)
+    steps = [("submitted", _("Submitted")), ("approved", _("Approved")), ("ready", _("Supplier account ready"))]
     weeks = selectors.seller_funnel_by_week(
         start=scope.start,
         end=scope.end,
         filters=scope.filters,
-        signed_up="signed_up",
-        steps={
-            "submitted": "submitted_at",
-            "approved": "approved_at",
-            "ready": selectors.SUPPLIER_ACCOUNT_READY,
-        },
+        steps={"submitted": "submitted_at", "approved": "approved_at", "ready": "ready_at"},
     )
-    return [FunnelStep(key, label, {week: row[key] for week, row in weeks.items()}) for key, label in steps]
+    return [
+        FunnelStep("signed_up", _("Signed up"), signed_up),
+        *(FunnelStep(key, label, {week: row[key] for week, row in weeks.items()}) for key, label in steps),
+    ]
 
 
 def _duration(value: timedelta | None) -> str:

@@ -473,20 +473,37 @@ class SellerMilestones(models.Model):
     """When the seller first reached each step of the program's funnel after signing up (``dxports.figures``),
     kept by the services as the step happens (the earliest time wins): the funnel reads one narrow row per seller
     of a cohort instead of every seller's audit history, inquiries and listings. The catalog and buyers record
-    their steps through ``services.seller_milestone_reached``; the supplier account's time stays on the account."""
+    their steps through ``services.seller_milestone_reached``."""
 
     seller = models.OneToOneField(Seller, on_delete=models.CASCADE, primary_key=True, related_name="milestones")
+    signed_up_at = models.DateTimeField()  # the seller's ``created_at``: the cohort it belongs to
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)  # the supplier account's creation
     first_live_at = models.DateTimeField(null=True, blank=True)
     first_inquiry_at = models.DateTimeField(null=True, blank=True)
     first_reply_at = models.DateTimeField(null=True, blank=True)
 
-    STEPS = ("submitted_at", "approved_at", "first_live_at", "first_inquiry_at", "first_reply_at")
+    STEPS = ("submitted_at", "approved_at", "ready_at", "first_live_at", "first_inquiry_at", "first_reply_at")
 
     class Meta:
         verbose_name = _("seller milestones")
         verbose_name_plural = _("seller milestones")
+        indexes = [
+            # The funnel's cohorts, read from the index alone.
+            models.Index(
+                fields=["signed_up_at"],
+                include=[
+                    "submitted_at",
+                    "approved_at",
+                    "ready_at",
+                    "first_live_at",
+                    "first_inquiry_at",
+                    "first_reply_at",
+                ],
+                name="sellers_milestones_cohort_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"milestones of seller {self.seller_id}"

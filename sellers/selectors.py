@@ -167,33 +167,39 @@ def seller_figures_filter(*, filters: Mapping[str, str], prefix: str = "") -> Q:
     return condition
 
 
-# A funnel step: a milestone (``SellerMilestones.STEPS``) or the supplier account being ready.
-SUPPLIER_ACCOUNT_READY = "supplier_account_ready"
-
-
 def seller_funnel_by_week(
-    *, start: datetime, end: datetime, filters: Mapping[str, str], steps: Mapping[str, str], signed_up: str = ""
+    *, start: datetime, end: datetime, filters: Mapping[str, str], steps: Mapping[str, str]
 ) -> dict[date, dict[str, int]]:
     """The sellers who signed up in ``[start, end)`` and pass the figures' ``filters``, by signup week (its
-    Monday): for each key of ``steps``, how many reached that step (a milestone of ``SellerMilestones.STEPS``, or
-    ``SUPPLIER_ACCOUNT_READY``) before ``end``; with ``signed_up`` a key, how many signed up. One query, over the
-    cohort's rows alone (the index on the signup time), whatever the program's history."""
-    counts: dict[str, Any] = {signed_up: Count("pk")} if signed_up else {}
-    for key, step in steps.items():
-        if step == SUPPLIER_ACCOUNT_READY:
-            counts[key] = Count("pk", filter=Q(supplier_account__created_at__lt=end))
-        elif step in SellerMilestones.STEPS:
-            counts[key] = Count("pk", filter=Q(**{f"milestones__{step}__lt": end}))
-        else:
-            raise ValueError(f"unknown funnel step {step!r}")
-    rows = (
+    Monday): for each key of ``steps``, how many reached that step (a milestone of ``SellerMilestones.STEPS``)
+    before ``end``. One query over the cohort's milestones (only sellers who reached a step have them), read from
+    the index alone when no filter is chosen, whatever the program's history."""
+    unknown = set(steps.values()) - set(SellerMilestones.STEPS)
+    if unknown:
+        raise ValueError(f"unknown funnel steps {sorted(unknown)}")
+    found = (
+        SellerMilestones.objects.filter(
+            seller_figures_filter(filters=filters, prefix="seller__"), signed_up_at__gte=start, signed_up_at__lt=end
+        )
+        .annotate(week=TruncWeek("signed_up_at", output_field=DateField()))
+        .values("week")
+        .annotate(**{key: Count(step, filter=Q(**{f"{step}__lt": end})) for key, step in steps.items()})
+        .order_by("week")
+    )
+    return {row.pop("week"): row for row in found}
+
+
+def sellers_signed_up_by_week(*, start: datetime, end: datetime, filters: Mapping[str, str]) -> dict[date, int]:
+    """How many sellers signed up in each week (its Monday) of ``[start, end)``, of those passing the figures'
+    ``filters``: one query (the index on the signup time)."""
+    found = (
         Seller.objects.filter(seller_figures_filter(filters=filters), created_at__gte=start, created_at__lt=end)
         .annotate(week=TruncWeek("created_at", output_field=DateField()))
         .values("week")
-        .annotate(**counts)
+        .annotate(n=Count("*"))
         .order_by("week")
     )
-    return {row.pop("week"): row for row in rows}
+    return {row["week"]: row["n"] for row in found}
 
 
 def division_names() -> dict[str, str]:

@@ -10,13 +10,14 @@ from django.db import connection
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from alibaba.client import Tokens
 from alibaba.models import OutboxJob
 from buyers import services as buyers_services
 from catalog import services as catalog_services
 from catalog.models import Product, ProductStatus
 from dxports.figures import Scope, figures
 from sellers import services
-from sellers.models import SellerStatus, SupplierAccount
+from sellers.models import SellerStatus
 from tests.buyers.support import receive
 from tests.catalog.factories import CategoryFactory, LeafFactory, complete_product
 from tests.sellers.factories import StaffFactory, complete_seller
@@ -76,8 +77,8 @@ def program(time_machine, settings, tmp_path):
         reasons=[{"target": "bin", "code": "mismatch", "message": "The BIN differs from the certificate."}],
     )
     at(6)
-    SupplierAccount.objects.create(seller=abdul, supplier_id="S-1")
-    services.seller_transition(seller=abdul, to=S.ACTIVE)
+    tokens = Tokens("access", "refresh", timezone.now() + timedelta(days=10), timezone.now() + timedelta(days=60), 1)
+    services.seller_supplier_account_store(seller=abdul, supplier_id=1, tokens=tokens)
     services.seller_update_profile(seller=bilkis, actor=bilkis.members.get().user, data={"bin": "0099999999999"})
     services.seller_submit(seller=bilkis, actor=bilkis.members.get().user)
     at(9)
@@ -294,12 +295,12 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_sellers(
     client.force_login(manager)
 
     # session, user, user and group permissions; the filters' choices (sectors, categories); the funnel (sellers'
-    # steps, first listing live); review (waiting, decisions and their times, rounds, reasons); company profiles
-    # (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the category tree, live by
-    # category and division, rejections, their reasons); queues (jobs and pushes by state and age, jobs failed,
-    # stuck, overdue; those done and processed); buyers (the funnel's steps, by country, the category tree, by
-    # category, answers, sellers waiting); on PostgreSQL, its JIT turned off and on again
-    with django_assert_num_queries(34 + 2 * (connection.vendor == "postgresql")):
+    # sign-ups and their milestones, first listing live); review (waiting, decisions and their times, rounds,
+    # reasons); company profiles (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the
+    # category tree, live by category and division, rejections, their reasons); queues (jobs and pushes by state and
+    # age, jobs failed, stuck, overdue; those done and processed); buyers (the funnel's steps, by country, the
+    # category tree, by category, answers, sellers waiting); on PostgreSQL, its JIT turned off and on again
+    with django_assert_num_queries(35 + 2 * (connection.vendor == "postgresql")):
         response = client.get(PAGE, RANGE)
 
     assert response.status_code == 200

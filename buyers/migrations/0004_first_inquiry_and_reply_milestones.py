@@ -5,11 +5,11 @@ funnel counted them. Safe to run again: the earliest times are kept."""
 from django.db import migrations
 
 FIRST_INQUIRY_AND_REPLY = """
-INSERT INTO sellers_sellermilestones (seller_id, first_inquiry_at, first_reply_at)
-SELECT seller_id, MIN(received_at), MIN(first_response_at)
-FROM buyers_inquiry
-WHERE received_at IS NOT NULL
-GROUP BY seller_id
+INSERT INTO sellers_sellermilestones (seller_id, signed_up_at, first_inquiry_at, first_reply_at)
+SELECT i.seller_id, MIN(s.created_at), MIN(i.received_at), MIN(i.first_response_at)
+FROM buyers_inquiry i INNER JOIN sellers_seller s ON s.id = i.seller_id
+WHERE i.received_at IS NOT NULL
+GROUP BY i.seller_id
 ON CONFLICT (seller_id) DO UPDATE SET
     first_inquiry_at = CASE WHEN sellers_sellermilestones.first_inquiry_at IS NULL
                               OR sellers_sellermilestones.first_inquiry_at > excluded.first_inquiry_at

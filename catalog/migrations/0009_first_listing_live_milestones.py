@@ -5,9 +5,11 @@ Safe to run again: the earliest time is kept."""
 from django.db import migrations
 
 FIRST_LIVE = """
-INSERT INTO sellers_sellermilestones (seller_id, first_live_at)
-SELECT p.seller_id, MIN(e.created_at)
-FROM catalog_productevent e INNER JOIN catalog_product p ON p.id = e.product_id
+INSERT INTO sellers_sellermilestones (seller_id, signed_up_at, first_live_at)
+SELECT p.seller_id, MIN(s.created_at), MIN(e.created_at)
+FROM catalog_productevent e
+INNER JOIN catalog_product p ON p.id = e.product_id
+INNER JOIN sellers_seller s ON s.id = p.seller_id
 WHERE e.to_status = 'live'
 GROUP BY p.seller_id
 ON CONFLICT (seller_id) DO UPDATE SET

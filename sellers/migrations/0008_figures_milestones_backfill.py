@@ -1,18 +1,18 @@
 """The milestones and review decisions of the sellers that signed up before they were kept, worked out from the
-audit trail exactly as the figures did (the earliest submission and approval; for each decision, the latest
+audit trail exactly as the figures did (the earliest submission and approval, the supplier account's creation; for each decision, the latest
 submission before it and the changes requested before it). Safe to run again: it keeps the earliest times and adds
 only the decisions missing."""
 
 from django.db import migrations
 
 MILESTONES = """
-INSERT INTO sellers_sellermilestones (seller_id, submitted_at, approved_at)
-SELECT seller_id,
-       MIN(CASE WHEN to_status = 'submitted' THEN created_at END),
-       MIN(CASE WHEN to_status = 'approved' THEN created_at END)
-FROM sellers_sellerevent
-WHERE to_status IN ('submitted', 'approved')
-GROUP BY seller_id
+INSERT INTO sellers_sellermilestones (seller_id, signed_up_at, submitted_at, approved_at)
+SELECT e.seller_id, MIN(s.created_at),
+       MIN(CASE WHEN e.to_status = 'submitted' THEN e.created_at END),
+       MIN(CASE WHEN e.to_status = 'approved' THEN e.created_at END)
+FROM sellers_sellerevent e INNER JOIN sellers_seller s ON s.id = e.seller_id
+WHERE e.to_status IN ('submitted', 'approved')
+GROUP BY e.seller_id
 ON CONFLICT (seller_id) DO UPDATE SET
     submitted_at = CASE WHEN sellers_sellermilestones.submitted_at IS NULL
                           OR sellers_sellermilestones.submitted_at > excluded.submitted_at
@@ -20,6 +20,17 @@ ON CONFLICT (seller_id) DO UPDATE SET
     approved_at = CASE WHEN sellers_sellermilestones.approved_at IS NULL
                          OR sellers_sellermilestones.approved_at > excluded.approved_at
                        THEN excluded.approved_at ELSE sellers_sellermilestones.approved_at END
+"""
+
+READY = """
+INSERT INTO sellers_sellermilestones (seller_id, signed_up_at, ready_at)
+SELECT a.seller_id, s.created_at, a.created_at
+FROM sellers_supplieraccount a INNER JOIN sellers_seller s ON s.id = a.seller_id
+WHERE a.created_at IS NOT NULL
+ON CONFLICT (seller_id) DO UPDATE SET
+    ready_at = CASE WHEN sellers_sellermilestones.ready_at IS NULL
+                      OR sellers_sellermilestones.ready_at > excluded.ready_at
+                    THEN excluded.ready_at ELSE sellers_sellermilestones.ready_at END
 """
 
 DECISIONS = """
@@ -38,6 +49,7 @@ WHERE e.kind = 'transition' AND e.to_status IN ('approved', 'changes_requested',
 def backfill(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(MILESTONES)
+        cursor.execute(READY)
         cursor.execute(DECISIONS)
 
 

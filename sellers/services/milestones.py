@@ -3,10 +3,9 @@
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection
 
-from sellers.models import ReviewDecision, SellerEvent, SellerMilestones, SellerStatus
+from sellers.models import ReviewDecision, Seller, SellerEvent, SellerMilestones, SellerStatus
 
 S = SellerStatus
 # The steps recorded on entering a status; the decisions kept with their submission and rounds.
@@ -16,18 +15,17 @@ DECISIONS = frozenset({S.APPROVED, S.CHANGES_REQUESTED, S.REJECTED})
 
 def seller_milestone_reached(*, seller_id: int, step: str, at: datetime) -> None:
     """The seller reached ``step`` (a name of ``SellerMilestones.STEPS``) at ``at``: kept when it is the first time
-    (or earlier than the time held). Idempotent; one query when the seller's row exists."""
+    (or earlier than the time held). Idempotent and safe under concurrency: one upsert."""
     if step not in SellerMilestones.STEPS:
         raise ValueError(f"unknown milestone {step!r}")
-    earlier = Q(**{f"{step}__isnull": True}) | Q(**{f"{step}__gt": at})
-    if SellerMilestones.objects.filter(earlier, seller_id=seller_id).update(**{step: at}):
-        return
-    try:
-        with transaction.atomic():
-            SellerMilestones.objects.get_or_create(seller_id=seller_id, defaults={step: at})
-    except IntegrityError:  # created meanwhile by another transaction
-        pass
-    SellerMilestones.objects.filter(earlier, seller_id=seller_id).update(**{step: at})
+    table, sellers = SellerMilestones._meta.db_table, Seller._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (seller_id, signed_up_at, {step}) SELECT id, created_at, %s FROM {sellers} WHERE id = %s "
+        f"ON CONFLICT (seller_id) DO UPDATE SET {step} = CASE WHEN {table}.{step} IS NULL OR {table}.{step} > "
+        f"excluded.{step} THEN excluded.{step} ELSE {table}.{step} END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(at), seller_id])
 
 
 def seller_transition_recorded(event: SellerEvent) -> None:
