@@ -5,8 +5,9 @@ A program of N sellers is seeded with bulk inserts: each seller's journey over t
 changes requested, approved or rejected, supplier account, suspended), its sectors, its products (live, in review,
 rejected by Alibaba.com, failed to sync, delisted, drafts) with their audit rows, and the outbox jobs and pushes
 the sync left; then what the services keep as a journey happens (the sellers' milestones and review decisions) is
-worked out from that history by the data migrations that fill it for an existing program. The page (the admin's, as a program manager opens it: the last twelve weeks, no filter) is then
-timed through Django's test client, median of several runs after a warm-up, first at N sellers, then at 10 N.
+worked out from that history by the data migrations that fill it for an existing program. The page (the admin's,
+as a program manager opens it: the last twelve weeks, no filter) is then timed through Django's test client,
+median of several runs after a warm-up, first at N sellers, then at 10 N.
 Beside it, a bare ``COUNT(*)`` of the sellers and of the products at each size, for scale.
 
 Runs on PostgreSQL when DATABASE_URL is set (in a database of its own, ``dxports_bench_figures``, dropped at the
