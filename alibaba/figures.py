@@ -49,9 +49,9 @@ def _by_state_and_age(
         condition = Q(**{f"{since}__lte": now - lower})
         if index + 1 < len(AGES):
             condition &= Q(**{f"{since}__gt": now - AGES[index + 1][1]})
-        bands[key] = Count("pk", filter=condition)
+        bands[key] = Count(since, filter=condition)
     waiting = rows.filter(status__in=[status for status, _label in statuses if status != settled])
-    found = {row["status"]: row for row in waiting.values("status").annotate(total=Count("pk"), **bands).order_by()}
+    found = {row["status"]: row for row in waiting.values("status").annotate(total=Count(since), **bands).order_by()}
     found[settled] = {"total": rows.filter(status=settled).count()}
     return {
         status: [

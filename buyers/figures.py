@@ -44,28 +44,37 @@ def _in_scope(scope: Scope) -> Q:
 
 def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """First inquiry and first reply: the sellers who signed up in each week of the range with an inquiry received,
-    and answered, by its end (one query)."""
-    found = (
-        Inquiry.objects.filter(
-            _in_scope(scope),
-            # A cohort's inquiries came after it signed up, so within the range.
-            received_at__gte=scope.start,
-            received_at__lt=scope.end,
-            seller__created_at__gte=scope.start,
-            seller__created_at__lt=scope.end,
+    and answered, by its end (one query: the sellers' milestones, or with a category chosen the inquiries about
+    it)."""
+    if scope.get("category").isdigit():
+        found = (
+            Inquiry.objects.filter(
+                _in_scope(scope),
+                # A cohort's inquiries came after it signed up, so within the range.
+                received_at__gte=scope.start,
+                received_at__lt=scope.end,
+                seller__created_at__gte=scope.start,
+                seller__created_at__lt=scope.end,
+            )
+            .annotate(week=TruncWeek("seller__created_at", output_field=DateField()))
+            .values("week")
+            .annotate(
+                asked=Count("seller_id", distinct=True),
+                answered=Count("seller_id", distinct=True, filter=Q(first_response_at__lt=scope.end)),
+            )
+            .order_by("week")
         )
-        .annotate(week=TruncWeek("seller__created_at", output_field=DateField()))
-        .values("week")
-        .annotate(
-            asked=Count("seller_id", distinct=True),
-            answered=Count("seller_id", distinct=True, filter=Q(first_response_at__lt=scope.end)),
+        weeks = {row.pop("week"): row for row in found}
+    else:
+        weeks = sellers_selectors.seller_funnel_by_week(
+            start=scope.start,
+            end=scope.end,
+            filters=scope.filters,
+            steps={"asked": "first_inquiry_at", "answered": "first_reply_at"},
         )
-        .order_by("week")
-    )
-    rows = list(found)
     return [
-        FunnelStep("first_inquiry", _("First inquiry"), {row["week"]: row["asked"] for row in rows}),
-        FunnelStep("first_reply", _("First reply"), {row["week"]: row["answered"] for row in rows}),
+        FunnelStep("first_inquiry", _("First inquiry"), {week: row["asked"] for week, row in weeks.items()}),
+        FunnelStep("first_reply", _("First reply"), {week: row["answered"] for week, row in weeks.items()}),
     ]
 
 

@@ -64,6 +64,7 @@ from dxports.audit import Actor, actor_or_none
 from dxports.models import User
 from dxports.states import StateMachine
 from dxports.uploads import FileProblem, inspect
+from sellers import services as sellers_services
 from sellers.selectors import Seller
 
 logger = logging.getLogger("dxports.buyers")
@@ -162,6 +163,7 @@ def _record_response(inquiry: Inquiry, *, at: datetime) -> list[str]:
     inquiry.response_working_seconds = workhours.working_seconds(
         inquiry.received_at, at, selectors.calendar_for(seller_id=inquiry.seller_id)
     )
+    sellers_services.seller_milestone_reached(seller_id=inquiry.seller_id, step="first_reply_at", at=at)
     return ["first_response_at", "response_seconds", "response_working_seconds"]
 
 
@@ -221,6 +223,7 @@ def inquiry_receive(*, seller_id: int, incoming: IncomingInquiry) -> tuple[Inqui
         _merge(stored, incoming.messages)
         return stored, False
     inquiry = stored
+    sellers_services.seller_milestone_reached(seller_id=seller_id, step="first_inquiry_at", at=received_at)
     opening = Message.objects.create(
         inquiry=inquiry, sender=Sender.BUYER, is_opening=True, content=incoming.content, created_at=received_at
     )

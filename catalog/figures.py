@@ -58,7 +58,13 @@ def _in_scope(scope: Scope, prefix: str) -> Q:
 
 def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """First listing live: the sellers who signed up in each week of the range with a listing live on Alibaba.com
-    by its end (one query)."""
+    by its end (one query: the sellers' milestones, or with a category chosen the listings that went live)."""
+    label = _("First listing live")
+    if not scope.get("category").isdigit():
+        weeks = sellers_selectors.seller_funnel_by_week(
+            start=scope.start, end=scope.end, filters=scope.filters, steps={"first_live": "first_live_at"}
+        )
+        return [FunnelStep("first_live", label, {week: row["first_live"] for week, row in weeks.items()})]
     found = (
         ProductEvent.objects.filter(
             _in_scope(scope, "product__"),
@@ -74,7 +80,7 @@ def funnel_steps(scope: Scope) -> list[FunnelStep]:
         .annotate(sellers=Count("product__seller_id", distinct=True))
         .order_by("week")
     )
-    return [FunnelStep("first_live", _("First listing live"), {row["week"]: row["sellers"] for row in found})]
+    return [FunnelStep("first_live", label, {row["week"]: row["sellers"] for row in found})]
 
 
 def catalog_section(scope: Scope) -> Section:
@@ -106,7 +112,7 @@ def _live(scope: Scope) -> list[Table]:
     found = (
         Product.objects.filter(_in_scope(scope, ""), status=P.LIVE)
         .values("category_id", "seller__division")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     tops = selectors.top_level_category_names()
@@ -146,7 +152,7 @@ def _rejected(scope: Scope) -> list[Table]:
         _in_scope(scope, "product__"), to_status=P.REJECTED, created_at__gte=scope.start, created_at__lt=scope.end
     )
     total = rejections.count()
-    reasons = rejections.values("reason").annotate(n=Count("pk")).order_by("-n", "reason")[:TOP_REASONS]
+    reasons = rejections.values("reason").annotate(n=Count("*")).order_by("-n", "reason")[:TOP_REASONS]
     rows: list[list[figures.Cell | Link]] = [[row["reason"] or _("No reason given"), row["n"]] for row in reasons]
     return [
         Table(

@@ -440,6 +440,13 @@ class ProductEvent(AuditEvent):
             models.Index(fields=["product", "-created_at"]),
             # The program figures: listings live, rejected or failed in a range.
             models.Index(fields=["to_status", "created_at"], name="catalog_event_status_idx"),
+            # The rejections of a range by reason, read from the index alone.
+            models.Index(
+                fields=["created_at"],
+                include=["reason"],
+                condition=Q(to_status="rejected"),
+                name="catalog_event_rejected_idx",
+            ),
         ]
 
     CHANGE_LABELS = {"images": _("Photos"), "price_tiers": _("Prices (FOB, US$)"), "attributes": _("Attributes")}

@@ -129,7 +129,12 @@ def product_transition(
     to = ProductStatus(to)
     if MACHINE.allows(product.status, to) and to in PUBLISHING_STATES:
         _require_active_seller(product.seller)
-    return MACHINE.move(product, to=to, actor=actor, reason=reason, changes=changes)
+    event = MACHINE.move(product, to=to, actor=actor, reason=reason, changes=changes)
+    if to == ProductStatus.LIVE:
+        sellers_services.seller_milestone_reached(
+            seller_id=product.seller_id, step="first_live_at", at=event.created_at
+        )
+    return event
 
 
 def _require_reason(reason: str) -> str:

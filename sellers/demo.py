@@ -21,10 +21,12 @@ from sellers.models import (
     DocumentKind,
     EventKind,
     ReasonCode,
+    ReviewDecision,
     ReviewReason,
     Sector,
     Seller,
     SellerEvent,
+    SellerMilestones,
     SellerStatus,
 )
 
@@ -320,6 +322,21 @@ def _spread(seller, days):
 
     def last(*statuses):
         return next((e.created_at for e in reversed(transitions) if e.to_status in statuses), None)
+
+    def first(status):
+        return next((e.created_at for e in transitions if e.to_status == status), None)
+
+    # What the figures keep of the history moves with it.
+    moved = {event.pk: event.created_at for event in events}
+    for decision in ReviewDecision.objects.filter(seller=seller):
+        at = moved[decision.event_id]
+        submitted = [e.created_at for e in transitions if e.to_status == S.SUBMITTED and e.created_at <= at]
+        ReviewDecision.objects.filter(pk=decision.pk).update(
+            decided_at=at, submitted_at=max(submitted) if submitted else None
+        )
+    SellerMilestones.objects.filter(seller=seller).update(
+        signed_up_at=start, submitted_at=first(S.SUBMITTED), approved_at=first(S.APPROVED)
+    )
 
     Document.objects.filter(seller=seller).update(uploaded_at=start + step / 2)
     Seller.objects.filter(pk=seller.pk).update(

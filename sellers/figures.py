@@ -1,15 +1,14 @@
 """The sellers' part of the program figures (``dxports.figures``): the filters by place and sector, the first four
 steps of the funnel, and the review. Registered in ``SellersConfig.ready``.
 
-Queries: the funnel's steps one, the review four, the sector filter's choices one; whatever the number of sellers.
+Queries: the funnel's steps two, the review four, the sector filter's choices one; whatever the number of sellers.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, DateField, DurationField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, DurationField, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,11 +19,10 @@ from dxports.figures import FunnelStep, Link, Scope, Section, Table
 from sellers import geo, selectors
 from sellers.models import (
     REVIEW_WAIT_BANDS,
-    EventKind,
     ReasonCode,
+    ReviewDecision,
     ReviewReason,
     Seller,
-    SellerEvent,
     SellerStatus,
 )
 from sellers.requirements import TARGETS
@@ -51,39 +49,21 @@ def _in_scope(scope: Scope, prefix: str = "") -> Q:
     return selectors.seller_figures_filter(filters=scope.filters, prefix=prefix)
 
 
-def _reached(status: str, scope: Scope) -> Exists:
-    # A cohort's steps all happened after it signed up, so within the range: the index on (to_status, created_at)
-    # bounds the work by the range, not by the program's whole history.
-    return Exists(
-        SellerEvent.objects.filter(
-            seller=OuterRef("pk"), to_status=status, created_at__gte=scope.start, created_at__lt=scope.end
-        )
-    )
-
-
 def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """Signed up, submitted, approved, supplier account ready: the sellers who signed up in each week of the range
-    and reached each step by its end (one query)."""
-    weeks = (
-        Seller.objects.filter(_in_scope(scope), created_at__gte=scope.start, created_at__lt=scope.end)
-        .annotate(week=TruncWeek("created_at", output_field=DateField()))
-        .values("week")
-        .annotate(
-            signed_up=Count("pk"),
-            submitted=Count("pk", filter=Q(_reached(S.SUBMITTED, scope))),
-            approved=Count("pk", filter=Q(_reached(S.APPROVED, scope))),
-            ready=Count("pk", filter=Q(supplier_account__created_at__lt=scope.end)),
-        )
-        .order_by("week")
+    and reached each step by its end (two queries: the cohort's sign-ups and its milestones)."""
+    signed_up = selectors.sellers_signed_up_by_week(start=scope.start, end=scope.end, filters=scope.filters)
+    steps = [("submitted", _("Submitted")), ("approved", _("Approved")), ("ready", _("Supplier account ready"))]
+    weeks = selectors.seller_funnel_by_week(
+        start=scope.start,
+        end=scope.end,
+        filters=scope.filters,
+        steps={"submitted": "submitted_at", "approved": "approved_at", "ready": "ready_at"},
     )
-    rows = list(weeks)
-    steps = [
-        ("signed_up", _("Signed up")),
-        ("submitted", _("Submitted")),
-        ("approved", _("Approved")),
-        ("ready", _("Supplier account ready")),
+    return [
+        FunnelStep("signed_up", _("Signed up"), signed_up),
+        *(FunnelStep(key, label, {week: row[key] for week, row in weeks.items()}) for key, label in steps),
     ]
-    return [FunnelStep(key, label, {row["week"]: row[key] for row in rows}) for key, label in steps]
 
 
 def _duration(value: timedelta | None) -> str:
@@ -130,25 +110,13 @@ def _waiting(scope: Scope, queue: str) -> Table:
 
 
 def _decisions(scope: Scope) -> list[Table]:
-    submitted = (
-        SellerEvent.objects.filter(
-            seller=OuterRef("seller"), to_status=S.SUBMITTED, created_at__lte=OuterRef("created_at")
-        )
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    waited = F("created_at") - Subquery(submitted)
     found = (
-        SellerEvent.objects.filter(
-            _in_scope(scope, "seller__"),
-            kind=EventKind.TRANSITION,
-            to_status__in=DECISIONS,
-            created_at__gte=scope.start,
-            created_at__lt=scope.end,
+        ReviewDecision.objects.filter(
+            _in_scope(scope, "seller__"), decided_at__gte=scope.start, decided_at__lt=scope.end
         )
-        .annotate(waited=waited)
+        .annotate(waited=F("decided_at") - F("submitted_at"))
         .aggregate(
-            **{str(status): Count("pk", filter=Q(to_status=status)) for status in DECISIONS},
+            **{str(status): Count("decision", filter=Q(decision=status)) for status in DECISIONS},
             median=Percentile("waited", 0.5, output_field=DurationField()),
             p90=Percentile("waited", 0.9, output_field=DurationField()),
         )
@@ -168,30 +136,18 @@ def _decisions(scope: Scope) -> list[Table]:
 
 
 def _rounds(scope: Scope) -> Table:
-    requested = (
-        SellerEvent.objects.filter(
-            seller=OuterRef("seller"), to_status=S.CHANGES_REQUESTED, created_at__lt=OuterRef("created_at")
-        )
-        .order_by()
-        .values("seller")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # Grouped by the number of rounds, so that each decision's rounds are counted once.
     found = (
-        SellerEvent.objects.filter(
+        ReviewDecision.objects.filter(
             _in_scope(scope, "seller__"),
-            kind=EventKind.TRANSITION,
-            to_status__in=FINAL,
-            created_at__gte=scope.start,
-            created_at__lt=scope.end,
+            decision__in=FINAL,
+            decided_at__gte=scope.start,
+            decided_at__lt=scope.end,
         )
-        .annotate(rounds=Coalesce(Subquery(requested), Value(0)))
-        .values("rounds")
-        .annotate(sellers=Count("pk"))
+        .values("changes_before")
+        .annotate(sellers=Count("*"))
         .order_by()
     )
-    by_rounds = {row["rounds"]: row["sellers"] for row in found}
+    by_rounds = {row["changes_before"]: row["sellers"] for row in found}
     decided = sum(by_rounds.values())
     rows: list[list[figures.Cell | Link]] = [
         [_("None"), by_rounds.get(0, 0)],

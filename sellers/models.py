@@ -436,7 +436,11 @@ class ReviewReason(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("review reason")
         verbose_name_plural = _("review reasons")
-        indexes = [models.Index(fields=["seller", "resolved_at"])]
+        indexes = [
+            models.Index(fields=["seller", "resolved_at"]),
+            # The program figures' reasons given in a range, read from the index alone.
+            models.Index(fields=["created_at"], include=["target", "code"], name="sellers_reason_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.target}: {self.message}"
@@ -490,3 +494,73 @@ class SupplierAccount(models.Model):
 
     def __str__(self):
         return self.supplier_id
+
+
+class SellerMilestones(models.Model):
+    """When the seller first reached each step of the program's funnel after signing up (``dxports.figures``),
+    kept by the services as the step happens (the earliest time wins): the funnel reads one narrow row per seller
+    of a cohort instead of every seller's audit history, inquiries and listings. The catalog and buyers record
+    their steps through ``services.seller_milestone_reached``."""
+
+    seller = models.OneToOneField(Seller, on_delete=models.CASCADE, primary_key=True, related_name="milestones")
+    signed_up_at = models.DateTimeField()  # the seller's ``created_at``: the cohort it belongs to
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)  # the supplier account's creation
+    first_live_at = models.DateTimeField(null=True, blank=True)
+    first_inquiry_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+
+    STEPS = ("submitted_at", "approved_at", "ready_at", "first_live_at", "first_inquiry_at", "first_reply_at")
+
+    class Meta:
+        verbose_name = _("seller milestones")
+        verbose_name_plural = _("seller milestones")
+        indexes = [
+            # The funnel's cohorts, read from the index alone.
+            models.Index(
+                fields=["signed_up_at"],
+                include=[
+                    "submitted_at",
+                    "approved_at",
+                    "ready_at",
+                    "first_live_at",
+                    "first_inquiry_at",
+                    "first_reply_at",
+                ],
+                name="sellers_milestones_cohort_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"milestones of seller {self.seller_id}"
+
+
+class ReviewDecision(models.Model):
+    """A reviewer's decision on a submission (approved, changes requested, rejected) with what the review figures
+    ask of it, fixed when it is taken: when the decided submission was made and how many rounds of changes the
+    seller was asked for before. Written with the decision's audit row (``event``), so the figures of a range read
+    these rows alone rather than searching each seller's history for its submission and rounds."""
+
+    event = models.OneToOneField(SellerEvent, on_delete=models.CASCADE, primary_key=True, related_name="decision")
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="review_decisions")
+    decision = models.CharField(max_length=20, choices=SellerStatus.choices)
+    decided_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)  # the decided submission's (its latest before)
+    changes_before = models.PositiveIntegerField(default=0)  # changes requested of the seller before this decision
+
+    class Meta:
+        ordering = ["decided_at", "event"]
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        indexes = [
+            # The review figures of a range, read from the index alone.
+            models.Index(
+                fields=["decided_at"],
+                include=["decision", "submitted_at", "changes_before", "seller"],
+                name="sellers_decision_range_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} of seller {self.seller_id} at {self.decided_at}"

@@ -3,20 +3,23 @@ on a known day, its filters, its exports, its fixed number of queries, and who m
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from alibaba.client import Tokens
 from alibaba.models import OutboxJob
 from buyers import services as buyers_services
 from catalog import services as catalog_services
 from catalog.models import Product, ProductStatus
 from dxports.figures import Scope, figures
 from sellers import services
-from sellers.models import SellerStatus, SupplierAccount
+from sellers.models import ReviewDecision, SellerMilestones, SellerStatus
 from tests.buyers.support import receive
 from tests.catalog.factories import CategoryFactory, LeafFactory, complete_product
 from tests.sellers.factories import StaffFactory, complete_seller
@@ -76,8 +79,8 @@ def program(time_machine, settings, tmp_path):
         reasons=[{"target": "bin", "code": "mismatch", "message": "The BIN differs from the certificate."}],
     )
     at(6)
-    SupplierAccount.objects.create(seller=abdul, supplier_id="S-1")
-    services.seller_transition(seller=abdul, to=S.ACTIVE)
+    tokens = Tokens("access", "refresh", timezone.now() + timedelta(days=10), timezone.now() + timedelta(days=60), 1)
+    services.seller_supplier_account_store(seller=abdul, supplier_id=1, tokens=tokens)
     services.seller_update_profile(seller=bilkis, actor=bilkis.members.get().user, data={"bin": "0099999999999"})
     services.seller_submit(seller=bilkis, actor=bilkis.members.get().user)
     at(9)
@@ -294,12 +297,12 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_sellers(
     client.force_login(manager)
 
     # session, user, user and group permissions; the filters' choices (sectors, categories); the funnel (sellers'
-    # steps, first listing live); review (waiting, decisions and their times, rounds, reasons); company profiles
-    # (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the category tree, live by
-    # category and division, rejections, their reasons); queues (jobs and pushes by state and age, jobs failed,
-    # stuck, overdue; those done and processed); buyers (the funnel's steps, by country, the category tree, by
-    # category, answers, sellers waiting); on PostgreSQL, its JIT turned off and on again
-    with django_assert_num_queries(34 + 2 * (connection.vendor == "postgresql")):
+    # sign-ups and their milestones, first listing live); review (waiting, decisions and their times, rounds,
+    # reasons); company profiles (certifications, jobs, the sectors' names); listings (syncs failed, stuck, the
+    # category tree, live by category and division, rejections, their reasons); queues (jobs and pushes by state and
+    # age, jobs failed, stuck, overdue; those done and processed); buyers (the funnel's steps, by country, the
+    # category tree, by category, answers, sellers waiting); on PostgreSQL, its JIT turned off and on again
+    with django_assert_num_queries(35 + 2 * (connection.vendor == "postgresql")):
         response = client.get(PAGE, RANGE)
 
     assert response.status_code == 200
@@ -327,3 +330,61 @@ def test_the_company_profiles_figures(settings, tmp_path):
     ]
     dhaka_only = _section(figures(_scope(division="dhaka")), "company_profiles")
     assert _cells(_table(dhaka_only, "People employed")) == [["Dhaka — Jute and jute goods", "40", "1"]]
+
+
+def _kept():
+    milestones = {
+        row.seller.legal_name: {step: getattr(row, step) for step in ("signed_up_at", *SellerMilestones.STEPS)}
+        for row in SellerMilestones.objects.select_related("seller")
+    }
+    decisions = sorted(
+        (row.seller.legal_name, row.decision, row.decided_at, row.submitted_at, row.changes_before)
+        for row in ReviewDecision.objects.select_related("seller")
+    )
+    return milestones, decisions
+
+
+def test_the_services_keep_each_sellers_first_steps_and_every_decision(program):
+    milestones, decisions = _kept()
+
+    def noon(day, hours=0):
+        return datetime(2026, 3, day, 12 + hours, tzinfo=ZoneInfo("Asia/Dhaka"))
+
+    assert milestones["Abdul Jute Ltd."] == {
+        "signed_up_at": noon(2),
+        "submitted_at": noon(3),
+        "approved_at": noon(5),
+        "ready_at": noon(6),
+        "first_live_at": noon(10),
+        "first_inquiry_at": noon(15),
+        "first_reply_at": noon(15, hours=3),
+    }
+    # Bilkis submitted twice: the first time is kept.
+    assert milestones["Bilkis Kantha Ltd."]["submitted_at"] == noon(4)
+    assert "Dipa Ceramics" not in milestones  # a draft has reached no step
+    assert decisions == [
+        ("Abdul Jute Ltd.", S.APPROVED, noon(5), noon(3), 0),
+        ("Bilkis Kantha Ltd.", S.CHANGES_REQUESTED, noon(5), noon(4), 0),
+        ("Bilkis Kantha Ltd.", S.REJECTED, noon(9), noon(6), 1),
+    ]
+
+
+def test_the_migrations_work_out_the_same_from_the_history(program):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    kept = _kept()
+    SellerMilestones.objects.all().delete()
+    ReviewDecision.objects.all().delete()
+
+    editor = SimpleNamespace(connection=connection)  # what the backfills use of a schema editor
+    for migration in (
+        "sellers.migrations.0008_figures_milestones_backfill",
+        "catalog.migrations.0012_first_listing_live_milestones",
+        "buyers.migrations.0004_first_inquiry_and_reply_milestones",
+    ):
+        import_module(migration).backfill(apps, editor)
+        import_module(migration).backfill(apps, editor)  # again: nothing changes
+
+    assert _kept() == kept

@@ -18,6 +18,7 @@ from sellers.services.claims import (
     seller_product_deleted_record,
 )
 from sellers.services.common import seller_checklist
+from sellers.services.milestones import seller_milestone_reached
 from sellers.services.onboarding import (
     MACHINE,
     seller_approve,
@@ -66,6 +67,7 @@ __all__ = [
     "seller_invitation_revoke",
     "seller_invite",
     "seller_member_remove",
+    "seller_milestone_reached",
     "seller_provisioning_failed",
     "seller_reinstate",
     "seller_reject",

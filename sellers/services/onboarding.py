@@ -45,6 +45,7 @@ from sellers.models import (
 )
 from sellers.requirements import TARGETS, profile_field
 from sellers.services.common import lock_seller, seller_checklist
+from sellers.services.milestones import seller_transition_recorded
 
 REMINDER_DAYS = (30, 7)  # reminders this many days before a trade licence or ERC expires
 
@@ -83,7 +84,9 @@ def seller_transition(
 ) -> SellerEvent:
     """Move ``seller`` to status ``to`` if ``TRANSITIONS`` allows it (``IllegalTransition`` otherwise), with an
     audit row. Returns the audit row; ``event.seller`` is the updated seller."""
-    return MACHINE.move(lock_seller(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
+    event = MACHINE.move(lock_seller(seller), to=SellerStatus(to), actor=actor, reason=reason, changes=changes)
+    seller_transition_recorded(event)
+    return event
 
 
 def _ensure_under_review(seller: Seller, actor: Actor) -> Seller:

@@ -25,6 +25,7 @@ from sellers.models import (
     SupplierAccount,
 )
 from sellers.services.common import lock_seller
+from sellers.services.milestones import seller_milestone_reached
 from sellers.services.onboarding import seller_transition
 
 # The Alibaba.com supplier account -------------------------------------------------------------------------------------
@@ -49,6 +50,7 @@ def seller_supplier_account_store(*, seller: Seller, supplier_id: int, tokens: T
         SellerEvent.record(
             seller=seller, actor=None, kind=EventKind.PROVISIONING, changes={"supplier_id": [None, supplier_id]}
         )
+        seller_milestone_reached(seller_id=seller.pk, step="ready_at", at=account.created_at)
     if seller.provisioning_error:
         seller.provisioning_error = ""
         seller.save(update_fields=["provisioning_error", "updated_at"])

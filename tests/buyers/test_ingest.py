@@ -273,9 +273,10 @@ def test_ingesting_an_inquiry_costs_the_same_queries_every_time(
     push = InboundPush.objects.get(data__inquiry_id=2)
     files = 5 if attachments else 0  # the files' rows in one insert; the outbox row: select, savepoint, insert, release
     # The push: savepoint, claim, read. The buyer; the product by custom code; the inquiry inserted (a repeat
-    # ignored) and read back locked; the opening; the domain event; release. The seller of the supplier account is
-    # remembered from the first push; the e-mail is queued by its own task after commit.
-    with django_assert_num_queries(10 + files):
+    # ignored) and read back locked; the seller's first inquiry for the figures (kept only when earlier); the
+    # opening; the domain event; release. The seller of the supplier account is remembered from the first push; the
+    # e-mail is queued by its own task after commit.
+    with django_assert_num_queries(11 + files):
         pushes.process_push(push.pk)
     assert Inquiry.objects.count() == 2
 
