@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import SECRETS, postgres  # noqa: E402 - the benches' shared set-up
 
 TARGET = 3.0
 BENCH_DB = "dxports_bench_figures"
@@ -40,9 +41,8 @@ BATCH = 5000
 
 def configure(tmp):
     """Environment for dxports.settings: bench-only secrets, files and broker under ``tmp``, the bench's database."""
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "b" * 40)
-    os.environ.setdefault("FIELD_ENCRYPTION_KEY", "bench-only-field-encryption-key-" + "k" * 10)
-    os.environ.setdefault("PARTNERS_SECRET_KEY", "bench-only-partners-secret-key-" + "p" * 10)
+    for name, value in SECRETS.items():
+        os.environ.setdefault(name, value)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,testserver")
     os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:9")
     os.environ.setdefault("DXPORTS_SITE_URL", "http://localhost")
@@ -57,22 +57,11 @@ def configure(tmp):
     os.environ["DJANGO_SETTINGS_MODULE"] = "dxports.settings"
     server_url = os.environ.get("DATABASE_URL")
     if server_url:
-        _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+        postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
         os.environ["DATABASE_URL"] = urlsplit(server_url)._replace(path=f"/{BENCH_DB}").geturl()
         return "postgresql", server_url
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     return "sqlite", None
-
-
-def _postgres(server_url, *statements):
-    import psycopg2
-
-    connection = psycopg2.connect(urlsplit(server_url)._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
 
 
 class Seeder:
@@ -412,7 +401,7 @@ def main():
 
         connections.close_all()
         if server_url:
-            _postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            postgres(server_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result))
 
