@@ -46,7 +46,7 @@ def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """First inquiry and first reply: the sellers who signed up in each week of the range with an inquiry received,
     and answered, by its end (one query: the sellers' milestones, or with a category chosen the inquiries about
     it)."""
-    if scope.get("category").isdigit():
+    if numbers.ascii_whole(scope.get("category")) is not None:
         found = (
             Inquiry.objects.filter(
                 _in_scope(scope),

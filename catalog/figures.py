@@ -60,7 +60,7 @@ def funnel_steps(scope: Scope) -> list[FunnelStep]:
     """First listing live: the sellers who signed up in each week of the range with a listing live on Alibaba.com
     by its end (one query: the sellers' milestones, or with a category chosen the listings that went live)."""
     label = _("First listing live")
-    if not scope.get("category").isdigit():
+    if numbers.ascii_whole(scope.get("category")) is None:
         weeks = sellers_selectors.seller_funnel_by_week(
             start=scope.start, end=scope.end, filters=scope.filters, steps={"first_live": "first_live_at"}
         )
